@@ -1,0 +1,28 @@
+// One client message as the transports hand it to the sessions, after transport-level checks.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "protocol/json_rpc.hpp"
+#include "protocol/stream_sink.hpp"
+
+namespace tmcp {
+
+enum class inbound_verb { post, get, del };
+
+struct inbound {
+  inbound_verb verb = inbound_verb::post;
+  // `Mcp-Session-Id` (empty when absent: only valid for an `initialize` POST).
+  std::string session_id;
+  // `MCP-Protocol-Version` as sent, already checked to be supported; empty when absent.
+  std::string protocol_version;
+  // POST: the parsed message.
+  std::optional<message> msg;
+  // GET: `Last-Event-ID` when the client resumes a stream.
+  std::string last_event_id;
+  // Where the answer goes.
+  sink_ptr sink;
+};
+
+} // namespace tmcp
