@@ -1,0 +1,31 @@
+// Settings of the Streamable HTTP transport; plain data so config/ can fill it from the CLI.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tmcp::transport {
+
+struct http_options {
+  std::string host = "127.0.0.1";
+  // 0 binds an ephemeral port; http_server::start() returns the bound one.
+  uint16_t port = 3001;
+  std::string path = "/mcp";
+  // `Host` allow-list: "name" matches any port, "name:port" only that port. Empty = the
+  // loopback names (localhost, 127.0.0.1, [::1]) with any port plus the bound host:port.
+  std::vector<std::string> allowed_hosts;
+  // `Origin` allow-list: "scheme://host[:port]" matches exactly, "host[:port]" matches the
+  // origin's authority. Empty = http(s) origins on the loopback names with any port.
+  std::vector<std::string> allowed_origins;
+  // Off only behind a proxy that checks Host itself (e.g. bound to 0.0.0.0 in a container).
+  bool validate_host = true;
+  std::size_t max_body_bytes = std::size_t{4} << 20;
+  // Idle keep-alive connections and slow request reads are closed after this.
+  std::chrono::seconds idle_timeout{60};
+  int threads = 2;
+};
+
+} // namespace tmcp::transport

@@ -1,0 +1,414 @@
+#include "protocol/transport/http_session.hpp"
+
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+#include "protocol/transport/http_sink.hpp"
+#include "protocol/transport/sse.hpp"
+#include "protocol/transport/validation.hpp"
+
+namespace tmcp::transport {
+
+namespace {
+
+// Bytes a client may pipeline while its previous request is still answered.
+constexpr std::size_t max_early_bytes = 64 * 1024;
+
+// How long a closing connection waits for the peer to finish sending, so an unread body
+// does not turn our close into a reset that destroys the response in flight.
+constexpr std::chrono::seconds linger_timeout{2};
+
+// How long close_all waits for the last chunk to reach a slow client.
+constexpr std::chrono::seconds shutdown_write_timeout{5};
+
+std::optional<std::string_view> field(const http::request<http::string_body>& req,
+                                      beast::string_view name) {
+  auto it = req.find(name);
+  if (it == req.end())
+    return std::nullopt;
+  auto v = it->value();
+  return std::string_view(v.data(), v.size());
+}
+
+} // namespace
+
+http_session::http_session(tcp::socket&& socket, std::shared_ptr<server_state> state)
+  : state_(std::move(state)), stream_(std::move(socket)) {
+  // nop
+}
+
+http_session::~http_session() {
+  state_->remove(this);
+}
+
+void http_session::run() {
+  state_->add(shared_from_this());
+  // We need to be executing within a strand to perform async operations on the I/O
+  // objects in this session.
+  net::dispatch(stream_.get_executor(),
+                beast::bind_front_handler(&http_session::do_read, shared_from_this()));
+}
+
+template <class F>
+void http_session::post(F f) {
+  if (state_->stopped)
+    return;
+  net::post(stream_.get_executor(),
+            [self = shared_from_this(), f = std::move(f)]() mutable { f(*self); });
+}
+
+void http_session::post_open(uint64_t seq, stream_open info) {
+  post([seq, info = std::move(info)](http_session& s) { s.on_open(seq, info); });
+}
+
+void http_session::post_event(uint64_t seq, std::string event_id, std::string data) {
+  post([seq, id = std::move(event_id), data = std::move(data)](http_session& s) {
+    s.on_event(seq, id, data);
+  });
+}
+
+void http_session::post_close(uint64_t seq) {
+  post([seq](http_session& s) { s.on_close(seq); });
+}
+
+void http_session::post_respond(uint64_t seq, int status, std::string body) {
+  post([seq, status, body = std::move(body)](http_session& s) {
+    s.on_respond(seq, status, body);
+  });
+}
+
+void http_session::post_abandoned(uint64_t seq) {
+  // A dropped sink ends the exchange the same way a close() would.
+  post_close(seq);
+}
+
+void http_session::post_shutdown() {
+  post([](http_session& s) { s.on_shutdown(); });
+}
+
+// -- reading requests ---------------------------------------------------------------------
+
+void http_session::do_read() {
+  if (phase_ == phase::closed)
+    return;
+  phase_ = phase::reading;
+  parser_.emplace();
+  parser_->body_limit(state_->options.max_body_bytes);
+  stream_.expires_after(state_->options.idle_timeout);
+  http::async_read_header(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&http_session::on_header,
+                                                    shared_from_this()));
+}
+
+request_view http_session::view() const {
+  const auto& req = parser_->get();
+  auto method = req.method_string();
+  auto target = req.target();
+  request_view v;
+  v.method = std::string_view(method.data(), method.size());
+  v.target = std::string_view(target.data(), target.size());
+  v.host = field(req, "Host");
+  v.origin = field(req, "Origin");
+  v.content_type = field(req, "Content-Type");
+  v.accept = field(req, "Accept");
+  v.session_id = field(req, "Mcp-Session-Id");
+  v.protocol_version = field(req, "MCP-Protocol-Version");
+  v.last_event_id = field(req, "Last-Event-ID");
+  return v;
+}
+
+void http_session::on_header(beast::error_code ec, std::size_t) {
+  if (phase_ == phase::closed)
+    return;
+  if (ec == http::error::end_of_stream)
+    return do_close();
+  // A Content-Length above the limit fails right after the complete header.
+  bool too_large = ec == http::error::body_limit;
+  if (ec && !too_large) {
+    spdlog::debug("http: read header: {}", ec.message());
+    return do_close();
+  }
+  if (shutting_down_)
+    return do_close();
+  ++seq_;
+  const auto& req = parser_->get();
+  keep_alive_ = req.keep_alive();
+  version_ = req.version();
+  if (auto r = check_headers(view(), state_->routes)) {
+    // The body is still unread: the connection cannot carry another request.
+    if (!parser_->is_done())
+      keep_alive_ = false;
+    return send_rejection(*r);
+  }
+  if (too_large) {
+    keep_alive_ = false;
+    return send_rejection(rejection{413, transport_error_body(
+      "Payload Too Large: the body exceeds "
+      + std::to_string(state_->options.max_body_bytes) + " bytes")});
+  }
+  read_body();
+}
+
+void http_session::read_body() {
+  if (parser_->is_done())
+    return on_body({}, 0);
+  http::async_read(stream_, buffer_, *parser_,
+                   beast::bind_front_handler(&http_session::on_body, shared_from_this()));
+}
+
+void http_session::on_body(beast::error_code ec, std::size_t) {
+  if (phase_ == phase::closed)
+    return;
+  if (ec == http::error::body_limit) {
+    keep_alive_ = false;
+    return send_rejection(rejection{413, transport_error_body(
+      "Payload Too Large: the body exceeds "
+      + std::to_string(state_->options.max_body_bytes) + " bytes")});
+  }
+  if (ec) {
+    spdlog::debug("http: read body: {}", ec.message());
+    return do_close();
+  }
+  auto v = view();
+  if (v.method != "POST")
+    return forward(route_stream(v));
+  auto routed = route_post(v, parser_->get().body());
+  if (!routed)
+    return send_rejection(routed.error());
+  forward(std::move(*routed));
+}
+
+void http_session::forward(inbound in) {
+  phase_ = phase::handling;
+  // Answers may take as long as a tool call; SSE streams may stay open indefinitely.
+  stream_.expires_never();
+  start_watch();
+  auto sink = std::make_shared<http_sink>(shared_from_this(), seq_);
+  sink_ = sink;
+  in.sink = std::move(sink);
+  caf::anon_send(state_->supervisor, atom::inbound_v, std::move(in));
+}
+
+// -- sink calls, on the strand ------------------------------------------------------------
+
+void http_session::on_open(uint64_t seq, const stream_open& info) {
+  if (seq != seq_ || phase_ != phase::handling)
+    return;
+  phase_ = phase::streaming;
+  auto& res = sse_res_.emplace(http::status::ok, version_);
+  res.set(http::field::content_type, "text/event-stream");
+  res.set(http::field::cache_control, "no-cache");
+  res.set("X-Accel-Buffering", "no");
+  if (!info.session_id.empty())
+    res.set("Mcp-Session-Id", info.session_id);
+  res.keep_alive(keep_alive_);
+  res.chunked(true);
+  retry_ = info.retry;
+  first_event_ = true;
+  enqueue(out_item{out_item::header, {}});
+}
+
+void http_session::on_event(uint64_t seq, const std::string& event_id,
+                            const std::string& data) {
+  if (seq != seq_ || phase_ != phase::streaming)
+    return;
+  auto retry = first_event_ ? retry_ : std::chrono::milliseconds{0};
+  first_event_ = false;
+  enqueue(out_item{out_item::chunk, format_sse_event(event_id, data, retry)});
+}
+
+void http_session::on_close(uint64_t seq) {
+  if (seq != seq_)
+    return;
+  if (phase_ == phase::streaming) {
+    phase_ = phase::finishing;
+    enqueue(out_item{out_item::last, {}});
+  } else if (phase_ == phase::handling) {
+    // Closed (or dropped) before any answer: the client still deserves a response.
+    spdlog::warn("http: request {} ended without a response", seq);
+    send_full(500, transport_error_body("Internal Server Error: no response was produced"));
+  }
+}
+
+void http_session::on_respond(uint64_t seq, int status, const std::string& body) {
+  if (seq != seq_ || phase_ != phase::handling)
+    return;
+  send_full(status, body);
+}
+
+void http_session::on_shutdown() {
+  shutting_down_ = true;
+  switch (phase_) {
+    case phase::reading:
+      return do_close();
+    case phase::handling:
+      mark_disconnected();
+      return send_full(503, transport_error_body("Service Unavailable: server is stopping"));
+    case phase::streaming:
+      mark_disconnected();
+      phase_ = phase::finishing;
+      stream_.expires_after(shutdown_write_timeout);
+      return enqueue(out_item{out_item::last, {}});
+    case phase::finishing: // closes once written, shutting_down_ is set
+    case phase::closed:
+      return;
+  }
+}
+
+// -- writing ------------------------------------------------------------------------------
+
+void http_session::send_rejection(const rejection& r) {
+  send_full(r.status, r.body, r.allow_header);
+}
+
+void http_session::send_full(int status, const std::string& body, bool allow_header) {
+  phase_ = phase::finishing;
+  full_res_ = std::make_shared<http::response<http::string_body>>(
+    static_cast<http::status>(status), version_);
+  if (!body.empty())
+    full_res_->set(http::field::content_type, "application/json");
+  if (allow_header)
+    full_res_->set(http::field::allow, "GET, POST, DELETE");
+  full_res_->keep_alive(keep_alive_ && !shutting_down_);
+  full_res_->body() = body;
+  full_res_->prepare_payload();
+  if (!shutting_down_)
+    stream_.expires_after(state_->options.idle_timeout);
+  enqueue(out_item{out_item::full, {}});
+}
+
+void http_session::enqueue(out_item item) {
+  queue_.push_back(std::move(item));
+  if (!writing_)
+    do_write();
+}
+
+void http_session::do_write() {
+  if (phase_ == phase::closed)
+    return;
+  if (queue_.empty()) {
+    writing_ = false;
+    if (phase_ == phase::finishing)
+      on_response_done();
+    return;
+  }
+  writing_ = true;
+  current_ = std::move(queue_.front());
+  queue_.pop_front();
+  auto handler = beast::bind_front_handler(&http_session::on_write, shared_from_this());
+  switch (current_.what) {
+    case out_item::header:
+      sse_sr_.emplace(*sse_res_);
+      return http::async_write_header(stream_, *sse_sr_, std::move(handler));
+    case out_item::chunk:
+      return net::async_write(stream_, http::make_chunk(net::buffer(current_.data)),
+                              std::move(handler));
+    case out_item::last:
+      return net::async_write(stream_, http::make_chunk_last(), std::move(handler));
+    case out_item::full:
+      return http::async_write(stream_, *full_res_, std::move(handler));
+  }
+}
+
+void http_session::on_write(beast::error_code ec, std::size_t) {
+  if (phase_ == phase::closed)
+    return;
+  if (ec) {
+    spdlog::debug("http: write: {}", ec.message());
+    mark_disconnected();
+    return do_close();
+  }
+  do_write();
+}
+
+void http_session::on_response_done() {
+  sink_.reset();
+  sse_sr_.reset();
+  sse_res_.reset();
+  full_res_.reset();
+  if (!keep_alive_ || shutting_down_)
+    return do_linger_close();
+  phase_ = phase::reading;
+  if (!watching_)
+    return do_read();
+  // The watch read owns the socket's read side; its handler starts the next request read.
+  resume_after_watch_ = true;
+  beast::error_code ec;
+  stream_.socket().cancel(ec);
+}
+
+// -- noticing a peer that leaves ----------------------------------------------------------
+
+void http_session::start_watch() {
+  watching_ = true;
+  stream_.socket().async_read_some(
+    buffer_.prepare(4096),
+    beast::bind_front_handler(&http_session::on_watch, shared_from_this()));
+}
+
+void http_session::on_watch(beast::error_code ec, std::size_t n) {
+  watching_ = false;
+  if (phase_ == phase::closed)
+    return;
+  // Early bytes are the client's next request: keep them for the parser.
+  buffer_.commit(n);
+  if (resume_after_watch_) {
+    resume_after_watch_ = false;
+    if (ec && ec != net::error::operation_aborted)
+      return do_close();
+    if (shutting_down_)
+      return do_close();
+    return do_read();
+  }
+  if (ec == net::error::operation_aborted)
+    return;
+  if (ec) {
+    spdlog::debug("http: peer left during a response: {}", ec.message());
+    mark_disconnected();
+    return do_close();
+  }
+  if (buffer_.size() < max_early_bytes)
+    start_watch();
+}
+
+// -- closing ------------------------------------------------------------------------------
+
+void http_session::mark_disconnected() {
+  if (auto s = sink_.lock())
+    s->mark_disconnected();
+}
+
+void http_session::do_linger_close() {
+  phase_ = phase::closed;
+  queue_.clear();
+  beast::error_code ec;
+  // Stop a pending watch read: the linger read below takes over the read side.
+  if (watching_)
+    stream_.socket().cancel(ec);
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec)
+    return stream_.close();
+  stream_.expires_after(linger_timeout);
+  stream_.async_read_some(net::buffer(linger_buf_),
+                          beast::bind_front_handler(&http_session::on_linger,
+                                                    shared_from_this()));
+}
+
+void http_session::on_linger(beast::error_code ec, std::size_t) {
+  if (ec)
+    return stream_.close();
+  stream_.async_read_some(net::buffer(linger_buf_),
+                          beast::bind_front_handler(&http_session::on_linger,
+                                                    shared_from_this()));
+}
+
+void http_session::do_close() {
+  phase_ = phase::closed;
+  queue_.clear();
+  sink_.reset();
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
+}
+
+} // namespace tmcp::transport

@@ -1,0 +1,41 @@
+#include "protocol/transport/http_sink.hpp"
+
+#include "protocol/transport/http_session.hpp"
+
+namespace tmcp::transport {
+
+http_sink::http_sink(std::shared_ptr<http_session> session, uint64_t request_seq)
+  : session_(std::move(session)), seq_(request_seq) {
+  // nop
+}
+
+http_sink::~http_sink() {
+  if (!finished_.exchange(true))
+    session_->post_abandoned(seq_);
+}
+
+void http_sink::open(const stream_open& info) {
+  if (!finished_)
+    session_->post_open(seq_, info);
+}
+
+void http_sink::event(const std::string& event_id, const std::string& data) {
+  if (!finished_)
+    session_->post_event(seq_, event_id, data);
+}
+
+void http_sink::close() {
+  if (!finished_.exchange(true))
+    session_->post_close(seq_);
+}
+
+void http_sink::respond(int status, const std::string& body) {
+  if (!finished_.exchange(true))
+    session_->post_respond(seq_, status, body);
+}
+
+bool http_sink::connected() const {
+  return connected_;
+}
+
+} // namespace tmcp::transport

@@ -1,0 +1,112 @@
+#include "protocol/transport/routes.hpp"
+
+#include "protocol/json_rpc.hpp"
+#include "protocol/mcp_version.hpp"
+#include "protocol/transport/validation.hpp"
+
+namespace tmcp::transport {
+
+namespace {
+
+rejection reject(int status, std::string_view message) {
+  return rejection{status, transport_error_body(message), false};
+}
+
+std::string supported_list() {
+  std::string out;
+  for (const auto& v : supported_protocol_versions())
+    out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
+
+std::optional<rejection> check_version(const request_view& req) {
+  if (req.protocol_version && !is_supported_version(*req.protocol_version))
+    return reject(400, "Bad Request: Unsupported protocol version: "
+                         + std::string(*req.protocol_version)
+                         + " (supported versions: " + supported_list() + ")");
+  return std::nullopt;
+}
+
+std::optional<rejection> check_session_header(const request_view& req) {
+  if (!req.session_id)
+    return reject(400, "Bad Request: Mcp-Session-Id header is required");
+  if (!is_valid_session_id(*req.session_id))
+    return reject(400, "Bad Request: Mcp-Session-Id must be visible ASCII");
+  return std::nullopt;
+}
+
+std::string to_string(std::optional<std::string_view> v) {
+  return v ? std::string(*v) : std::string();
+}
+
+} // namespace
+
+std::optional<rejection> check_headers(const request_view& req, const route_config& cfg) {
+  // DNS rebinding protection comes before anything that reveals the endpoint's shape.
+  if (req.origin && !check_origin(*req.origin, cfg.allowed_origins))
+    return reject(403, "Forbidden: Origin " + std::string(*req.origin) + " is not allowed");
+  if (cfg.validate_host) {
+    if (!req.host)
+      return reject(403, "Forbidden: missing Host header");
+    if (!check_host(*req.host, cfg.allowed_hosts))
+      return reject(403, "Forbidden: Host " + std::string(*req.host) + " is not allowed");
+  }
+  auto path = req.target.substr(0, req.target.find('?'));
+  if (path != cfg.path)
+    return reject(404, "Not Found: no MCP endpoint at " + std::string(path));
+  if (req.method == "POST") {
+    if (!req.content_type || !is_json_content_type(*req.content_type))
+      return reject(415, "Unsupported Media Type: Content-Type must be application/json");
+    if (!req.accept || !accepts_json_and_sse(*req.accept))
+      return reject(406, "Not Acceptable: Client must accept both application/json and "
+                         "text/event-stream");
+    return check_version(req);
+  }
+  if (req.method == "GET") {
+    if (!req.accept || !accepts_sse(*req.accept))
+      return reject(406, "Not Acceptable: Client must accept text/event-stream");
+    if (auto r = check_version(req))
+      return r;
+    return check_session_header(req);
+  }
+  if (req.method == "DELETE") {
+    if (auto r = check_version(req))
+      return r;
+    return check_session_header(req);
+  }
+  auto r = reject(405, "Method Not Allowed: " + std::string(req.method)
+                         + " (allowed: GET, POST, DELETE)");
+  r.allow_header = true;
+  return r;
+}
+
+expected<inbound, rejection> route_post(const request_view& req, std::string_view body) {
+  auto parsed = parse_message(body);
+  if (!parsed) {
+    const auto& f = parsed.error();
+    return make_unexpected(rejection{400, make_error_response(f.id, f.error), false});
+  }
+  auto& msg = *parsed;
+  bool is_initialize = msg.is_request() && msg.method == "initialize";
+  // Only `initialize` may arrive without a session: it is what creates one.
+  if (req.session_id || !is_initialize)
+    if (auto r = check_session_header(req))
+      return make_unexpected(std::move(*r));
+  inbound in;
+  in.verb = inbound_verb::post;
+  in.session_id = to_string(req.session_id);
+  in.protocol_version = to_string(req.protocol_version);
+  in.msg = std::move(msg);
+  return in;
+}
+
+inbound route_stream(const request_view& req) {
+  inbound in;
+  in.verb = req.method == "GET" ? inbound_verb::get : inbound_verb::del;
+  in.session_id = to_string(req.session_id);
+  in.protocol_version = to_string(req.protocol_version);
+  in.last_event_id = to_string(req.last_event_id);
+  return in;
+}
+
+} // namespace tmcp::transport

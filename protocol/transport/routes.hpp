@@ -1,0 +1,53 @@
+// The endpoint's decisions on one request, as pure functions over its headers and body:
+// either a rejection (status + JSON-RPC error body) or the inbound to hand to the sessions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/expected.hpp"
+#include "protocol/inbound.hpp"
+
+namespace tmcp::transport {
+
+// The headers of one request, borrowed from the HTTP parser; nullopt = header absent.
+struct request_view {
+  std::string_view method; // "POST", "GET", ...
+  std::string_view target; // "/mcp?x=1"
+  std::optional<std::string_view> host;
+  std::optional<std::string_view> origin;
+  std::optional<std::string_view> content_type;
+  std::optional<std::string_view> accept;
+  std::optional<std::string_view> session_id;
+  std::optional<std::string_view> protocol_version;
+  std::optional<std::string_view> last_event_id;
+};
+
+struct route_config {
+  std::string path = "/mcp";
+  std::vector<std::string> allowed_hosts;   // effective list, see effective_allowed_hosts
+  std::vector<std::string> allowed_origins; // effective list
+  bool validate_host = true;
+};
+
+struct rejection {
+  int status = 400;
+  std::string body;
+  // 405 answers carry `Allow: GET, POST, DELETE`.
+  bool allow_header = false;
+};
+
+// Everything the headers decide, in order: 403 Origin/Host, 404 path, 405 method, then per
+// method 415/406/400 (version, session id). nullopt = accepted so far.
+std::optional<rejection> check_headers(const request_view& req, const route_config& cfg);
+
+// A POST body after check_headers passed: 400 on a parse error (the parser's JSON-RPC
+// error) or a missing session id on anything but `initialize`; else the inbound, sink unset.
+expected<inbound, rejection> route_post(const request_view& req, std::string_view body);
+
+// A GET or DELETE after check_headers passed; sink unset.
+inbound route_stream(const request_view& req);
+
+} // namespace tmcp::transport

@@ -1,0 +1,105 @@
+#include "protocol/transport/stdio_transport.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+
+#include <caf/actor_system.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+#include <spdlog/spdlog.h>
+
+namespace tmcp::transport {
+
+namespace {
+
+constexpr std::chrono::seconds create_timeout{10};
+
+bool is_blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r") == std::string_view::npos;
+}
+
+// Runs on the reader thread; everything it needs is captured by value so a detached reader
+// never touches the transport object.
+void read_loop(std::istream& in, actors::session_supervisor_actor supervisor,
+               std::string session_id, std::shared_ptr<stdio_sink> sink,
+               std::function<void()> on_eof, std::shared_ptr<std::atomic<bool>> done) {
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    if (is_blank(line))
+      continue;
+    auto parsed = parse_message(line);
+    if (!parsed) {
+      // JSON-RPC: malformed input is answered (with id null when none was recovered).
+      const auto& f = parsed.error();
+      sink->write_line(make_error_response(f.id, f.error));
+      continue;
+    }
+    inbound msg;
+    msg.verb = inbound_verb::post;
+    msg.session_id = session_id;
+    msg.msg = std::move(*parsed);
+    msg.sink = sink;
+    caf::anon_send(supervisor, atom::inbound_v, std::move(msg));
+  }
+  spdlog::debug("stdio: end of input");
+  if (on_eof)
+    on_eof();
+  *done = true;
+}
+
+} // namespace
+
+stdio_transport::stdio_transport(caf::actor_system& sys,
+                                 actors::session_supervisor_actor supervisor)
+  : stdio_transport(sys, std::move(supervisor), std::cin, std::cout) {
+  // nop
+}
+
+stdio_transport::stdio_transport(caf::actor_system& sys,
+                                 actors::session_supervisor_actor supervisor,
+                                 std::istream& in, std::ostream& out)
+  : sys_(sys),
+    supervisor_(std::move(supervisor)),
+    in_(in),
+    sink_(std::make_shared<stdio_sink>(out)),
+    done_(std::make_shared<std::atomic<bool>>(false)) {
+  // nop
+}
+
+stdio_transport::~stdio_transport() {
+  if (!reader_.joinable())
+    return;
+  // A reader blocked on stdin cannot be interrupted portably; the process exit ends it.
+  if (*done_)
+    reader_.join();
+  else
+    reader_.detach();
+}
+
+expected<std::string, std::string> stdio_transport::start(std::function<void()> on_eof) {
+  if (reader_.joinable())
+    return make_unexpected(std::string("stdio transport already started"));
+  std::string session_id;
+  std::string error;
+  {
+    caf::scoped_actor self{sys_};
+    self->request(supervisor_, create_timeout, atom::create_v)
+      .receive([&](const std::string& id) { session_id = id; },
+               [&](caf::error& e) { error = sys_.render(e); });
+  }
+  if (!error.empty())
+    return make_unexpected("stdio: cannot create a session: " + error);
+  reader_ = std::thread{read_loop, std::ref(in_), supervisor_, session_id, sink_,
+                        std::move(on_eof), done_};
+  return session_id;
+}
+
+void stdio_transport::join() {
+  if (reader_.joinable())
+    reader_.join();
+}
+
+} // namespace tmcp::transport
