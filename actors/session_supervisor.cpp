@@ -1,0 +1,136 @@
+#include "actors/session_supervisor.hpp"
+
+#include <random>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "protocol/json_rpc.hpp"
+
+namespace tmcp::actors {
+
+namespace {
+
+using self_ptr = session_supervisor_actor::stateful_pointer<supervisor_state>;
+
+std::string error_body(rpc_errc code, const std::string& text) {
+  return make_error_response("null", make_rpc_error(code, text));
+}
+
+session_actor spawn_session(self_ptr self, const std::string& id, const session_settings& s) {
+  auto hdl = self->spawn<caf::monitored>(session_actor_impl, id, self->state.catalogs, s);
+  self->state.sessions.emplace(id, hdl);
+  self->state.ids.emplace(hdl.address(), id);
+  return hdl;
+}
+
+void answer_drained(self_ptr self) {
+  if (!self->state.draining || !self->state.sessions.empty())
+    return;
+  for (auto& p : self->state.drained)
+    p.deliver(self->state.drained_count);
+  self->state.drained.clear();
+}
+
+void route(self_ptr self, inbound& in) {
+  auto& st = self->state;
+  if (in.session_id.empty()) {
+    bool is_init = in.verb == inbound_verb::post && in.msg && in.msg->is_request()
+                   && in.msg->method == "initialize";
+    if (!is_init) {
+      in.sink->respond(400, error_body(rpc_errc::transport_error,
+                                       "Bad Request: Mcp-Session-Id header is required"));
+      return;
+    }
+    if (st.draining || st.sessions.size() >= st.settings.max_sessions) {
+      in.sink->respond(503, error_body(rpc_errc::transport_error,
+                                       st.draining ? "Service Unavailable: shutting down"
+                                                   : "Service Unavailable: too many sessions"));
+      return;
+    }
+    auto id = supervisor_state::new_session_id();
+    auto hdl = spawn_session(self, id, st.settings.http);
+    in.session_id = id;
+    self->send(hdl, atom::inbound_v, std::move(in));
+    return;
+  }
+  auto it = st.sessions.find(in.session_id);
+  if (it == st.sessions.end()) {
+    in.sink->respond(404, error_body(rpc_errc::session_not_found,
+                                     "Session not found: it expired or was terminated; "
+                                     "send a new initialize without Mcp-Session-Id"));
+    return;
+  }
+  self->send(it->second, atom::inbound_v, std::move(in));
+}
+
+template <class... Ts>
+void broadcast(self_ptr self, const Ts&... xs) {
+  for (auto& [id, hdl] : self->state.sessions)
+    self->send(hdl, xs...);
+}
+
+} // namespace
+
+std::string supervisor_state::new_session_id() {
+  static thread_local std::random_device rd;
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id;
+  id.reserve(32);
+  for (int i = 0; i < 4; ++i) {
+    auto word = rd();
+    for (int j = 0; j < 8; ++j) {
+      id += hex[word & 0xF];
+      word >>= 4;
+    }
+  }
+  return id;
+}
+
+session_supervisor_actor::behavior_type
+session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_state> self,
+                        catalog_store_ptr catalogs, supervisor_settings settings) {
+  self->state.catalogs = std::move(catalogs);
+  self->state.settings = std::move(settings);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto it = self->state.ids.find(dm.source);
+    if (it == self->state.ids.end())
+      return;
+    if (dm.reason && dm.reason != caf::exit_reason::normal)
+      spdlog::warn("session {} crashed ({}); its client must initialize again", it->second,
+                   to_string(dm.reason));
+    self->state.sessions.erase(it->second);
+    self->state.ids.erase(it);
+    ++self->state.drained_count;
+    answer_drained(self);
+  });
+  self->delayed_send(self, self->state.settings.sweep_interval, atom::expire_v);
+  return {
+    [self](atom::inbound, inbound& in) { route(self, in); },
+    [self](atom::create) -> std::string {
+      auto id = supervisor_state::new_session_id();
+      spawn_session(self, id, self->state.settings.stdio);
+      return id;
+    },
+    [self](atom::count) { return static_cast<uint64_t>(self->state.sessions.size()); },
+    [self](atom::changed, const std::string& kind) { broadcast(self, atom::changed_v, kind); },
+    [self](atom::updated, const std::string& uri) { broadcast(self, atom::updated_v, uri); },
+    [self](atom::expire) {
+      broadcast(self, atom::expire_v);
+      self->delayed_send(self, self->state.settings.sweep_interval, atom::expire_v);
+    },
+    [self](atom::shutdown) -> caf::result<uint64_t> {
+      auto& st = self->state;
+      st.draining = true;
+      st.drained_count = 0;
+      if (st.sessions.empty())
+        return uint64_t{0};
+      broadcast(self, atom::shutdown_v);
+      auto rp = self->make_response_promise<uint64_t>();
+      st.drained.push_back(rp);
+      return rp;
+    },
+  };
+}
+
+} // namespace tmcp::actors

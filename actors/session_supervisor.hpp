@@ -1,0 +1,45 @@
+// The session supervisor: spawns a session actor per MCP session, routes transport messages to
+// it, monitors it, reaps idle ones and drains them all on shutdown.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+#include <caf/response_promise.hpp>
+
+#include "actors/catalog_store.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/session_actor.hpp"
+
+namespace tmcp::actors {
+
+struct supervisor_settings {
+  session_settings http;  // sessions created by `initialize` over HTTP
+  session_settings stdio; // the session created up front for stdio (no replay)
+  // How often idle sessions are looked for.
+  std::chrono::milliseconds sweep_interval{std::chrono::seconds(30)};
+  // Upper bound on live sessions; `initialize` beyond it is refused with 503.
+  std::size_t max_sessions = 100000;
+};
+
+struct supervisor_state {
+  static inline const char* name = "session-supervisor";
+
+  std::unordered_map<std::string, session_actor> sessions;
+  std::unordered_map<caf::actor_addr, std::string> ids;
+  catalog_store_ptr catalogs;
+  supervisor_settings settings;
+  bool draining = false;
+  std::vector<caf::typed_response_promise<uint64_t>> drained;
+  uint64_t drained_count = 0;
+
+  // Session ids: 128 bits from the OS's CSPRNG, hex-encoded.
+  static std::string new_session_id();
+};
+
+session_supervisor_actor::behavior_type
+session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_state> self,
+                        catalog_store_ptr catalogs, supervisor_settings settings);
+
+} // namespace tmcp::actors

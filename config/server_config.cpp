@@ -1,0 +1,202 @@
+#include "config/server_config.hpp"
+
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <stdexcept>
+
+namespace tmcp::config {
+
+namespace {
+
+struct setting {
+  const char* env;
+  const char* flag;
+  const char* help;
+  std::function<std::string(server_config&, const std::string&)> apply; // returns error text
+};
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s) {
+    if (c == ',') {
+      if (!cur.empty())
+        out.push_back(cur);
+      cur.clear();
+    } else if (c != ' ') {
+      cur += c;
+    }
+  }
+  if (!cur.empty())
+    out.push_back(cur);
+  return out;
+}
+
+template <class T>
+std::string parse_uint(const std::string& v, T& out, uint64_t lo, uint64_t hi, const char* what) {
+  try {
+    std::size_t used = 0;
+    auto n = std::stoull(v, &used);
+    if (used != v.size() || n < lo || n > hi)
+      throw std::out_of_range(v);
+    out = static_cast<T>(n);
+    return {};
+  } catch (...) {
+    return std::string(what) + " must be an integer from " + std::to_string(lo) + " to "
+           + std::to_string(hi) + ", got '" + v + "'";
+  }
+}
+
+std::string parse_bool(const std::string& v, bool& out, const char* what) {
+  if (v == "1" || v == "true" || v == "yes" || v == "on" || v.empty()) {
+    out = true;
+    return {};
+  }
+  if (v == "0" || v == "false" || v == "no" || v == "off") {
+    out = false;
+    return {};
+  }
+  return std::string(what) + " must be 1/0 or true/false, got '" + v + "'";
+}
+
+const std::vector<setting>& settings() {
+  static const std::vector<setting> all{
+    {"TWENTY_API_URL", "--twenty-api-url", "Base URL of the Twenty server (http or https)",
+     [](server_config& c, const std::string& v) {
+       if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+         return "TWENTY_API_URL must start with http:// or https://, got '" + v + "'";
+       c.twenty_api_url = v;
+       while (!c.twenty_api_url.empty() && c.twenty_api_url.back() == '/')
+         c.twenty_api_url.pop_back();
+       return std::string{};
+     }},
+    {"TWENTY_API_KEY", "--twenty-api-key", "Twenty API key (sent as a Bearer token)",
+     [](server_config& c, const std::string& v) {
+       c.twenty_api_key = v;
+       return std::string{};
+     }},
+    {"MCP_TRANSPORT", "--transport", "stdio (default) or http (Streamable HTTP)",
+     [](server_config& c, const std::string& v) {
+       if (v != "stdio" && v != "http")
+         return "MCP_TRANSPORT must be 'stdio' or 'http', got '" + v + "'";
+       c.transport = v;
+       return std::string{};
+     }},
+    {"MCP_HTTP_HOST", "--http-host", "Address to bind (default 127.0.0.1)",
+     [](server_config& c, const std::string& v) {
+       if (v.empty())
+         return std::string("MCP_HTTP_HOST must not be empty");
+       c.http_host = v;
+       return std::string{};
+     }},
+    {"MCP_HTTP_PORT", "--http-port",
+     "Port to bind (default 3001; 0 picks a free port and prints the URL on stderr)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.http_port, 0, 65535, "MCP_HTTP_PORT");
+     }},
+    {"MCP_ALLOWED_ORIGINS", "--allowed-origins",
+     "Comma-separated Origin values accepted besides localhost ones",
+     [](server_config& c, const std::string& v) {
+       c.allowed_origins = split_list(v);
+       return std::string{};
+     }},
+    {"MCP_ALLOWED_HOSTS", "--allowed-hosts",
+     "Comma-separated Host values accepted besides localhost ones",
+     [](server_config& c, const std::string& v) {
+       c.allowed_hosts = split_list(v);
+       return std::string{};
+     }},
+    {"MCP_SESSION_IDLE_SECONDS", "--session-idle-seconds",
+     "Idle MCP sessions end after this many seconds (default 1800)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.session_idle_seconds, 1, 7u * 24 * 3600,
+                         "MCP_SESSION_IDLE_SECONDS");
+     }},
+    {"MCP_CONFORMANCE", "--conformance",
+     "1 registers the official conformance suite's test fixtures (testing only)",
+     [](server_config& c, const std::string& v) {
+       return parse_bool(v, c.conformance, "MCP_CONFORMANCE");
+     }},
+    {"LOG_LEVEL", "--log-level", "trace, debug, info (default), warn, error or off",
+     [](server_config& c, const std::string& v) {
+       static const char* ok[] = {"trace", "debug", "info", "warn", "error", "off"};
+       for (auto l : ok)
+         if (v == l) {
+           c.log_level = v;
+           return std::string{};
+         }
+       return "LOG_LEVEL must be one of trace, debug, info, warn, error, off; got '" + v + "'";
+     }},
+    {"MCP_WORKER_THREADS", "--worker-threads", "Actor scheduler threads (default 2)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.worker_threads, 1, 256, "MCP_WORKER_THREADS");
+     }},
+    {"MCP_HTTP_THREADS", "--http-threads", "HTTP I/O threads (default 2)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.http_threads, 1, 256, "MCP_HTTP_THREADS");
+     }},
+  };
+  return all;
+}
+
+} // namespace
+
+expected<parse_outcome, std::string> parse(int argc, char** argv,
+                                           const char* (*getenv_fn)(const char*)) {
+  if (!getenv_fn)
+    getenv_fn = [](const char* name) -> const char* { return std::getenv(name); };
+  parse_outcome out;
+  for (const auto& s : settings())
+    if (auto v = getenv_fn(s.env); v && *v)
+      if (auto err = s.apply(out.config, v); !err.empty())
+        return make_unexpected(err);
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      out.help = true;
+      continue;
+    }
+    std::string value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_value = true;
+    }
+    const setting* found = nullptr;
+    for (const auto& s : settings())
+      if (arg == s.flag)
+        found = &s;
+    if (!found)
+      return make_unexpected("unknown option '" + arg + "'; see --help");
+    if (!has_value) {
+      if (arg == "--conformance") {
+        value = "1";
+      } else if (i + 1 < argc) {
+        value = argv[++i];
+      } else {
+        return make_unexpected("option " + arg + " needs a value");
+      }
+    }
+    if (auto err = found->apply(out.config, value); !err.empty())
+      return make_unexpected(err);
+  }
+  return out;
+}
+
+std::string help_text() {
+  std::string out = "twenty-mcp-server: an MCP server for the Twenty CRM\n\n"
+                    "Usage: twenty-mcp-server [options]\n\n"
+                    "Every option can also be set by its environment variable; flags win.\n\n";
+  for (const auto& s : settings()) {
+    std::string left = std::string("  ") + s.flag + " (" + s.env + ")";
+    if (left.size() < 44)
+      left.resize(44, ' ');
+    out += left + " " + s.help + "\n";
+  }
+  out += "  --help                                     This text\n";
+  return out;
+}
+
+} // namespace tmcp::config

@@ -1,0 +1,43 @@
+// The server's configuration: environment variables, overridden by command-line flags.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "protocol/expected.hpp"
+
+namespace tmcp::config {
+
+struct server_config {
+  // Twenty connection.
+  std::string twenty_api_url;
+  std::string twenty_api_key;
+  // MCP transport.
+  std::string transport = "stdio"; // "stdio" | "http"
+  std::string http_host = "127.0.0.1";
+  uint16_t http_port = 3001;
+  std::vector<std::string> allowed_origins; // extra Origin values accepted besides localhost
+  std::vector<std::string> allowed_hosts;   // extra Host values accepted besides localhost
+  std::size_t max_body_bytes = 4u << 20;
+  int http_threads = 2;
+  // Sessions.
+  uint32_t session_idle_seconds = 1800;
+  // Behaviour.
+  bool conformance = false; // registers the conformance suite's fixtures
+  std::string log_level = "info";
+  int worker_threads = 2; // CAF scheduler threads
+};
+
+struct parse_outcome {
+  server_config config;
+  bool help = false; // --help was given: print help_text() and exit 0
+};
+
+// Reads the environment (via `getenv`), then applies flags; the error names the bad setting.
+expected<parse_outcome, std::string> parse(int argc, char** argv,
+                                           const char* (*getenv_fn)(const char*) = nullptr);
+
+std::string help_text();
+
+} // namespace tmcp::config

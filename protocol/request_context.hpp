@@ -1,0 +1,73 @@
+// What a method handler sees of the request it serves: reply, progress, logging, timers,
+// server->client requests and cancellation. Handlers never see the session itself, so the same
+// handler can later serve a stateless (2026-07-28) request.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "protocol/expected.hpp"
+#include "protocol/json.hpp"
+#include "protocol/rpc_error.hpp"
+
+namespace tmcp {
+
+// RFC 5424 severities, in MCP's order.
+enum class log_level { debug, info, notice, warning, error, critical, alert, emergency };
+std::optional<log_level> parse_log_level(std::string_view s);
+const char* to_string(log_level l);
+
+struct client_view {
+  std::string protocol_version;
+  // The client's `capabilities` object as JSON text ("{}" if none were sent).
+  std::string capabilities = "{}";
+  bool supports(const char* capability) const;
+};
+
+using client_reply = std::function<void(expected<std::string, rpc_error>)>;
+
+// Every member is thread-safe: it may be called from any thread, and its effect runs on the
+// session's thread in call order. After reply/fail or cancellation, later calls do nothing.
+class request_context {
+public:
+  virtual ~request_context() = default;
+
+  virtual const client_view& client() const = 0;
+
+  // Ends the request with a result (JSON text of the `result` member) or a JSON-RPC error.
+  virtual void reply(std::string result) = 0;
+  virtual void fail(rpc_error error) = 0;
+
+  // notifications/progress, sent only when the request carried a progressToken and the value
+  // increases.
+  virtual void progress(double value, std::optional<double> total = {},
+                        std::string message = {}) = 0;
+
+  // notifications/message at `level` if the session's log level lets it through.
+  virtual void log(log_level level, std::string logger, std::string data_json) = 0;
+
+  // Sends a request to the client on this request's stream; `done` gets its result JSON or an
+  // error (timeout, client error, missing capability).
+  virtual void request_client(std::string method, std::string params,
+                              std::chrono::milliseconds timeout, client_reply done) = 0;
+
+  // Runs `fn` on the session's thread after `delay`, unless the request ended first.
+  virtual void after(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
+
+  // Closes this request's stream without ending the request (SSE polling, SEP-1699): the
+  // client reconnects with GET + Last-Event-ID and receives the rest.
+  virtual void close_stream() = 0;
+
+  // True once the client cancelled the request (or the session ended).
+  virtual bool cancelled() const = 0;
+
+  // Called on the session's thread when the request is cancelled, to stop its work.
+  virtual void on_cancel(std::function<void()> fn) = 0;
+};
+
+using ctx_ptr = std::shared_ptr<request_context>;
+
+} // namespace tmcp

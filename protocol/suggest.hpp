@@ -1,0 +1,17 @@
+// "Did you mean" suggestions for names an agent got slightly wrong.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tmcp {
+
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The closest candidate within a distance that scales with the name's length, if any.
+std::optional<std::string> closest_match(std::string_view name,
+                                         const std::vector<std::string>& candidates);
+
+} // namespace tmcp
