@@ -139,6 +139,26 @@ expected<std::string, rpc_error> list_page(const char* list, const Entries& entr
   return out;
 }
 
+// RapidJSON 1.1 resolves $ref only into draft-04 "definitions"; rename 2020-12 "$defs" in the
+// validation copy (the advertised schema stays verbatim).
+void normalize_defs(json::value& v, json::allocator& a) {
+  if (v.IsObject()) {
+    if (auto it = v.FindMember("$defs"); it != v.MemberEnd() && !v.HasMember("definitions"))
+      it->name.SetString("definitions", a);
+    if (auto ref = v.FindMember("$ref"); ref != v.MemberEnd() && ref->value.IsString()) {
+      std::string r = ref->value.GetString();
+      for (auto pos = r.find("/$defs/"); pos != std::string::npos; pos = r.find("/$defs/"))
+        r.replace(pos, 7, "/definitions/");
+      ref->value.SetString(r.c_str(), static_cast<rapidjson::SizeType>(r.size()), a);
+    }
+    for (auto& m : v.GetObject())
+      normalize_defs(m.value, a);
+  } else if (v.IsArray()) {
+    for (auto& e : v.GetArray())
+      normalize_defs(e, a);
+  }
+}
+
 } // namespace
 
 catalog::catalog() = default;
@@ -158,6 +178,7 @@ expected<bool, std::string> catalog::add_tool(tool_spec spec, tool_handler handl
       return make_unexpected("tool '" + spec.name + "': outputSchema is not a JSON object " + err);
   }
   compiled->source = std::move(*doc);
+  normalize_defs(compiled->source, compiled->source.GetAllocator());
   compiled->schema = std::make_unique<rapidjson::SchemaDocument>(compiled->source);
   auto rendered = render_tool(spec);
   tools_.push_back({std::move(spec), std::move(handler), std::move(rendered), compiled});

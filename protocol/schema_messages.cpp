@@ -56,17 +56,27 @@ std::string describe_schema_violation(const json::value& schema,
       if (r.IsString() && !got->HasMember(r.GetString()))
         return prefix + "missing required " + join_path(where, r.GetString());
   }
-  if (keyword == "additionalProperties" && got && got->IsObject()) {
+  if (keyword == "additionalProperties") {
     std::vector<std::string> known;
     if (auto props = json::find(*sub, "properties"); props && props->IsObject())
       for (const auto& m : props->GetObject())
         known.emplace_back(m.name.GetString());
-    for (const auto& m : got->GetObject()) {
-      std::string name = m.name.GetString();
-      if (std::find(known.begin(), known.end(), name) != known.end())
-        continue;
-      auto msg = prefix + "unknown " + join_path(where, name);
-      if (auto s = closest_match(name, known))
+    // RapidJSON points at the unknown member itself; older paths point at the object.
+    std::vector<std::string> unknown;
+    std::string parent = where;
+    if (got && got->IsObject() && doc_ptr.GetTokenCount() == 0) {
+      for (const auto& m : got->GetObject())
+        if (std::find(known.begin(), known.end(), m.name.GetString()) == known.end())
+          unknown.emplace_back(m.name.GetString());
+    } else if (doc_ptr.GetTokenCount() > 0) {
+      const auto& last = doc_ptr.GetTokens()[doc_ptr.GetTokenCount() - 1];
+      unknown.emplace_back(last.name, last.length);
+      auto parent_ptr = rapidjson::Pointer(doc_ptr.GetTokens(), doc_ptr.GetTokenCount() - 1);
+      parent = path_of(parent_ptr);
+    }
+    if (!unknown.empty()) {
+      auto msg = prefix + "unknown " + join_path(parent, unknown.front());
+      if (auto s = closest_match(unknown.front(), known))
         msg += "; did you mean '" + *s + "'?";
       else if (!known.empty()) {
         msg += "; allowed: ";
