@@ -1,0 +1,146 @@
+#include "app/server.hpp"
+
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include <caf/all.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "actors/catalog_store.hpp"
+#include "actors/session_supervisor.hpp"
+#include "config/server_config.hpp"
+#include "protocol/conformance/fixtures.hpp"
+#include "protocol/transport/http_server.hpp"
+#include "protocol/transport/stdio_transport.hpp"
+
+namespace tmcp::app {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+void setup_logging(const config::server_config& cfg) {
+  // stdout belongs to the stdio transport: every log line goes to stderr.
+  auto logger = spdlog::stderr_color_mt("twenty-mcp");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+}
+
+catalog_ptr build_catalog(const config::server_config& cfg) {
+  auto cat = std::make_shared<catalog>();
+  if (cfg.conformance) {
+    conformance::register_fixtures(*cat);
+    cat->instructions = "Conformance mode: this server exposes the MCP conformance suite's "
+                        "test fixtures only.";
+    return cat;
+  }
+  cat->instructions = "Twenty CRM MCP server. No Twenty workspace is connected yet: set "
+                      "TWENTY_API_URL and TWENTY_API_KEY to reach one.";
+  return cat;
+}
+
+// Signals are blocked in every thread and collected here, so no handler runs at random.
+sigset_t block_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+void wait_for_stop(const sigset_t& set, const std::atomic<bool>& eof) {
+  timespec tick{0, 200'000'000};
+  while (!eof) {
+    siginfo_t info;
+    if (sigtimedwait(&set, &info, &tick) > 0) {
+      spdlog::info("received {}, draining", info.si_signo == SIGINT ? "SIGINT" : "SIGTERM");
+      return;
+    }
+  }
+}
+
+// Lets in-flight requests finish (bounded), then ends every session.
+void drain(caf::actor_system& sys, const actors::session_supervisor_actor& sup) {
+  caf::scoped_actor self{sys};
+  self->request(sup, 10s, atom::shutdown_v)
+    .receive([](uint64_t n) { spdlog::info("drained {} session(s)", n); },
+             [](caf::error& e) { spdlog::warn("drain incomplete: {}", to_string(e)); });
+  caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+}
+
+} // namespace
+
+int run_server(int argc, char** argv) {
+  auto parsed = config::parse(argc, argv);
+  if (!parsed) {
+    std::cerr << "twenty-mcp-server: " << parsed.error() << "\n";
+    return 2;
+  }
+  if (parsed->help) {
+    std::cout << config::help_text();
+    return 0;
+  }
+  const auto& cfg = parsed->config;
+  setup_logging(cfg);
+  auto signals = block_signals();
+
+  caf::actor_system_config caf_cfg;
+  caf_cfg.set("scheduler.max-threads", cfg.worker_threads);
+  caf::actor_system sys{caf_cfg};
+
+  auto catalogs = std::make_shared<actors::catalog_store>(build_catalog(cfg));
+  actors::supervisor_settings ss;
+  ss.http.idle_expiry = std::chrono::seconds(cfg.session_idle_seconds);
+  ss.stdio.protocol.replay_events = 0;
+  ss.stdio.idle_expiry = std::chrono::hours(24 * 365); // the process is the stdio session
+  auto sup = sys.spawn(actors::session_supervisor_impl, catalogs, ss);
+
+  if (cfg.twenty_api_url.empty() && !cfg.conformance)
+    spdlog::warn("no Twenty configured (TWENTY_API_URL is empty): serving MCP without a "
+                 "workspace");
+
+  std::atomic<bool> eof{false};
+  if (cfg.transport == "stdio") {
+    transport::stdio_transport stdio{sys, sup};
+    auto started = stdio.start([&eof] { eof = true; });
+    if (!started) {
+      spdlog::error("stdio transport failed: {}", started.error());
+      caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+      return 1;
+    }
+    wait_for_stop(signals, eof);
+    drain(sys, sup);
+    return 0;
+  }
+
+  transport::http_options http;
+  http.host = cfg.http_host;
+  http.port = cfg.http_port;
+  http.allowed_hosts = cfg.allowed_hosts;
+  http.allowed_origins = cfg.allowed_origins;
+  http.max_body_bytes = cfg.max_body_bytes;
+  http.threads = cfg.http_threads;
+  transport::http_server server{sys, sup, http};
+  auto port = server.start();
+  if (!port) {
+    spdlog::error("cannot listen on {}:{}: {}", cfg.http_host, cfg.http_port, port.error());
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  auto host = cfg.http_host.find(':') != std::string::npos ? "[" + cfg.http_host + "]"
+                                                           : cfg.http_host;
+  std::cerr << "twenty-mcp-server listening on http://" << host << ":" << *port << "/mcp"
+            << std::endl;
+  wait_for_stop(signals, eof);
+  server.stop_accepting();
+  drain(sys, sup);
+  server.close_all();
+  server.join();
+  return 0;
+}
+
+} // namespace tmcp::app

@@ -1,0 +1,47 @@
+# Shared helpers for the project's scripts (sourced, not run).
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${BUILD_DIR:-$root/build}
+
+# Configures and builds everything (ccache when present).
+build_all() {
+  local launcher=()
+  command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
+    "${launcher[@]}" >/dev/null
+  cmake --build "$build_dir" -j"$(nproc)" -- --no-print-directory "$@"
+}
+
+# Starts a program in the background whose stderr announces "listening on <url>"; sets
+# $started_pid and $started_url. Usage: start_announcing LOGFILE cmd args...
+start_announcing() {
+  local log=$1; shift
+  "$@" 2>"$log" &
+  started_pid=$!
+  started_url=""
+  for _ in $(seq 1 100); do
+    started_url=$(grep -o 'listening on http://[^ ]*' "$log" 2>/dev/null | head -1 | cut -d' ' -f3)
+    [ -n "$started_url" ] && return 0
+    kill -0 "$started_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "failed to start: $*" >&2
+  cat "$log" >&2
+  return 1
+}
+
+# The stand-in prints its URL on stdout instead.
+start_standin() {
+  local log=$1; shift
+  "$@" >"$log.out" 2>"$log" &
+  started_pid=$!
+  started_url=""
+  for _ in $(seq 1 100); do
+    started_url=$(grep -o 'listening on http://[^ ]*' "$log.out" 2>/dev/null | head -1 | cut -d' ' -f3)
+    [ -n "$started_url" ] && return 0
+    kill -0 "$started_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "failed to start the Twenty stand-in" >&2
+  cat "$log" >&2
+  return 1
+}
