@@ -3,3 +3,4 @@ add_subdirectory(${CMAKE_CURRENT_LIST_DIR}/protocol ${CMAKE_CURRENT_BINARY_DIR}/
 if(EXISTS ${CMAKE_CURRENT_LIST_DIR}/protocol/transport/CMakeLists.txt)
   add_subdirectory(${CMAKE_CURRENT_LIST_DIR}/protocol/transport ${CMAKE_CURRENT_BINARY_DIR}/protocol/transport)
 endif()
+add_subdirectory(${CMAKE_CURRENT_LIST_DIR}/actors ${CMAKE_CURRENT_BINARY_DIR}/actors)
