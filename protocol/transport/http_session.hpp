@@ -92,6 +92,9 @@ private:
   bool keep_alive_ = true;
   unsigned version_ = 11;
   bool shutting_down_ = false;
+  // A rejected request's body is still on the wire: close gently so the peer reads the
+  // response before any reset (see do_linger_close).
+  bool body_unread_ = false;
   std::weak_ptr<http_sink> sink_;
 
   // SSE state of the current response.

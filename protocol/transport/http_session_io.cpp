@@ -1,0 +1,180 @@
+// The write side of http_session: the response queue, the watch read that notices a peer
+// leaving mid-response, and closing.
+#include "protocol/transport/http_session.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "protocol/transport/http_sink.hpp"
+
+namespace tmcp::transport {
+
+namespace {
+
+// Bytes a client may pipeline while its previous request is still answered.
+constexpr std::size_t max_early_bytes = 64 * 1024;
+
+// How long a closing connection waits for the peer to finish sending, so an unread body
+// does not turn our close into a reset that destroys the response in flight.
+constexpr std::chrono::seconds linger_timeout{2};
+
+} // namespace
+
+// -- writing ------------------------------------------------------------------------------
+
+void http_session::send_rejection(const rejection& r) {
+  send_full(r.status, r.body, r.allow_header);
+}
+
+void http_session::send_full(int status, const std::string& body, bool allow_header) {
+  phase_ = phase::finishing;
+  full_res_ = std::make_shared<http::response<http::string_body>>(
+    static_cast<http::status>(status), version_);
+  if (!body.empty())
+    full_res_->set(http::field::content_type, "application/json");
+  if (allow_header)
+    full_res_->set(http::field::allow, "GET, POST, DELETE");
+  full_res_->keep_alive(keep_alive_ && !shutting_down_);
+  full_res_->body() = body;
+  full_res_->prepare_payload();
+  if (!shutting_down_)
+    stream_.expires_after(state_->options.idle_timeout);
+  enqueue(out_item{out_item::full, {}});
+}
+
+void http_session::enqueue(out_item item) {
+  queue_.push_back(std::move(item));
+  if (!writing_)
+    do_write();
+}
+
+void http_session::do_write() {
+  if (phase_ == phase::closed)
+    return;
+  if (queue_.empty()) {
+    writing_ = false;
+    if (phase_ == phase::finishing)
+      on_response_done();
+    return;
+  }
+  writing_ = true;
+  current_ = std::move(queue_.front());
+  queue_.pop_front();
+  auto handler = beast::bind_front_handler(&http_session::on_write, shared_from_this());
+  switch (current_.what) {
+    case out_item::header:
+      sse_sr_.emplace(*sse_res_);
+      return http::async_write_header(stream_, *sse_sr_, std::move(handler));
+    case out_item::chunk:
+      return net::async_write(stream_, http::make_chunk(net::buffer(current_.data)),
+                              std::move(handler));
+    case out_item::last:
+      return net::async_write(stream_, http::make_chunk_last(), std::move(handler));
+    case out_item::full:
+      return http::async_write(stream_, *full_res_, std::move(handler));
+  }
+}
+
+void http_session::on_write(beast::error_code ec, std::size_t) {
+  if (phase_ == phase::closed)
+    return;
+  if (ec) {
+    spdlog::debug("http: write: {}", ec.message());
+    mark_disconnected();
+    return do_close();
+  }
+  do_write();
+}
+
+void http_session::on_response_done() {
+  sink_.reset();
+  sse_sr_.reset();
+  sse_res_.reset();
+  full_res_.reset();
+  if (!keep_alive_ || shutting_down_)
+    return do_linger_close();
+  phase_ = phase::reading;
+  if (!watching_)
+    return do_read();
+  // The watch read owns the socket's read side; its handler starts the next request read.
+  resume_after_watch_ = true;
+  beast::error_code ec;
+  stream_.socket().cancel(ec);
+}
+
+// -- noticing a peer that leaves ----------------------------------------------------------
+
+void http_session::start_watch() {
+  watching_ = true;
+  stream_.socket().async_read_some(
+    buffer_.prepare(4096),
+    beast::bind_front_handler(&http_session::on_watch, shared_from_this()));
+}
+
+void http_session::on_watch(beast::error_code ec, std::size_t n) {
+  watching_ = false;
+  if (phase_ == phase::closed)
+    return;
+  // Early bytes are the client's next request: keep them for the parser.
+  buffer_.commit(n);
+  if (resume_after_watch_) {
+    resume_after_watch_ = false;
+    if (ec && ec != net::error::operation_aborted)
+      return do_close();
+    if (shutting_down_)
+      return do_close();
+    return do_read();
+  }
+  if (ec == net::error::operation_aborted)
+    return;
+  if (ec) {
+    spdlog::debug("http: peer left during a response: {}", ec.message());
+    mark_disconnected();
+    return do_close();
+  }
+  if (buffer_.size() < max_early_bytes)
+    start_watch();
+}
+
+// -- closing ------------------------------------------------------------------------------
+
+void http_session::mark_disconnected() {
+  if (auto s = sink_.lock())
+    s->mark_disconnected();
+}
+
+void http_session::do_linger_close() {
+  if (!body_unread_)
+    return do_close();
+  phase_ = phase::closed;
+  queue_.clear();
+  beast::error_code ec;
+  // Stop a pending watch read: the linger read below takes over the read side.
+  if (watching_)
+    stream_.socket().cancel(ec);
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec)
+    return stream_.close();
+  stream_.expires_after(linger_timeout);
+  stream_.async_read_some(net::buffer(linger_buf_),
+                          beast::bind_front_handler(&http_session::on_linger,
+                                                    shared_from_this()));
+}
+
+void http_session::on_linger(beast::error_code ec, std::size_t) {
+  if (ec)
+    return stream_.close();
+  stream_.async_read_some(net::buffer(linger_buf_),
+                          beast::bind_front_handler(&http_session::on_linger,
+                                                    shared_from_this()));
+}
+
+void http_session::do_close() {
+  phase_ = phase::closed;
+  queue_.clear();
+  sink_.reset();
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
+}
+
+} // namespace tmcp::transport

@@ -1,0 +1,132 @@
+// The stdio transport: line framing, forwarding to the supervisor and the stdio sink.
+#define CAF_SUITE transport.stdio
+#include "caf/test/unit_test.hpp"
+
+#include <atomic>
+#include <sstream>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include "protocol/json_rpc.hpp"
+#include "protocol/transport/stdio_transport.hpp"
+#include "tests/protocol/transport/fake_supervisor.hpp"
+
+using namespace std::chrono_literals;
+using namespace tmcp;
+using namespace tmcp::transport;
+
+namespace {
+
+caf::actor_system_config& small_config(caf::actor_system_config& cfg) {
+  cfg.set("scheduler.max-threads", 2);
+  return cfg;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in{text};
+  for (std::string line; std::getline(in, line);)
+    out.push_back(line);
+  return out;
+}
+
+struct fixture {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{small_config(cfg)};
+  std::shared_ptr<test::probe> p = std::make_shared<test::probe>();
+  actors::session_supervisor_actor sup = test::spawn_fake_supervisor(sys, p);
+
+  ~fixture() {
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(stdio_tests, fixture)
+
+CAF_TEST(each line is forwarded and requests are answered one line each) {
+  std::istringstream in{R"({"jsonrpc":"2.0","id":1,"method":"tools/list"})"
+                        "\n\n   \n"
+                        "{broken\n"
+                        R"({"jsonrpc":"2.0","method":"notifications/initialized"})"
+                        "\r\n"
+                        R"({"jsonrpc":"2.0","id":"b","method":"ping"})"};
+  std::ostringstream out;
+  stdio_transport transport{sys, sup, in, out};
+  std::atomic<bool> eof{false};
+  auto sid = transport.start([&] { eof = true; });
+  CAF_REQUIRE(sid);
+  CAF_CHECK_EQUAL(*sid, "fake-session-1");
+  transport.join();
+  CAF_CHECK(eof);
+  // Three messages reach the supervisor; the blank lines and the broken one do not.
+  CAF_REQUIRE(p->wait_for([&] { return p->seen.size() == 3; }));
+  std::vector<std::string> methods;
+  {
+    std::lock_guard<std::mutex> guard{p->mtx};
+    for (const auto& s : p->seen) {
+      CAF_CHECK(s.verb == inbound_verb::post);
+      CAF_CHECK_EQUAL(s.session_id, *sid);
+      CAF_CHECK(s.protocol_version.empty());
+      methods.push_back(s.method);
+    }
+  }
+  CAF_CHECK_EQUAL(methods, (std::vector<std::string>{"tools/list", "notifications/initialized",
+                                                     "ping"}));
+  // The notification's 202 writes nothing; the parse error is answered with id null.
+  auto lines = lines_of(out.str());
+  CAF_REQUIRE_EQUAL(lines.size(), 3u);
+  auto has = [&](const std::string& l) {
+    return std::find(lines.begin(), lines.end(), l) != lines.end();
+  };
+  CAF_CHECK(has(make_response("1", R"({"method":"tools/list"})")));
+  CAF_CHECK(has(make_response("\"b\"", R"({"method":"ping"})")));
+  CAF_CHECK(std::any_of(lines.begin(), lines.end(), [](const std::string& l) {
+    return l.find(R"("id":null)") != std::string::npos
+           && l.find(R"("code":-32700)") != std::string::npos;
+  }));
+}
+
+CAF_TEST(start reports an error when the supervisor is gone) {
+  auto dead = test::spawn_fake_supervisor(sys, p);
+  {
+    caf::scoped_actor self{sys};
+    self->monitor(dead);
+    self->send_exit(dead, caf::exit_reason::kill);
+    self->receive([](const caf::down_msg&) {});
+  }
+  std::istringstream in{""};
+  std::ostringstream out;
+  stdio_transport transport{sys, dead, in, out};
+  auto sid = transport.start([] {});
+  CAF_CHECK(!sid);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(the stdio sink writes one line per message and skips priming and empty bodies) {
+  std::ostringstream out;
+  stdio_sink sink{out};
+  sink.open({"s", 100ms});
+  sink.event("e-0", "");
+  sink.event("e-1", R"({"a":1})");
+  sink.respond(202, "");
+  sink.respond(400, R"({"b":2})");
+  sink.close();
+  CAF_CHECK_EQUAL(out.str(), "{\"a\":1}\n{\"b\":2}\n");
+  CAF_CHECK(sink.connected());
+}
+
+CAF_TEST(a failing output marks the stdio sink disconnected) {
+  std::ostream broken{nullptr};
+  stdio_sink sink{broken};
+  CAF_CHECK(sink.connected());
+  CAF_CHECK(!sink.write_line("{}"));
+  CAF_CHECK(!sink.connected());
+  sink.event("e", "{}");
+  CAF_CHECK(!sink.connected());
+}
