@@ -18,4 +18,16 @@ CAF_BEGIN_TYPE_ID_BLOCK(tmcp_atoms, caf::first_custom_type_id)
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, updated, "updated")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, catalog, "catalog")
 
+  // Twenty integration: gateway, schema and cache.
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, fetch, "fetch")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, record, "record")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, flush, "flush")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, schema, "schema")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, refresh, "refresh")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, tick, "tick")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, lookup, "lookup")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, store, "store")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, invalidate, "invalidate")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, stats, "stats")
+
 CAF_END_TYPE_ID_BLOCK(tmcp_atoms)

@@ -9,9 +9,23 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "integration/twenty_types.hpp"
 #include "protocol/inbound.hpp"
 
+namespace tmcp::twenty {
+struct workspace_schema;
+} // namespace tmcp::twenty
+
 namespace tmcp {
+
+// An immutable snapshot of the workspace schema; a refresh that finds changes makes a new one.
+using schema_ptr = std::shared_ptr<const twenty::workspace_schema>;
+
+// The cache's answer: a hit carries the stored value.
+struct cache_lookup {
+  bool hit = false;
+  std::string value;
+};
 
 // A closure to run inside an actor: how plain-C++ session logic schedules its own work.
 struct task {
@@ -23,6 +37,10 @@ struct task {
 // Local-only payloads: they carry sinks and closures, never cross a process boundary.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::inbound)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::schema_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::cache_lookup)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::twenty::request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::twenty::outcome)
 
 namespace tmcp::actors {
 
@@ -58,5 +76,43 @@ using session_supervisor_actor = caf::typed_actor<
   caf::reacts_to<atom::expire>,
   // Drains: every session finishes its in-flight requests and closes; replies when done.
   caf::replies_to<atom::shutdown>::with<uint64_t>>;
+
+/// The Twenty gateway: the only actor that talks to Twenty. Owns the connection pool, the
+/// token buckets mirroring Twenty's limits and the fair queue.
+using twenty_gateway_actor = caf::typed_actor<
+  // Sends one request: rate-limited, fair-queued per fairness key, identical concurrent reads
+  // share one upstream call, retried with backoff when safe.
+  caf::replies_to<atom::fetch, twenty::request>::with<twenty::outcome>,
+  // Gets one record (object plural, id, depth, fairness key); calls arriving within a short
+  // window collapse into one `id[in]:[...]` list call. The body is the bare record JSON.
+  caf::replies_to<atom::record, std::string, std::string, int32_t, std::string>::with<
+    twenty::outcome>,
+  // Sends the pending collapsed get-by-id calls (self-sent after the collapse window).
+  caf::reacts_to<atom::flush>,
+  // Serves queued requests as tokens allow (self-sent).
+  caf::reacts_to<atom::tick>,
+  // Counters as JSON text.
+  caf::replies_to<atom::stats>::with<std::string>>;
+
+/// The workspace schema: introspected from /metadata, refreshed, versioned, and announced
+/// to its change callback when it changes.
+using schema_actor = caf::typed_actor<
+  // The current snapshot (null before the first successful introspection).
+  caf::replies_to<atom::schema>::with<schema_ptr>,
+  // Re-introspects now; replies the schema version after the refresh.
+  caf::replies_to<atom::refresh>::with<uint64_t>,
+  // Periodic refresh (self-sent).
+  caf::reacts_to<atom::tick>>;
+
+/// The L1 cache of Twenty answers: LRU with TTL and a memory bound.
+using cache_actor = caf::typed_actor<
+  // Looks a key up.
+  caf::replies_to<atom::lookup, std::string>::with<cache_lookup>,
+  // Stores a value (key, value, tags such as "object:people" or "record:people:<id>").
+  caf::reacts_to<atom::store, std::string, std::string, std::vector<std::string>>,
+  // Drops entries by tag, by exact key, or by key prefix ending in '*'.
+  caf::reacts_to<atom::invalidate, std::string>,
+  // Hit/miss/eviction counters as JSON text.
+  caf::replies_to<atom::stats>::with<std::string>>;
 
 } // namespace tmcp::actors

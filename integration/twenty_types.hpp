@@ -1,0 +1,78 @@
+// What the server sends to Twenty and what comes back, as plain values, plus the error
+// taxonomy every Twenty failure is mapped to (with a message that tells an agent what to do).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/expected.hpp"
+
+namespace tmcp::twenty {
+
+// Which of Twenty's APIs a request goes to (see integration/README.md for the choice).
+enum class api { rest, graphql, metadata };
+
+enum class verb { get, post, patch, put, del };
+
+struct request {
+  verb method = verb::get;
+  // Path and query, e.g. "/rest/people?limit=5&filter=...". Always starts with '/'.
+  std::string target;
+  // JSON text; empty for none.
+  std::string body;
+  api kind = api::rest;
+  // Safe to send twice: reads, PATCH/DELETE by id, GraphQL queries. Creates are not, so a
+  // network fault never duplicates a record.
+  bool idempotent = true;
+  // Who asked (the MCP session id): the gateway serves keys round-robin so no session starves
+  // the others.
+  std::string fairness_key;
+  std::chrono::milliseconds deadline{15000};
+};
+
+struct response {
+  int status = 0;
+  std::string body;
+  // From Retry-After and X-RateLimit-* when present.
+  std::optional<int> retry_after_seconds;
+  std::optional<int> ratelimit_limit;
+  std::optional<int> ratelimit_remaining;
+  std::optional<long long> ratelimit_reset_epoch;
+};
+
+enum class errc {
+  invalid_api_key,          // 401: the key is malformed, expired or unknown
+  insufficient_permissions, // 403: missing key, revoked key, or the key's role lacks access
+  invalid_input,            // 400: Twenty rejected the request (filter, field, value, id)
+  required_field_missing,   // 400: a required field was not given
+  rate_limit_exceeded,      // 429 (after the gateway's own retries)
+  twenty_api_error,         // 5xx or an unexpected answer
+  network_error,            // connection refused/reset, TLS, DNS, deadline
+  schema_validation_error,  // caught before any call: the data does not fit the schema
+  object_not_found,         // no such object (table) in the workspace
+  record_not_found,         // 404 for an id
+  conflict,                 // 409 / unique constraint
+};
+
+const char* to_string(errc e);
+
+struct error {
+  errc code = errc::twenty_api_error;
+  int http_status = 0; // 0 when no HTTP answer arrived
+  // What went wrong and what the agent should do next, in one or two sentences.
+  std::string message;
+  // Twenty's own message(s), verbatim, when there were any.
+  std::string upstream;
+};
+
+using outcome = expected<response, error>;
+
+// Maps a non-2xx Twenty answer (REST body, or GraphQL `errors` on 200) to the taxonomy.
+error classify(int status, std::string_view body);
+
+// GraphQL reports failures inside a 200 answer; this finds them.
+std::optional<error> graphql_error(std::string_view body);
+
+} // namespace tmcp::twenty
