@@ -18,7 +18,8 @@ struct http_options {
   // loopback names (localhost, 127.0.0.1, [::1]) with any port plus the bound host:port.
   std::vector<std::string> allowed_hosts;
   // `Origin` allow-list: "scheme://host[:port]" matches exactly, "host[:port]" matches the
-  // origin's authority. Empty = http(s) origins on the loopback names with any port.
+  // origin's authority. Empty = origins on the loopback names with any port, plus the
+  // bound host:port.
   std::vector<std::string> allowed_origins;
   // Off only behind a proxy that checks Host itself (e.g. bound to 0.0.0.0 in a container).
   bool validate_host = true;

@@ -35,7 +35,7 @@ expected<uint16_t, std::string> http_server::start() {
   // The default Host allow-list includes the address actually bound (port 0 resolved).
   state_->routes.path = opts.path;
   state_->routes.allowed_hosts = effective_allowed_hosts(opts.allowed_hosts, opts.host, port_);
-  state_->routes.allowed_origins = effective_allowed_origins(opts.allowed_origins);
+  state_->routes.allowed_origins = effective_allowed_origins(opts.allowed_origins, opts.host, port_);
   state_->routes.validate_host = opts.validate_host;
   state_->work.emplace(state_->ioc.get_executor());
   listener_->run();

@@ -96,8 +96,11 @@ std::vector<std::string> effective_allowed_hosts(const std::vector<std::string>&
   return result;
 }
 
-std::vector<std::string> effective_allowed_origins(const std::vector<std::string>& configured) {
-  return configured.empty() ? loopback_hosts() : configured;
+std::vector<std::string> effective_allowed_origins(const std::vector<std::string>& configured,
+                                                   std::string_view bound_host,
+                                                   unsigned bound_port) {
+  // Same shape as the Host list: bare entries compare to the origin's authority.
+  return effective_allowed_hosts(configured, bound_host, bound_port);
 }
 
 bool check_host(std::string_view host_header, const std::vector<std::string>& allowed) {

@@ -17,8 +17,11 @@ std::vector<std::string> effective_allowed_hosts(const std::vector<std::string>&
                                                  std::string_view bound_host,
                                                  unsigned bound_port);
 
-// The effective `Origin` allow-list: `configured` if non-empty, else the loopback names.
-std::vector<std::string> effective_allowed_origins(const std::vector<std::string>& configured);
+// The effective `Origin` allow-list: `configured` if non-empty, else the loopback names
+// (any scheme and port) plus `bound_host:bound_port`.
+std::vector<std::string> effective_allowed_origins(const std::vector<std::string>& configured,
+                                                   std::string_view bound_host,
+                                                   unsigned bound_port);
 
 // True if a `Host` header value ("name[:port]") matches an entry ("name" or "name:port").
 // Case-insensitive; IPv6 literals keep their brackets ("[::1]:3001").

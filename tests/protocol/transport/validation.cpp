@@ -12,7 +12,8 @@ using namespace tmcp::transport;
 namespace {
 
 const std::vector<std::string> default_hosts = effective_allowed_hosts({}, "127.0.0.1", 3001);
-const std::vector<std::string> default_origins = effective_allowed_origins({});
+const std::vector<std::string> default_origins
+  = effective_allowed_origins({}, "192.168.1.5", 3001);
 
 route_config config() {
   route_config cfg;
@@ -71,6 +72,8 @@ CAF_TEST(origins on loopback names pass and foreign or opaque origins do not) {
   CAF_CHECK(!check_origin("http://localhost.evil.example.com", default_origins));
   CAF_CHECK(!check_origin("null", default_origins));
   CAF_CHECK(!check_origin("", default_origins));
+  CAF_CHECK(check_origin("http://192.168.1.5:3001", default_origins));
+  CAF_CHECK(!check_origin("http://192.168.1.5:3002", default_origins));
   std::vector<std::string> exact{"https://app.example.com"};
   CAF_CHECK(check_origin("https://app.example.com", exact));
   CAF_CHECK(!check_origin("http://app.example.com", exact));
