@@ -91,6 +91,8 @@ using twenty_gateway_actor = caf::typed_actor<
   caf::reacts_to<atom::flush>,
   // Serves queued requests as tokens allow (self-sent).
   caf::reacts_to<atom::tick>,
+  // Runs a completion inside the gateway (posted by its HTTP client's I/O threads).
+  caf::reacts_to<atom::run, task>,
   // Counters as JSON text.
   caf::replies_to<atom::stats>::with<std::string>>;
 
