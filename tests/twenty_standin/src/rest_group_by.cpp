@@ -1,0 +1,236 @@
+// REST groupBy: group_by dimensions (with date granularity) and aggregate functions.
+#include "rest.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace standin {
+
+namespace {
+
+struct dimension {
+  std::vector<std::string> path;
+  std::string granularity;  // for dates: DAY, WEEK, MONTH, QUARTER, YEAR; empty otherwise
+};
+
+struct aggregate {
+  std::string name, op;
+  std::vector<std::string> path;  // empty for totalCount
+  bool is_date = false;
+};
+
+const json_value* at(const json_value& rec, const std::vector<std::string>& path) {
+  auto it = rec.FindMember(path[0].c_str());
+  if (it == rec.MemberEnd()) return nullptr;
+  if (path.size() == 1) return &it->value;
+  if (!it->value.IsObject()) return nullptr;
+  auto s = it->value.FindMember(path[1].c_str());
+  return s == it->value.MemberEnd() ? nullptr : &s->value;
+}
+
+bool is_empty(const json_value* v) {
+  return !v || v->IsNull() || (v->IsString() && v->GetStringLength() == 0) || (v->IsArray() && v->Empty());
+}
+
+// Date truncation to the granularity's first day, as "YYYY-MM-DD".
+std::string truncate_date(const std::string& iso, const std::string& g) {
+  auto t = parse_iso_time(iso);
+  if (!t) return iso;
+  std::string day = iso_time(*t).substr(0, 10);
+  int y = std::stoi(day.substr(0, 4)), m = std::stoi(day.substr(5, 2));
+  char buf[32];
+  if (g == "YEAR") return day.substr(0, 4) + "-01-01";
+  if (g == "MONTH") return day.substr(0, 7) + "-01";
+  if (g == "QUARTER") {
+    std::snprintf(buf, sizeof buf, "%04d-%02d-01", y, (m - 1) / 3 * 3 + 1);
+    return buf;
+  }
+  if (g == "WEEK") {  // ISO weeks start on Monday; 1970-01-01 was a Thursday
+    std::int64_t days = *t >= 0 ? *t / 86400000 : (*t - 86399999) / 86400000;
+    std::int64_t monday = days - ((days + 3) % 7 + 7) % 7;
+    return iso_time(monday * 86400000).substr(0, 10);
+  }
+  return day;
+}
+
+result<std::vector<dimension>> parse_dimensions(const object_def& o, const std::string& text) {
+  rapidjson::Document d;
+  if (!parse_json(text, d) || !d.IsArray() || d.Empty())
+    return bad_request("Invalid group_by query parameter. eg: [{\"stage\":true}]", "INVALID_GROUP_BY_QUERY_PARAM");
+  std::vector<dimension> out;
+  for (auto& item : d.GetArray()) {
+    if (!item.IsObject() || item.MemberCount() != 1)
+      return bad_request("Invalid group_by query parameter. eg: [{\"stage\":true}]", "INVALID_GROUP_BY_QUERY_PARAM");
+    auto m = item.MemberBegin();
+    dimension dim{{m->name.GetString()}, {}};
+    const field_def* f = o.field(dim.path[0]);
+    if (!f) f = o.field_by_join_column(dim.path[0]);
+    if (!f || f->is_one_to_many()) return unknown_field(o, dim.path[0]);
+    if (m->value.IsObject()) {
+      if (m->value.HasMember("granularity") && m->value["granularity"].IsString()) {
+        dim.granularity = m->value["granularity"].GetString();
+      } else if (is_composite(f->type) && m->value.MemberCount() == 1) {
+        dim.path.push_back(m->value.MemberBegin()->name.GetString());
+        auto& subs = composite_subfields(f->type);
+        if (std::find(subs.begin(), subs.end(), dim.path[1]) == subs.end())
+          return unknown_field(o, dim.path[0] + "." + dim.path[1]);
+      }
+    }
+    out.push_back(std::move(dim));
+  }
+  return out;
+}
+
+result<std::vector<aggregate>> parse_aggregates(const object_def& o, const std::optional<std::string>& text) {
+  std::vector<aggregate> out;
+  if (!text) {
+    out.push_back({"totalCount", "totalCount", {}, false});
+    return out;
+  }
+  rapidjson::Document d;
+  if (!parse_json(*text, d) || !d.IsArray())
+    return bad_request("Invalid aggregate query parameter. eg: [\"countNotEmptyId\"]",
+                       "INVALID_AGGREGATE_FIELDS_QUERY_PARAM");
+  static const char* ops[] = {"countUniqueValues", "countNotEmpty", "countEmpty", "percentageNotEmpty",
+                              "percentageEmpty", "min", "max", "avg", "sum"};
+  for (auto& item : d.GetArray()) {
+    std::string name = item.IsString() ? item.GetString() : to_json(item);
+    if (name == "totalCount") {
+      out.push_back({name, name, {}, false});
+      continue;
+    }
+    bool found = false;
+    for (auto op : ops) {
+      std::string prefix = op;
+      if (name.rfind(prefix, 0) != 0) continue;
+      std::string rest = name.substr(prefix.size());
+      for (auto& f : o.fields) {
+        if (f->is_one_to_many()) continue;
+        std::string base = capitalize(f->is_many_to_one() ? f->join_column() : f->name);
+        std::string key = f->is_many_to_one() ? f->join_column() : f->name;
+        if (rest == base && !is_composite(f->type)) {
+          out.push_back({name, prefix, {key}, f->type == field_type::date_time});
+          found = true;
+        }
+        for (auto& sub : composite_subfields(f->type))
+          if (rest == base + capitalize(sub)) {
+            out.push_back({name, prefix, {key, sub}, false});
+            found = true;
+          }
+        if (found) break;
+      }
+      if (found) break;
+    }
+    if (!found)
+      return bad_request("Invalid aggregate field '" + name + "'", "INVALID_AGGREGATE_FIELDS_QUERY_PARAM");
+  }
+  return out;
+}
+
+void write_aggregate(json_writer& w, const aggregate& a, const std::vector<row*>& rows) {
+  w.Key(a.name.c_str());
+  if (a.op == "totalCount") { w.Uint64(rows.size()); return; }
+  std::size_t empty = 0;
+  std::set<std::string> unique;
+  double sum = 0;
+  std::size_t numeric = 0;
+  const json_value* lo = nullptr;
+  const json_value* hi = nullptr;
+  for (auto r : rows) {
+    auto v = at(r->data, a.path);
+    if (is_empty(v)) { ++empty; continue; }
+    unique.insert(to_json(*v));
+    if (v->IsNumber()) { sum += v->GetDouble(); ++numeric; }
+    auto less = [&](const json_value* x, const json_value* y) {
+      if (x->IsNumber() && y->IsNumber()) return x->GetDouble() < y->GetDouble();
+      if (x->IsString() && y->IsString()) return std::string_view(x->GetString()) < std::string_view(y->GetString());
+      return false;
+    };
+    if (!lo || less(v, lo)) lo = v;
+    if (!hi || less(hi, v)) hi = v;
+  }
+  const double n = static_cast<double>(rows.size());
+  if (a.op == "countEmpty") w.Uint64(empty);
+  else if (a.op == "countNotEmpty") w.Uint64(rows.size() - empty);
+  else if (a.op == "countUniqueValues") w.Uint64(unique.size());
+  else if (a.op == "percentageEmpty") rows.empty() ? w.Null() : write_number(w, empty / n);
+  else if (a.op == "percentageNotEmpty") rows.empty() ? w.Null() : write_number(w, (n - empty) / n);
+  else if (a.op == "sum") numeric ? write_number(w, sum) : w.Null();
+  else if (a.op == "avg") numeric ? write_number(w, sum / numeric) : w.Null();
+  else if (a.op == "min") lo ? lo->Accept(w) : w.Null();
+  else if (a.op == "max") hi ? hi->Accept(w) : w.Null();
+  else w.Null();
+}
+
+}  // namespace
+
+http_response rest_group_by(request_context& ctx, const object_def& o, const query_params& q) {
+  auto group_text = query_get(q, "group_by");
+  if (!group_text)
+    return rest_error(bad_request("group_by query parameter is required. eg: [{\"stage\":true}]",
+                                  "INVALID_GROUP_BY_QUERY_PARAM"));
+  auto dims = parse_dimensions(o, *group_text);
+  if (!dims) return rest_error(*dims.error);
+  auto aggs = parse_aggregates(o, query_get(q, "aggregate"));
+  if (!aggs) return rest_error(*aggs.error);
+  auto rows = rows_for_filter(ctx.db, o, q);
+  if (!rows) return rest_error(*rows.error);
+  bool with_records = query_get(q, "include_records_sample").value_or("") == "true";
+  auto record_order = parse_rest_order_by(query_get(q, "order_by_for_records"));
+  if (!record_order) return rest_error(*record_order.error);
+  if (auto err = bind_order(record_order.value, o)) return rest_error(*err);
+
+  // Group key: the dimension values serialized; std::map keeps groups in ascending key order.
+  std::map<std::string, std::vector<row*>> groups;
+  std::map<std::string, std::vector<std::string>> group_values;
+  for (auto r : rows.value) {
+    std::vector<std::string> values;
+    std::string key;
+    for (auto& dim : dims.value) {
+      auto v = at(r->data, dim.path);
+      std::string s = !v || v->IsNull() ? "null" : to_json(*v);
+      if (!dim.granularity.empty() && v && v->IsString())
+        s = "\"" + truncate_date(v->GetString(), dim.granularity) + "\"";
+      values.push_back(s);
+      key += s + '\x1f';
+    }
+    groups[key].push_back(r);
+    group_values[key] = values;
+  }
+  rapidjson::StringBuffer sb;
+  json_writer w(sb);
+  relation_cache cache(ctx.db);
+  w.StartObject();
+  w.Key("data");
+  w.StartObject();
+  w.Key((o.name_plural + "GroupBy").c_str());
+  w.StartArray();
+  for (auto& [key, members] : groups) {
+    w.StartObject();
+    w.Key("groupByDimensionValues");
+    w.StartArray();
+    for (auto& v : group_values[key]) w.RawValue(v.c_str(), v.size(), rapidjson::kStringType);
+    w.EndArray();
+    for (auto& a : aggs.value) write_aggregate(w, a, members);
+    if (with_records) {
+      auto sorted = members;
+      std::sort(sorted.begin(), sorted.end(), [&](row* a, row* b) {
+        return compare_records(record_order.value, a->data, b->data) < 0;
+      });
+      w.Key("records");
+      w.StartArray();
+      for (std::size_t i = 0; i < sorted.size() && i < 10; ++i)
+        write_record(w, ctx.db, o, *sorted[i], 0, cache);
+      w.EndArray();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return json_response(200, std::string(sb.GetString(), sb.GetSize()));
+}
+
+}  // namespace standin
