@@ -26,6 +26,8 @@ struct http_options {
   std::size_t max_body_bytes = std::size_t{4} << 20;
   // Idle keep-alive connections and slow request reads are closed after this.
   std::chrono::seconds idle_timeout{60};
+  // close_all gives a connection this long to take its last bytes before cutting it off.
+  std::chrono::milliseconds close_timeout{5000};
   int threads = 2;
 };
 

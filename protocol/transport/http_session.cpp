@@ -11,9 +11,6 @@ namespace tmcp::transport {
 
 namespace {
 
-// How long close_all waits for the last chunk to reach a slow client.
-constexpr std::chrono::seconds shutdown_write_timeout{5};
-
 std::optional<std::string_view> field(const http::request<http::string_body>& req,
                                       beast::string_view name) {
   auto it = req.find(name);
@@ -245,6 +242,17 @@ void http_session::on_respond(uint64_t seq, int status, const std::string& body)
 
 void http_session::on_shutdown() {
   shutting_down_ = true;
+  if (phase_ != phase::reading && phase_ != phase::closed) {
+    // A write to a peer that no longer reads has no timeout of its own: cut it off.
+    shutdown_timer_.emplace(stream_.get_executor());
+    shutdown_timer_->expires_after(state_->options.close_timeout);
+    shutdown_timer_->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec && self->phase_ != phase::closed) {
+        spdlog::debug("http: closing a connection that did not drain on shutdown");
+        self->do_close();
+      }
+    });
+  }
   switch (phase_) {
     case phase::reading:
       return do_close();
@@ -254,7 +262,6 @@ void http_session::on_shutdown() {
     case phase::streaming:
       mark_disconnected();
       phase_ = phase::finishing;
-      stream_.expires_after(shutdown_write_timeout);
       return enqueue(out_item{out_item::last, {}});
     case phase::finishing: // closes once written, shutting_down_ is set
     case phase::closed:

@@ -113,6 +113,9 @@ private:
   bool watching_ = false;
   bool resume_after_watch_ = false;
   std::array<char, 512> linger_buf_{};
+
+  // Bounds close_all for a peer that stopped reading mid-write.
+  std::optional<net::steady_timer> shutdown_timer_;
 };
 
 } // namespace tmcp::transport

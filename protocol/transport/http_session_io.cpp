@@ -147,6 +147,9 @@ void http_session::do_linger_close() {
     return do_close();
   phase_ = phase::closed;
   queue_.clear();
+  // The linger read has its own deadline.
+  if (shutdown_timer_)
+    shutdown_timer_->cancel();
   beast::error_code ec;
   // Stop a pending watch read: the linger read below takes over the read side.
   if (watching_)
@@ -170,6 +173,8 @@ void http_session::on_linger(beast::error_code ec, std::size_t) {
 
 void http_session::do_close() {
   phase_ = phase::closed;
+  if (shutdown_timer_)
+    shutdown_timer_->cancel();
   queue_.clear();
   sink_.reset();
   beast::error_code ec;

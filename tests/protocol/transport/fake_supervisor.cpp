@@ -66,6 +66,15 @@ void answer_post(probe& p, const inbound& in) {
   }
   if (m.method == "test/drop")
     return;
+  if (m.method == "test/flood") {
+    sink.open({});
+    auto big = make_notification("test/noise",
+                                 R"({"pad":")" + std::string(256 * 1024, 'x') + "\"}");
+    for (int i = 0; i < 64; ++i)
+      sink.event("f-" + std::to_string(i), big);
+    p.held.push_back(in.sink);
+    return;
+  }
   if (m.method == "test/misuse") {
     sink.open({});
     sink.event("m-0", "");

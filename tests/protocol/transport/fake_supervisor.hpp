@@ -10,6 +10,7 @@
 //   POST request "test/wait3"      -> kept until three have arrived, then each gets
 //                                     open, its result as event "w-<n>", close
 //   POST request "test/drop"       -> the sink is dropped without an answer
+//   POST request "test/flood"      -> open, then 64 events of 256 KiB each (16 MiB), no close
 //   POST request "test/misuse"     -> open, priming event "m-0", then respond(200, "{}")
 //   other POST requests            -> open, result {"method":...} as event "e-1", close
 //   GET                            -> open, three notifications "g-1".."g-3", close

@@ -448,6 +448,27 @@ CAF_TEST(close all ends an open stream with its last chunk) {
   CAF_CHECK(!late.connected());
 }
 
+CAF_TEST(close all cuts off a client that stopped reading) {
+  http_options opts;
+  opts.port = 0;
+  opts.close_timeout = 300ms;
+  auto stuck_server = std::make_unique<http_server>(sys, sup, opts);
+  auto bound = stuck_server->start();
+  CAF_REQUIRE(bound);
+  auto sid = open_session();
+  test_client c{*bound};
+  CAF_REQUIRE(c.send(post_request(*bound, request_body(9, "test/flood"), sid)));
+  CAF_REQUIRE(c.receive_header());
+  // 16 MiB cannot fit in the socket buffers of a client that reads nothing more.
+  CAF_REQUIRE(p->wait_for([&] { return !p->held.empty(); }));
+  std::this_thread::sleep_for(100ms);
+  auto start = std::chrono::steady_clock::now();
+  stuck_server->close_all();
+  stuck_server->join();
+  CAF_CHECK_LESS(std::chrono::steady_clock::now() - start, 3s);
+  CAF_CHECK(!p->held_sink(0)->connected());
+}
+
 CAF_TEST(an idle keep alive connection is closed after the idle timeout) {
   http_options opts;
   opts.port = 0;
