@@ -1,0 +1,166 @@
+// The workspace schema as read from Twenty's /metadata GraphQL API: objects, fields, relations
+// and select options, plus what is derived from it (a content fingerprint, per-object JSON
+// Schemas for tool arguments, and name/filter checks with "did you mean" suggestions).
+// Plain C++ and RapidJSON; no CAF, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/expected.hpp"
+
+namespace tmcp::twenty {
+
+// Every FieldMetadataType at v2.43, plus the rich-text spellings of older servers.
+enum class field_type {
+  actor,
+  address,
+  array,
+  boolean,
+  currency,
+  date,
+  date_time,
+  emails,
+  files,
+  full_name,
+  links,
+  morph_relation,
+  multi_select,
+  number,
+  numeric,
+  phones,
+  position,
+  rating,
+  raw_json,
+  relation,
+  rich_text,            // composite {blocknote, markdown} (v2.x spelling)
+  rich_text_v2,         // composite {blocknote, markdown} (1.x spelling)
+  rich_text_deprecated, // old text-only rich text (RICH_TEXT on 1.x, RICH_TEXT_DEPRECATED later)
+  select,
+  text,
+  ts_vector,
+  uuid,
+  unknown,
+};
+
+field_type parse_field_type(std::string_view name);
+const char* to_string(field_type t);
+
+// A composite type's subfield names (FULL_NAME -> firstName, lastName); empty otherwise.
+const std::vector<std::string>& composite_subfields(field_type t);
+bool is_composite(field_type t);
+
+struct select_option {
+  std::string value;
+  std::string label;
+};
+
+struct field {
+  std::string id, name, label, description;
+  field_type type = field_type::unknown;
+  std::string type_name; // as the server spelled it
+  bool nullable = true;
+  bool is_system = false;
+  bool is_active = true;
+  bool is_unique = false;
+  std::vector<select_option> options;
+  std::string default_value_json; // "" or "null" when there is none
+  // Relations only.
+  std::string relation_type;          // MANY_TO_ONE | ONE_TO_MANY
+  std::string relation_target_object; // target nameSingular
+  std::string join_column;            // e.g. companyId, for MANY_TO_ONE
+
+  bool is_many_to_one() const { return relation_type == "MANY_TO_ONE"; }
+  bool has_default() const { return !default_value_json.empty() && default_value_json != "null"; }
+};
+
+struct object {
+  std::string id, name_singular, name_plural, label_singular, label_plural, description;
+  bool is_system = false;
+  bool is_active = true;
+  bool is_custom_guess = false; // not one of the v2.43 standard objects
+  bool is_searchable = false;
+  std::string label_identifier_field; // field name (resolved from labelIdentifierFieldMetadataId)
+  std::vector<field> fields;
+
+  // By field name, or by a MANY_TO_ONE join column (companyId -> the `company` relation).
+  const field* find_field(std::string_view name) const;
+};
+
+struct workspace_schema {
+  std::vector<object> objects; // sorted by name_singular
+  uint64_t version = 0;        // 1 for the first snapshot; bumped when the fingerprint changes
+  std::string fingerprint;     // hex hash of the content, independent of ordering
+
+  // By nameSingular or namePlural.
+  const object* find_object(std::string_view name) const;
+  // Plural names (what REST paths use) of the active objects, sorted.
+  std::vector<std::string> object_names() const;
+};
+
+// True for the object names of Appendix A (the standard objects at v2.43).
+bool is_standard_object(std::string_view name_singular);
+
+// --- Introspection -------------------------------------------------------------------------
+
+struct metadata_page {
+  std::vector<object> objects;
+  bool has_next_page = false;
+  std::string end_cursor;
+};
+
+// The JSON body of a POST /metadata asking for one page of objects (first: 1000) with their
+// fields (first: 1000); `after_cursor` empty for the first page. Only v2.43 field names.
+std::string metadata_objects_query(const std::string& after_cursor);
+
+// Parses one /metadata answer. GraphQL `errors` and malformed bodies become error strings.
+expected<metadata_page, std::string> parse_metadata_page(std::string_view body);
+
+// Turns the objects of all pages into a snapshot: sorts objects, resolves the rich-text
+// spelling (RICH_TEXT is the old text-only type on servers that still use RICH_TEXT_V2),
+// and computes the fingerprint. The version is `previous`'s when the fingerprint matches,
+// else previous version + 1 (1 without a previous snapshot).
+workspace_schema make_schema(std::vector<object> objects, const workspace_schema* previous);
+
+// A stable hash of the schema content: objects, fields and options in any order give the same.
+std::string schema_fingerprint(const std::vector<object>& objects);
+
+// --- JSON Schemas (draft-04 keywords only, compact) ----------------------------------------
+
+enum class input_mode { create, update };
+
+// Tool argument schema for one record: writable, active, non-system fields; MANY_TO_ONE
+// relations as their join column; composites as nested objects; `required` in create mode only.
+std::string record_input_schema(const object& obj, input_mode mode);
+
+// A permissive schema of a record as the server returns it (every property optional).
+std::string record_output_schema(const object& obj);
+
+// Whether a field appears in input schemas.
+bool is_writable(const field& f);
+
+// --- Name checks with suggestions ------------------------------------------------------------
+
+// Field names or paths (name, name.firstName, companyId); an error naming each unknown one.
+std::optional<std::string> check_field_names(const object& obj,
+                                             const std::vector<std::string>& names);
+
+// A Twenty REST filter (`field[op]:value`, and/or/not); unknown fields, operators, malformed
+// values and SELECT values that are not options are reported.
+std::optional<std::string> check_filter(const object& obj, std::string_view rest_filter);
+
+// A REST order_by (`field[AscNullsFirst],other`); unknown fields and directions are reported.
+std::optional<std::string> check_order_by(const object& obj, std::string_view order_by);
+
+// "" when `name` is an object (singular or plural); else "unknown object 'x'; did you mean
+// 'companies'?" or a list of the available objects.
+std::string suggest_object(const workspace_schema& schema, std::string_view name);
+
+// The closest candidate for a misspelled name (transpositions count as one edit).
+std::optional<std::string> suggest_name(std::string_view name,
+                                        const std::vector<std::string>& candidates);
+
+} // namespace tmcp::twenty
