@@ -72,6 +72,9 @@ using outcome = expected<response, error>;
 // Maps a non-2xx Twenty answer (REST body, or GraphQL `errors` on 200) to the taxonomy.
 error classify(int status, std::string_view body);
 
+// The same, also using the Retry-After header when the body gives no `retryAfterSeconds`.
+error classify(const response& r);
+
 // GraphQL reports failures inside a 200 answer; this finds them.
 std::optional<error> graphql_error(std::string_view body);
 
