@@ -155,10 +155,10 @@ void write_aggregate(json_writer& w, const aggregate& a, const std::vector<row*>
   if (a.op == "countEmpty") w.Uint64(empty);
   else if (a.op == "countNotEmpty") w.Uint64(rows.size() - empty);
   else if (a.op == "countUniqueValues") w.Uint64(unique.size());
-  else if (a.op == "percentageEmpty") rows.empty() ? w.Null() : write_number(w, empty / n);
-  else if (a.op == "percentageNotEmpty") rows.empty() ? w.Null() : write_number(w, (n - empty) / n);
-  else if (a.op == "sum") numeric ? write_number(w, sum) : w.Null();
-  else if (a.op == "avg") numeric ? write_number(w, sum / numeric) : w.Null();
+  else if (a.op == "percentageEmpty") rows.empty() ? (void)w.Null() : write_number(w, empty / n);
+  else if (a.op == "percentageNotEmpty") rows.empty() ? (void)w.Null() : write_number(w, (n - empty) / n);
+  else if (a.op == "sum") numeric ? write_number(w, sum) : (void)w.Null();
+  else if (a.op == "avg") numeric ? write_number(w, sum / numeric) : (void)w.Null();
   else if (a.op == "min") lo ? lo->Accept(w) : w.Null();
   else if (a.op == "max") hi ? hi->Accept(w) : w.Null();
   else w.Null();
