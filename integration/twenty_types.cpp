@@ -258,11 +258,13 @@ error classify_facts(const facts& f) {
                 "Twenty rejected the request as invalid. Fix the field, filter or value named "
                 "in Twenty's message (check names and types against the object's schema) and "
                 "try again.");
-  if (code >= 500)
+  if (code >= 500) {
+    auto what = f.status >= 500 ? "HTTP " + std::to_string(f.status) : f.name;
     return make(errc::twenty_api_error, f,
-                "Twenty failed with HTTP " + std::to_string(code)
-                  + ". This is a server-side problem: retry in a little while, and report it "
+                "Twenty failed with an internal error (" + what
+                  + "). This is a server-side problem: retry in a little while, and report it "
                     "if it persists.");
+  }
   return make(errc::twenty_api_error, f,
               "Twenty gave an unexpected answer (HTTP " + std::to_string(f.status)
                 + "). Retry once; if it repeats, check that TWENTY_API_URL points at Twenty.");
