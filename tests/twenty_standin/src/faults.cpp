@@ -75,7 +75,7 @@ std::string fault_config_json(const fault_config& c) {
   rapidjson::StringBuffer sb;
   json_writer w(sb);
   w.StartObject();
-  w.Key("rate"); w.Double(c.rate);
+  w.Key("rate"); write_number(w, c.rate);
   w.Key("seed"); w.Uint64(c.seed);
   w.Key("latencyMs"); w.Int64(c.latency_ms);
   w.Key("stallMs"); w.Int64(c.stall_ms);
