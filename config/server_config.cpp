@@ -128,6 +128,65 @@ const std::vector<setting>& settings() {
          }
        return "LOG_LEVEL must be one of trace, debug, info, warn, error, off; got '" + v + "'";
      }},
+    {"MCP_TOOLSETS", "--toolsets",
+     "core (default: the generic record tools), objects (per-object tools), or core,objects",
+     [](server_config& c, const std::string& v) {
+       for (auto& t : split_list(v))
+         if (t != "core" && t != "objects")
+           return "MCP_TOOLSETS lists core and/or objects, got '" + t + "'";
+       if (split_list(v).empty())
+         return std::string("MCP_TOOLSETS must name at least one toolset");
+       c.toolsets = v;
+       return std::string{};
+     }},
+    {"MCP_READ_ONLY", "--read-only", "1 hides and refuses every tool that writes",
+     [](server_config& c, const std::string& v) {
+       return parse_bool(v, c.read_only, "MCP_READ_ONLY");
+     }},
+    {"MCP_ALLOW_GRAPHQL_MUTATIONS", "--allow-graphql-mutations",
+     "1 lets twenty_query_builder send GraphQL mutations",
+     [](server_config& c, const std::string& v) {
+       return parse_bool(v, c.allow_graphql_mutations, "MCP_ALLOW_GRAPHQL_MUTATIONS");
+     }},
+    {"TWENTY_RATE_SHORT_LIMIT", "--rate-short-limit",
+     "Requests per short window, as Twenty's API_RATE_LIMITING_SHORT_LIMIT (100; 0 = off)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.rate_short_limit, 0, 1000000, "TWENTY_RATE_SHORT_LIMIT");
+     }},
+    {"TWENTY_RATE_SHORT_TTL_MS", "--rate-short-ttl-ms", "Short window in ms (1000)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.rate_short_ttl_ms, 1, 86400000, "TWENTY_RATE_SHORT_TTL_MS");
+     }},
+    {"TWENTY_RATE_LONG_LIMIT", "--rate-long-limit",
+     "Requests per long window, as Twenty's API_RATE_LIMITING_LONG_LIMIT (100; 0 = off)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.rate_long_limit, 0, 1000000, "TWENTY_RATE_LONG_LIMIT");
+     }},
+    {"TWENTY_RATE_LONG_TTL_MS", "--rate-long-ttl-ms", "Long window in ms (60000)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.rate_long_ttl_ms, 1, 86400000, "TWENTY_RATE_LONG_TTL_MS");
+     }},
+    {"TWENTY_CONNECTIONS", "--twenty-connections", "Keep-alive connections to Twenty (8)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.twenty_connections, 1, 256, "TWENTY_CONNECTIONS");
+     }},
+    {"TWENTY_TIMEOUT_MS", "--twenty-timeout-ms", "Deadline of one Twenty request (15000)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.twenty_timeout_ms, 100, 600000, "TWENTY_TIMEOUT_MS");
+     }},
+    {"TWENTY_SCHEMA_REFRESH_SECONDS", "--schema-refresh-seconds",
+     "How often the workspace schema is re-read (60)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.schema_refresh_seconds, 1, 86400, "TWENTY_SCHEMA_REFRESH_SECONDS");
+     }},
+    {"MCP_CACHE_TTL_MS", "--cache-ttl-ms", "Lifetime of cached Twenty answers (30000; 0 = no cache)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.cache_ttl_ms, 0, 86400000, "MCP_CACHE_TTL_MS");
+     }},
+    {"MCP_CACHE_MAX_MB", "--cache-max-mb", "Memory bound of the cache in MiB (64)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.cache_max_mb, 1, 65536, "MCP_CACHE_MAX_MB");
+     }},
     {"MCP_WORKER_THREADS", "--worker-threads", "Actor scheduler threads (default 2)",
      [](server_config& c, const std::string& v) {
        return parse_uint(v, c.worker_threads, 1, 256, "MCP_WORKER_THREADS");
@@ -171,7 +230,7 @@ expected<parse_outcome, std::string> parse(int argc, char** argv,
     if (!found)
       return make_unexpected("unknown option '" + arg + "'; see --help");
     if (!has_value) {
-      if (arg == "--conformance") {
+      if (arg == "--conformance" || arg == "--read-only" || arg == "--allow-graphql-mutations") {
         value = "1";
       } else if (i + 1 < argc) {
         value = argv[++i];

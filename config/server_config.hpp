@@ -23,6 +23,20 @@ struct server_config {
   int http_threads = 2;
   // Sessions.
   uint32_t session_idle_seconds = 1800;
+  // Tools.
+  std::string toolsets = "core"; // "core", "objects", or "core,objects"
+  bool read_only = false;
+  bool allow_graphql_mutations = false;
+  // Twenty integration.
+  int rate_short_limit = 100;       // requests per rate_short_ttl_ms (0 disables)
+  int rate_short_ttl_ms = 1000;
+  int rate_long_limit = 100;        // requests per rate_long_ttl_ms (0 disables)
+  int rate_long_ttl_ms = 60000;
+  int twenty_connections = 8;
+  int twenty_timeout_ms = 15000;
+  uint32_t schema_refresh_seconds = 60;
+  uint32_t cache_ttl_ms = 30000;
+  uint32_t cache_max_mb = 64;
   // Behaviour.
   bool conformance = false; // registers the conformance suite's fixtures
   std::string log_level = "info";

@@ -1,0 +1,324 @@
+#include "actors/twenty_gateway.hpp"
+
+#include <algorithm>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "integration/url.hpp"
+#include "protocol/json.hpp"
+
+namespace tmcp::actors {
+
+namespace {
+
+using self_ptr = twenty_gateway_actor::stateful_pointer<gateway_state>;
+using twenty::outcome;
+
+// Identical reads may share one upstream call; writes never do.
+std::string flight_key(const twenty::request& r) {
+  bool read = r.idempotent && (r.method == twenty::verb::get || r.kind != twenty::api::rest);
+  if (!read)
+    return {};
+  return std::to_string(static_cast<int>(r.method)) + ' ' + r.target + '\n' + r.body;
+}
+
+// A final answer: non-2xx statuses and GraphQL `errors` become classified errors.
+outcome normalize(const twenty::request& req, const outcome& o) {
+  if (!o)
+    return o;
+  if (o->status < 200 || o->status >= 300)
+    return make_unexpected(twenty::classify(o->status, o->body));
+  if (req.kind != twenty::api::rest)
+    if (auto e = twenty::graphql_error(o->body))
+      return make_unexpected(*e);
+  return o;
+}
+
+void pump(self_ptr self);
+
+void schedule_tick(self_ptr self, std::chrono::steady_clock::duration delay) {
+  auto& st = self->state;
+  if (st.tick_scheduled)
+    return;
+  st.tick_scheduled = true;
+  auto ms = std::max<long long>(
+    1, std::chrono::duration_cast<std::chrono::milliseconds>(delay).count());
+  self->delayed_send(self, std::chrono::milliseconds(ms), atom::tick_v);
+}
+
+void finish(self_ptr self, const gateway_state::job_ptr& j, outcome o) {
+  auto& st = self->state;
+  --st.in_flight;
+  auto now = self->clock().now();
+  if (o)
+    st.limiter->on_response(*o, now);
+  else
+    ++st.stats.network_errors;
+  auto d = should_retry(j->req, o);
+  if (d.rate_limited)
+    ++st.stats.rate_limited;
+  if (d.retry && j->attempt < st.settings.max_retries) {
+    ++j->attempt;
+    ++st.stats.retries;
+    auto delay = st.backoff(j->attempt, o);
+    spdlog::debug("retrying {} in {} ms (attempt {})", j->req.target, delay.count(), j->attempt);
+    auto hdl = caf::actor_cast<twenty_gateway_actor>(self);
+    caf::delayed_anon_send(hdl, delay, atom::run_v, task{[self, j] {
+                             self->state.enqueue(j);
+                             pump(self);
+                           }});
+    pump(self);
+    return;
+  }
+  auto final = normalize(j->req, o);
+  if (!j->flight_key.empty())
+    st.flights.erase(j->flight_key);
+  for (auto& w : j->waiters)
+    w(final);
+  pump(self);
+}
+
+void start(self_ptr self, gateway_state::job_ptr j) {
+  auto& st = self->state;
+  ++st.in_flight;
+  ++st.stats.upstream;
+  switch (j->req.kind) {
+    case twenty::api::rest: ++st.stats.rest; break;
+    case twenty::api::graphql: ++st.stats.graphql; break;
+    case twenty::api::metadata: ++st.stats.metadata; break;
+  }
+  auto hdl = caf::actor_cast<twenty_gateway_actor>(self);
+  st.transport(j->req, [hdl, self, j](outcome o) {
+    // Completions arrive on I/O threads; the state is only touched inside the actor.
+    caf::anon_send(hdl, atom::run_v,
+                   task{[self, j, o = std::move(o)]() mutable { finish(self, j, std::move(o)); }});
+  });
+}
+
+void pump(self_ptr self) {
+  auto& st = self->state;
+  while (st.in_flight < st.settings.max_in_flight && st.queued > 0) {
+    auto now = self->clock().now();
+    if (!st.limiter->try_acquire(now)) {
+      schedule_tick(self, st.limiter->next_available(now) - now);
+      return;
+    }
+    start(self, st.next_job());
+  }
+}
+
+void submit(self_ptr self, twenty::request req, gateway_state::waiter w) {
+  auto& st = self->state;
+  ++st.stats.requests;
+  auto key = flight_key(req);
+  if (!key.empty()) {
+    if (auto it = st.flights.find(key); it != st.flights.end()) {
+      ++st.stats.shared;
+      it->second->waiters.push_back(std::move(w));
+      return;
+    }
+  }
+  auto j = std::make_shared<gateway_state::job>();
+  j->req = std::move(req);
+  j->waiters.push_back(std::move(w));
+  j->flight_key = key;
+  if (!key.empty())
+    st.flights.emplace(key, j);
+  st.enqueue(j);
+  pump(self);
+}
+
+// The one record inside `{"data":{"<singular>":{...}}}`.
+std::optional<std::string> single_record(const std::string& body) {
+  auto doc = json::parse(body);
+  if (!doc)
+    return std::nullopt;
+  auto data = json::find(*doc, "data");
+  if (!data || !data->IsObject() || data->MemberCount() != 1)
+    return std::nullopt;
+  return json::stringify(data->MemberBegin()->value);
+}
+
+void flush(self_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  auto groups = std::move(st.collapse);
+  st.collapse.clear();
+  for (auto& [group, pending] : groups) {
+    auto sep = group.find('\n');
+    auto plural = group.substr(0, sep);
+    auto depth = group.substr(sep + 1);
+    // Unique ids, in arrival order; waiters for the same id share the answer.
+    std::vector<std::string> ids;
+    for (auto& p : pending)
+      if (std::find(ids.begin(), ids.end(), p.id) == ids.end())
+        ids.push_back(p.id);
+    auto deliver = [pending](const std::string& id, const outcome& o) {
+      for (auto& p : pending)
+        if (p.id == id)
+          p.done(o);
+    };
+    for (std::size_t at = 0; at < ids.size(); at += st.settings.collapse_limit) {
+      std::vector<std::string> chunk(ids.begin() + at,
+                                     ids.begin() + std::min(ids.size(), at + st.settings.collapse_limit));
+      twenty::request req;
+      req.fairness_key = "records";
+      if (chunk.size() == 1) {
+        req.target = twenty::with_query("/rest/" + plural + "/" + chunk[0], {{"depth", depth}});
+        submit(self, std::move(req), [deliver, id = chunk[0]](const outcome& o) {
+          if (!o)
+            return deliver(id, o);
+          auto rec = single_record(o->body);
+          if (!rec)
+            return deliver(id, make_unexpected(twenty::error{twenty::errc::twenty_api_error,
+                                                             o->status,
+                                                             "Twenty answered with an unexpected "
+                                                             "shape for a record",
+                                                             o->body.substr(0, 200)}));
+          deliver(id, twenty::response{200, *rec});
+        });
+        continue;
+      }
+      ++st.stats.collapsed_calls;
+      std::string list;
+      for (auto& id : chunk)
+        list += (list.empty() ? "" : ",") + id;
+      req.target = twenty::with_query("/rest/" + plural,
+                                      {{"filter", "id[in]:[" + list + "]"},
+                                       {"limit", std::to_string(chunk.size())},
+                                       {"depth", depth}});
+      submit(self, std::move(req), [deliver, chunk, plural](const outcome& o) {
+        std::map<std::string, std::string> found;
+        if (o)
+          if (auto doc = json::parse(o->body))
+            if (auto data = json::find(*doc, "data"); data && data->IsObject()
+                                                      && data->MemberCount() >= 1
+                                                      && data->MemberBegin()->value.IsArray())
+              for (const auto& rec : data->MemberBegin()->value.GetArray())
+                if (auto id = json::get_string(rec, "id"))
+                  found[*id] = json::stringify(rec);
+        for (auto& id : chunk) {
+          if (!o)
+            deliver(id, o);
+          else if (auto it = found.find(id); it != found.end())
+            deliver(id, twenty::response{200, it->second});
+          else
+            deliver(id, make_unexpected(twenty::error{
+                          twenty::errc::record_not_found, 404,
+                          "No " + plural + " record has id " + id
+                            + " (it may have been deleted); list the records to find valid ids",
+                          ""}));
+        }
+      });
+    }
+  }
+}
+
+} // namespace
+
+retry_decision should_retry(const twenty::request& req, const outcome& o) {
+  if (!o)
+    return {req.idempotent, false};
+  auto s = o->status;
+  // A 429 or 503 means Twenty did not run the request: retrying cannot duplicate a write.
+  if (s == 429)
+    return {true, true};
+  if (s == 503)
+    return {true, false};
+  if (s >= 500)
+    return {req.idempotent, false};
+  if (s == 200 && req.kind != twenty::api::rest)
+    if (auto e = twenty::graphql_error(o->body); e && e->code == twenty::errc::rate_limit_exceeded)
+      return {true, true};
+  return {};
+}
+
+void gateway_state::enqueue(job_ptr j) {
+  auto& q = queues[j->req.fairness_key];
+  // A key that just became active goes first (as fq_codel's new flows): a session with one
+  // request does not wait behind another session's backlog.
+  if (q.empty())
+    turn.push_front(j->req.fairness_key);
+  q.push_back(std::move(j));
+  ++queued;
+  stats.max_queued = std::max<uint64_t>(stats.max_queued, queued);
+}
+
+gateway_state::job_ptr gateway_state::next_job() {
+  auto key = turn.front();
+  turn.pop_front();
+  auto& q = queues[key];
+  auto j = q.front();
+  q.pop_front();
+  --queued;
+  if (q.empty())
+    queues.erase(key);
+  else
+    turn.push_back(key); // round-robin: this key waits for every other key's turn
+  return j;
+}
+
+std::chrono::milliseconds gateway_state::backoff(int attempt, const outcome& o) {
+  auto exp = settings.base_backoff.count() << std::min(attempt - 1, 16);
+  exp = std::min<long long>(exp, settings.max_backoff.count());
+  std::uniform_int_distribution<long long> dist(exp / 2, std::max<long long>(exp / 2, exp));
+  auto delay = dist(jitter);
+  if (o && o->retry_after_seconds)
+    delay = std::max<long long>(delay, *o->retry_after_seconds * 1000LL);
+  return std::chrono::milliseconds(delay);
+}
+
+std::string gateway_state::stats_json() const {
+  auto n = [](const char* k, uint64_t v) { return "\"" + std::string(k) + "\":" + std::to_string(v); };
+  return "{" + n("requests", stats.requests) + "," + n("upstream", stats.upstream) + ","
+         + n("rest", stats.rest) + "," + n("graphql", stats.graphql) + ","
+         + n("metadata", stats.metadata) + "," + n("shared", stats.shared) + ","
+         + n("retries", stats.retries) + "," + n("rate_limited", stats.rate_limited) + ","
+         + n("network_errors", stats.network_errors) + "," + n("record_gets", stats.record_gets)
+         + "," + n("collapsed_calls", stats.collapsed_calls) + ","
+         + n("max_queued", stats.max_queued) + "," + n("queued", queued) + ","
+         + n("in_flight", in_flight) + "}";
+}
+
+twenty_gateway_actor::behavior_type
+twenty_gateway_impl(twenty_gateway_actor::stateful_pointer<gateway_state> self,
+                    twenty_transport transport, gateway_settings settings) {
+  auto& st = self->state;
+  st.transport = std::move(transport);
+  st.limiter = std::make_unique<twenty::rate_limiter>(settings.limits);
+  st.jitter.seed(settings.jitter_seed);
+  st.settings = std::move(settings);
+  return {
+    [self](atom::fetch, twenty::request& req) -> caf::result<outcome> {
+      auto rp = self->make_response_promise<outcome>();
+      submit(self, std::move(req), [rp](const outcome& o) mutable { rp.deliver(o); });
+      return rp;
+    },
+    [self](atom::record, std::string& plural, std::string& id, int32_t depth,
+           std::string&) -> caf::result<outcome> {
+      auto& st = self->state;
+      ++st.stats.record_gets;
+      if (!twenty::is_uuid(id))
+        return outcome{make_unexpected(twenty::error{
+          twenty::errc::invalid_input, 400, "'" + id + "' is not a valid record id (a UUID)", ""})};
+      auto rp = self->make_response_promise<outcome>();
+      st.collapse[plural + "\n" + std::to_string(depth)].push_back(
+        {id, [rp](const outcome& o) mutable { rp.deliver(o); }});
+      if (!st.flush_scheduled) {
+        st.flush_scheduled = true;
+        self->delayed_send(self, st.settings.collapse_window, atom::flush_v);
+      }
+      return rp;
+    },
+    [self](atom::flush) { flush(self); },
+    [self](atom::tick) {
+      self->state.tick_scheduled = false;
+      pump(self);
+    },
+    [](atom::run, task& t) { t.fn(); },
+    [self](atom::stats) { return self->state.stats_json(); },
+  };
+}
+
+} // namespace tmcp::actors

@@ -1,0 +1,98 @@
+// The Twenty gateway actor: the one place that talks to Twenty. It queues requests fairly per
+// MCP session, spends tokens like Twenty's own buckets, shares one upstream call among
+// identical concurrent reads, collapses get-by-id calls into list calls, and retries with
+// backoff only where a retry cannot duplicate a write.
+#pragma once
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "actors/interfaces.hpp"
+#include "integration/rate_limiter.hpp"
+#include "integration/twenty_types.hpp"
+
+namespace tmcp::actors {
+
+// How the gateway reaches Twenty: the HTTP client in production, a fake in tests. `done` may
+// run on any thread, exactly once.
+using twenty_transport =
+  std::function<void(const twenty::request&, std::function<void(twenty::outcome)>)>;
+
+struct gateway_settings {
+  twenty::rate_limits limits;
+  // Requests on the wire at once (match the HTTP client's connection pool).
+  std::size_t max_in_flight = 8;
+  // Attempts after the first, for retryable failures.
+  int max_retries = 3;
+  std::chrono::milliseconds base_backoff{200};
+  std::chrono::milliseconds max_backoff{10000};
+  // get-by-id calls arriving within this window become one list call.
+  std::chrono::milliseconds collapse_window{2};
+  // Ids per collapsed list call (Twenty's default page size).
+  std::size_t collapse_limit = 60;
+  uint32_t jitter_seed = 0x7e17;
+};
+
+struct gateway_state {
+  static inline const char* name = "twenty-gateway";
+
+  using waiter = std::function<void(const twenty::outcome&)>;
+  struct job {
+    twenty::request req;
+    std::vector<waiter> waiters;
+    std::string flight_key; // non-empty when other identical reads may join it
+    int attempt = 0;
+  };
+  using job_ptr = std::shared_ptr<job>;
+  struct pending_record {
+    std::string id;
+    waiter done;
+  };
+
+  twenty_transport transport;
+  gateway_settings settings;
+  std::unique_ptr<twenty::rate_limiter> limiter;
+  std::mt19937 jitter;
+
+  // Fair queue: one FIFO per fairness key, served round-robin.
+  std::map<std::string, std::deque<job_ptr>> queues;
+  std::deque<std::string> turn;
+  std::size_t queued = 0;
+  std::size_t in_flight = 0;
+  bool tick_scheduled = false;
+  // Single-flight: reads on the wire or queued, by method+target+body.
+  std::map<std::string, job_ptr> flights;
+  // Collapsing: pending get-by-id calls per "<plural>\n<depth>\n<fairness>".
+  std::map<std::string, std::vector<pending_record>> collapse;
+  bool flush_scheduled = false;
+
+  struct counters {
+    uint64_t requests = 0, upstream = 0, rest = 0, graphql = 0, metadata = 0;
+    uint64_t shared = 0, retries = 0, rate_limited = 0, network_errors = 0;
+    uint64_t record_gets = 0, collapsed_calls = 0, max_queued = 0;
+  } stats;
+
+  void enqueue(job_ptr j);
+  job_ptr next_job();
+  std::string stats_json() const;
+  std::chrono::milliseconds backoff(int attempt, const twenty::outcome& o);
+};
+
+twenty_gateway_actor::behavior_type
+twenty_gateway_impl(twenty_gateway_actor::stateful_pointer<gateway_state> self,
+                    twenty_transport transport, gateway_settings settings);
+
+// Decides what an upstream answer means: a value to deliver, or a retry after a delay.
+struct retry_decision {
+  bool retry = false;
+  bool rate_limited = false;
+};
+retry_decision should_retry(const twenty::request& req, const twenty::outcome& o);
+
+} // namespace tmcp::actors

@@ -1,0 +1,148 @@
+#include "actors/twenty_service.hpp"
+
+#include <caf/all.hpp>
+
+namespace tmcp::actors {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// Upper bound for one gateway answer, retries included; the gateway enforces the real
+// per-attempt deadlines.
+constexpr auto gateway_timeout = 180s;
+
+twenty::error actor_error(const caf::error& e) {
+  return twenty::error{twenty::errc::twenty_api_error, 0,
+                       "The Twenty gateway did not answer (" + to_string(e)
+                         + "); retry the call in a moment",
+                       ""};
+}
+
+bool cacheable(const twenty::outcome& o) {
+  return o && o->status >= 200 && o->status < 300;
+}
+
+} // namespace
+
+twenty_service::twenty_service(caf::actor_system& sys, std::string workspace_key,
+                               changed_fn on_changed)
+  : sys_(sys), workspace_(std::move(workspace_key)), on_changed_(std::move(on_changed)) {}
+
+void twenty_service::set_handles(integration_handles h) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  handles_ = std::move(h);
+}
+
+integration_handles twenty_service::handles() const {
+  std::lock_guard<std::mutex> guard(mtx_);
+  return handles_;
+}
+
+void twenty_service::set_schema(schema_ptr s) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  schema_ = std::move(s);
+}
+
+schema_ptr twenty_service::schema() const {
+  std::lock_guard<std::mutex> guard(mtx_);
+  return schema_;
+}
+
+void twenty_service::read(twenty::request req, std::vector<std::string> tags, done_fn done) {
+  auto h = handles();
+  auto key = workspace_ + "|q|" + std::to_string(static_cast<int>(req.method)) + "|"
+             + req.target + "|" + req.body;
+  sys_.spawn([h, key, req = std::move(req), tags = std::move(tags),
+              done = std::move(done)](caf::event_based_actor* a) mutable {
+    auto upstream = [a, h, key, req, tags, done]() {
+      a->request(h.gateway, gateway_timeout, atom::fetch_v, req)
+        .then(
+          [h, key, tags, done](twenty::outcome& o) {
+            if (cacheable(o))
+              caf::anon_send(h.cache, atom::store_v, key, o->body, tags);
+            done(std::move(o));
+          },
+          [done](caf::error& e) { done(make_unexpected(actor_error(e))); });
+    };
+    a->request(h.cache, 5s, atom::lookup_v, key)
+      .then(
+        [upstream, done](cache_lookup& l) {
+          if (l.hit)
+            return done(twenty::response{200, std::move(l.value)});
+          upstream();
+        },
+        // A missing cache only costs an upstream call.
+        [upstream](caf::error&) { upstream(); });
+  });
+}
+
+void twenty_service::get_record(const std::string& plural, const std::string& id, int depth,
+                                const std::string& fairness_key, done_fn done) {
+  auto h = handles();
+  auto key = workspace_ + "|rec|" + plural + "|" + id + "|d" + std::to_string(depth);
+  std::vector<std::string> tags{twenty::object_tag(plural), twenty::record_tag(plural, id)};
+  sys_.spawn([h, key, tags, plural, id, depth, fairness_key,
+              done = std::move(done)](caf::event_based_actor* a) mutable {
+    auto upstream = [a, h, key, tags, plural, id, depth, fairness_key, done]() {
+      a->request(h.gateway, gateway_timeout, atom::record_v, plural, id,
+                 static_cast<int32_t>(depth), fairness_key)
+        .then(
+          [h, key, tags, done](twenty::outcome& o) {
+            if (cacheable(o))
+              caf::anon_send(h.cache, atom::store_v, key, o->body, tags);
+            done(std::move(o));
+          },
+          [done](caf::error& e) { done(make_unexpected(actor_error(e))); });
+    };
+    a->request(h.cache, 5s, atom::lookup_v, key)
+      .then(
+        [upstream, done](cache_lookup& l) {
+          if (l.hit)
+            return done(twenty::response{200, std::move(l.value)});
+          upstream();
+        },
+        [upstream](caf::error&) { upstream(); });
+  });
+}
+
+void twenty_service::write(twenty::request req, std::vector<std::string> invalidates,
+                           std::vector<std::pair<std::string, std::string>> changed,
+                           done_fn done) {
+  auto h = handles();
+  // "*" (a GraphQL mutation: anything may have changed) drops this workspace's whole cache.
+  for (auto& tag : invalidates)
+    if (tag == "*")
+      tag = workspace_ + "*";
+  auto on_changed = on_changed_;
+  sys_.spawn([h, req = std::move(req), invalidates = std::move(invalidates),
+              changed = std::move(changed), on_changed,
+              done = std::move(done)](caf::event_based_actor* a) mutable {
+    a->request(h.gateway, gateway_timeout, atom::fetch_v, req)
+      .then(
+        [h, invalidates, changed, on_changed, done](twenty::outcome& o) {
+          // Invalidate even on failure: a failed write may still have changed something.
+          for (auto& tag : invalidates)
+            caf::anon_send(h.cache, atom::invalidate_v, tag);
+          if (o && on_changed)
+            for (auto& [plural, id] : changed)
+              on_changed(plural, id);
+          done(std::move(o));
+        },
+        [h, invalidates, done](caf::error& e) {
+          for (auto& tag : invalidates)
+            caf::anon_send(h.cache, atom::invalidate_v, tag);
+          done(make_unexpected(actor_error(e)));
+        });
+  });
+}
+
+void twenty_service::refresh_schema(std::function<void()> done) {
+  auto h = handles();
+  sys_.spawn([h, done = std::move(done)](caf::event_based_actor* a) {
+    a->request(h.schema, gateway_timeout, atom::refresh_v)
+      .then([done](uint64_t) { done(); }, [done](caf::error&) { done(); });
+  });
+}
+
+} // namespace tmcp::actors

@@ -1,0 +1,241 @@
+#include "integration/tools/batch_tool.hpp"
+
+#include <atomic>
+#include <mutex>
+
+#include "integration/tools/record_writes.hpp"
+#include "integration/url.hpp"
+
+namespace tmcp::twenty::tools {
+
+namespace {
+
+constexpr const char* batch_schema = R"JSON({"type":"object","properties":{
+"object":{"type":"string","description":"Object name, plural or singular"},
+"operation":{"type":"string","enum":["create","update","delete"]},
+"records":{"type":"array","maxItems":1000,"items":{"type":"object"},"description":"create: the records' field values"},
+"updates":{"type":"array","maxItems":1000,"items":{"type":"object","properties":{"id":{"type":"string"},"data":{"type":"object"}},"required":["id","data"],"additionalProperties":false},"description":"update: {id, data} per record"},
+"ids":{"type":"array","maxItems":1000,"items":{"type":"string"},"description":"delete: record ids"},
+"soft":{"type":"boolean","description":"delete: true (default) moves to trash; false deletes permanently"}},
+"required":["object","operation"],"additionalProperties":false})JSON";
+
+constexpr const char* batch_output = R"JSON({"type":"object","properties":{
+"object":{"type":"string"},"operation":{"type":"string"},"succeeded":{"type":"integer"},"failed":{"type":"integer"},
+"results":{"type":"array","items":{"type":"object","properties":{"index":{"type":"integer"},"id":{"type":"string"},"ok":{"type":"boolean"},"error":{"type":"string"}},"required":["index","ok"]}}},
+"required":["object","operation","succeeded","failed","results"]})JSON";
+
+// Per-item outcomes, filled from several upstream answers on any thread.
+struct batch_run {
+  std::mutex mtx;
+  std::vector<std::string> ids;
+  std::vector<std::string> errors;
+  std::vector<char> ok;
+  std::atomic<std::size_t> pending{0};
+  std::atomic<std::size_t> done_items{0};
+  std::string plural, operation;
+
+  explicit batch_run(std::size_t n) : ids(n), errors(n), ok(n, 0) {}
+
+  void set(std::size_t i, bool success, std::string id, std::string err) {
+    std::lock_guard<std::mutex> guard(mtx);
+    ok[i] = success;
+    ids[i] = std::move(id);
+    errors[i] = std::move(err);
+  }
+
+  std::string render() {
+    std::lock_guard<std::mutex> guard(mtx);
+    std::size_t good = 0;
+    std::string results;
+    for (std::size_t i = 0; i < ok.size(); ++i) {
+      good += ok[i] ? 1 : 0;
+      results += (i ? "," : "") + std::string("{\"index\":") + std::to_string(i);
+      if (!ids[i].empty())
+        results += ",\"id\":" + json::quote(ids[i]);
+      results += std::string(",\"ok\":") + (ok[i] ? "true" : "false");
+      if (!errors[i].empty())
+        results += ",\"error\":" + json::quote(errors[i]);
+      results += "}";
+    }
+    return "{\"object\":" + json::quote(plural) + ",\"operation\":" + json::quote(operation)
+           + ",\"succeeded\":" + std::to_string(good)
+           + ",\"failed\":" + std::to_string(ok.size() - good) + ",\"results\":[" + results
+           + "]}";
+  }
+};
+
+std::string describe(const error& e) {
+  return std::string(to_string(e.code)) + ": " + e.message
+         + (e.upstream.empty() ? "" : " (Twenty said: " + e.upstream + ")");
+}
+
+// Called when one upstream call finished; the last one answers the tool call.
+void step(const std::shared_ptr<batch_run>& run, ctx_ptr ctx, std::size_t items) {
+  auto done = run->done_items += items;
+  ctx->progress(static_cast<double>(done), static_cast<double>(run->ok.size()));
+  if (--run->pending == 0) {
+    auto text = run->render();
+    ctx->reply(structured_result(text));
+  }
+}
+
+void run_creates(const tool_env& env, const resolved& r, const json::value& records,
+                 std::shared_ptr<batch_run> run, ctx_ptr ctx) {
+  std::vector<std::size_t> valid;
+  for (rapidjson::SizeType i = 0; i < records.Size(); ++i) {
+    const auto& rec = records[i];
+    auto problem = rec.IsObject() ? check_record_data(*r.obj, rec, input_mode::create)
+                                  : std::optional<std::string>("each record must be an object");
+    if (problem)
+      run->set(i, false, "", "SCHEMA_VALIDATION_ERROR: " + *problem);
+    else
+      valid.push_back(i);
+  }
+  std::vector<std::vector<std::size_t>> chunks;
+  for (std::size_t at = 0; at < valid.size(); at += batch_limit)
+    chunks.emplace_back(valid.begin() + at, valid.begin() + std::min(valid.size(), at + batch_limit));
+  run->pending = chunks.size() + 1; // +1: released below, after every chunk was sent
+  auto tags = write_invalidations(*r.schema, *r.obj);
+  for (auto& chunk : chunks) {
+    std::string body = "[";
+    for (std::size_t k = 0; k < chunk.size(); ++k)
+      body += (k ? "," : "") + json::stringify(records[chunk[k]]);
+    body += "]";
+    request req;
+    req.method = verb::post;
+    req.target = "/rest/batch/" + r.obj->name_plural;
+    req.body = std::move(body);
+    req.idempotent = false;
+    req.fairness_key = "batch";
+    env.api->write(std::move(req), tags, {}, [run, chunk, ctx](outcome o) {
+      auto body = parse_body(o);
+      auto created = body ? envelope_record(*body) : nullptr;
+      for (std::size_t k = 0; k < chunk.size(); ++k) {
+        if (!o) {
+          run->set(chunk[k], false, "", describe(o.error()));
+        } else if (created && created->IsArray() && k < created->Size()) {
+          run->set(chunk[k], true, json::get_string((*created)[k], "id").value_or(""), "");
+        } else {
+          run->set(chunk[k], false, "", "TWENTY_API_ERROR: unexpected batch answer");
+        }
+      }
+      step(run, ctx, chunk.size());
+    });
+  }
+  step(run, ctx, records.Size() - valid.size());
+}
+
+void run_updates(const tool_env& env, const resolved& r, const json::value& updates,
+                 std::shared_ptr<batch_run> run, ctx_ptr ctx) {
+  // Twenty has no multi-record PATCH with different data, so updates go one by one; the
+  // gateway runs them concurrently within the rate budget.
+  run->pending = updates.Size() + 1;
+  for (rapidjson::SizeType i = 0; i < updates.Size(); ++i) {
+    const auto& u = updates[i];
+    auto id = json::get_string(u, "id").value_or("");
+    const auto* data = json::find(u, "data");
+    std::optional<std::string> problem;
+    if (!is_uuid(id))
+      problem = "'id' must be a record UUID; got '" + id + "'";
+    else if (!data || !data->IsObject() || data->ObjectEmpty())
+      problem = "'data' must name at least one field";
+    else
+      problem = check_record_data(*r.obj, *data, input_mode::update);
+    if (problem) {
+      run->set(i, false, id, "SCHEMA_VALIDATION_ERROR: " + *problem);
+      step(run, ctx, 1);
+      continue;
+    }
+    request req;
+    req.method = verb::patch;
+    req.target = "/rest/" + r.obj->name_plural + "/" + id;
+    req.body = json::stringify(*data);
+    req.fairness_key = "batch";
+    env.api->write(std::move(req), write_invalidations(*r.schema, *r.obj, id),
+                   {{r.obj->name_plural, id}}, [run, i, id, ctx](outcome o) {
+                     run->set(i, static_cast<bool>(o), id, o ? "" : describe(o.error()));
+                     step(run, ctx, 1);
+                   });
+  }
+  step(run, ctx, 0);
+}
+
+void run_deletes(const tool_env& env, const resolved& r, const std::vector<std::string>& ids,
+                 bool soft, std::shared_ptr<batch_run> run, ctx_ptr ctx) {
+  std::vector<std::size_t> valid;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (is_uuid(ids[i]))
+      valid.push_back(i);
+    else
+      run->set(i, false, ids[i], "SCHEMA_VALIDATION_ERROR: not a record UUID");
+  }
+  std::vector<std::vector<std::size_t>> chunks;
+  for (std::size_t at = 0; at < valid.size(); at += batch_limit)
+    chunks.emplace_back(valid.begin() + at, valid.begin() + std::min(valid.size(), at + batch_limit));
+  run->pending = chunks.size() + 1;
+  for (auto& chunk : chunks) {
+    std::string list;
+    std::vector<std::pair<std::string, std::string>> changed;
+    auto tags = write_invalidations(*r.schema, *r.obj);
+    for (auto k : chunk) {
+      list += (list.empty() ? "" : ",") + ids[k];
+      changed.emplace_back(r.obj->name_plural, ids[k]);
+      tags.push_back(record_tag(r.obj->name_plural, ids[k]));
+    }
+    request req;
+    req.method = verb::del;
+    req.target = with_query("/rest/" + r.obj->name_plural,
+                            {{"filter", "id[in]:[" + list + "]"}, {"soft_delete", soft ? "true" : ""}});
+    req.fairness_key = "batch";
+    env.api->write(std::move(req), tags, changed, [run, chunk, ids, ctx](outcome o) {
+      std::set<std::string> gone;
+      auto body = parse_body(o);
+      if (auto deleted = body ? envelope_record(*body) : nullptr; deleted && deleted->IsArray())
+        for (const auto& d : deleted->GetArray())
+          if (auto id = json::get_string(d, "id"))
+            gone.insert(*id);
+      for (auto k : chunk) {
+        if (!o)
+          run->set(k, false, ids[k], describe(o.error()));
+        else if (gone.count(ids[k]))
+          run->set(k, true, ids[k], "");
+        else
+          run->set(k, false, ids[k], "RECORD_NOT_FOUND: no such record (or already deleted)");
+      }
+      step(run, ctx, chunk.size());
+    });
+  }
+  step(run, ctx, ids.size() - valid.size());
+}
+
+} // namespace
+
+void add_batch_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
+  cat.add_tool({"twenty_batch_operations", "Create, update or delete many records",
+                "Bulk create, update or delete up to 1000 records of one object. Creates and "
+                "deletes go in chunks of 60 per call; every item gets its own result, so a "
+                "partial failure says exactly which items failed and why.",
+                batch_schema, batch_output, write_hints(true, false)},
+               [env](const json::value& args, ctx_ptr ctx) {
+                 auto r = resolve_object(*env->api, json::get_string(args, "object").value_or(""));
+                 if (!r.obj)
+                   return ctx->reply(r.error_result);
+                 auto op = json::get_string(args, "operation").value_or("");
+                 const char* list_key = op == "create" ? "records" : op == "update" ? "updates" : "ids";
+                 auto items = json::find(args, list_key);
+                 if (!items || !items->IsArray() || items->Empty())
+                   return ctx->reply(input_error(std::string("operation '") + op + "' needs a non-empty '" + list_key + "' array"));
+                 auto run = std::make_shared<batch_run>(items->Size());
+                 run->plural = r.obj->name_plural;
+                 run->operation = op;
+                 if (op == "create")
+                   run_creates(*env, r, *items, run, ctx);
+                 else if (op == "update")
+                   run_updates(*env, r, *items, run, ctx);
+                 else
+                   run_deletes(*env, r, string_list(args, "ids"),
+                               json::get_bool(args, "soft").value_or(true), run, ctx);
+               });
+}
+
+} // namespace tmcp::twenty::tools

@@ -1,0 +1,199 @@
+#include "integration/tools/query_tools.hpp"
+
+#include <cctype>
+
+namespace tmcp::twenty::tools {
+
+namespace {
+
+constexpr const char* query_schema = R"JSON({"type":"object","properties":{
+"query":{"type":"string","minLength":1,"description":"A GraphQL document for Twenty's /graphql API, e.g. { companies(first: 10, filter: {name: {ilike: \"%acme%\"}}) { edges { node { id name } } } }. Collections: <plural>(filter, orderBy, first, after); one record: <singular>(filter: {id: {eq: \"...\"}})."},
+"variables":{"type":"object","description":"GraphQL variables"}},
+"required":["query"],"additionalProperties":false})JSON";
+
+constexpr const char* schema_schema = R"JSON({"type":"object","properties":{
+"object":{"type":"string","description":"An object (plural or singular) for its fields; omit for the list of objects"}},
+"additionalProperties":false})JSON";
+
+std::string field_kind(const field& f) {
+  std::string t = to_string(f.type);
+  if (f.type == field_type::relation)
+    return f.is_many_to_one() ? "RELATION(" + f.relation_target_object + ")"
+                              : "RELATION(many " + f.relation_target_object + ")";
+  return t;
+}
+
+} // namespace
+
+std::string graphql_operation_kind(const std::string& doc) {
+  int depth = 0;
+  for (std::size_t i = 0; i < doc.size();) {
+    char c = doc[i];
+    if (c == '#') { // comment to end of line
+      while (i < doc.size() && doc[i] != '\n')
+        ++i;
+    } else if (c == '"') { // string (block strings included), skipped whole
+      bool block = doc.compare(i, 3, "\"\"\"") == 0;
+      i += block ? 3 : 1;
+      while (i < doc.size()) {
+        if (block && doc.compare(i, 3, "\"\"\"") == 0) {
+          i += 3;
+          break;
+        }
+        if (!block && doc[i] == '\\') {
+          i += 2;
+          continue;
+        }
+        if (!block && doc[i] == '"') {
+          ++i;
+          break;
+        }
+        ++i;
+      }
+    } else if (c == '{' || c == '(') {
+      ++depth;
+      ++i;
+    } else if (c == '}' || c == ')') {
+      --depth;
+      ++i;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
+      auto start = i;
+      while (i < doc.size() && (std::isalnum(static_cast<unsigned char>(doc[i])) || doc[i] == '_'))
+        ++i;
+      if (depth == 0) {
+        auto word = doc.substr(start, i - start);
+        if (word == "mutation" || word == "subscription")
+          return word;
+      }
+    } else {
+      ++i;
+    }
+  }
+  return "";
+}
+
+std::string describe_objects(const workspace_schema& schema) {
+  std::string out = "{\"objects\":[";
+  bool first = true;
+  for (const auto& o : schema.objects) {
+    if (!o.is_active || o.is_system)
+      continue;
+    out += first ? "" : ",";
+    first = false;
+    out += "{\"name\":" + json::quote(o.name_plural) + ",\"singular\":"
+           + json::quote(o.name_singular) + ",\"label\":" + json::quote(o.label_plural);
+    if (o.is_custom_guess)
+      out += ",\"custom\":true";
+    out += "}";
+  }
+  return out + "],\"version\":" + std::to_string(schema.version) + "}";
+}
+
+std::string describe_object(const object& obj) {
+  std::string out = "{\"name\":" + json::quote(obj.name_plural) + ",\"singular\":"
+                    + json::quote(obj.name_singular) + ",\"label\":"
+                    + json::quote(obj.label_singular);
+  if (!obj.description.empty())
+    out += ",\"description\":" + json::quote(obj.description);
+  out += ",\"fields\":[";
+  bool first = true;
+  for (const auto& f : obj.fields) {
+    if (!f.is_active || (f.is_system && f.name != "id" && f.name != "createdAt"
+                         && f.name != "updatedAt" && f.name != "deletedAt"))
+      continue;
+    out += first ? "" : ",";
+    first = false;
+    out += "{\"name\":" + json::quote(f.name) + ",\"type\":" + json::quote(field_kind(f));
+    if (f.is_many_to_one() && !f.join_column.empty())
+      out += ",\"set_with\":" + json::quote(f.join_column);
+    if (!f.nullable && !f.has_default() && is_writable(f))
+      out += ",\"required\":true";
+    if (!is_writable(f))
+      out += ",\"readOnly\":true";
+    if (!f.options.empty()) {
+      out += ",\"options\":[";
+      for (std::size_t i = 0; i < f.options.size(); ++i)
+        out += (i ? "," : "") + json::quote(f.options[i].value);
+      out += "]";
+    }
+    if (is_composite(f.type)) {
+      out += ",\"subfields\":[";
+      const auto& subs = composite_subfields(f.type);
+      for (std::size_t i = 0; i < subs.size(); ++i)
+        out += (i ? "," : "") + json::quote(subs[i]);
+      out += "]";
+    }
+    out += "}";
+  }
+  return out + "]}";
+}
+
+void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
+  cat.add_tool({"twenty_get_schema", "Describe the workspace schema",
+                "Without 'object': the objects of the workspace (standard and custom). With "
+                "'object': its fields with types, select options, relations (and the id field "
+                "to set them) and which fields are required.",
+                schema_schema, "", read_only_hints()},
+               [env](const json::value& args, ctx_ptr ctx) {
+                 auto name = json::get_string(args, "object");
+                 if (!name) {
+                   auto schema = env->api->schema();
+                   if (!schema)
+                     return ctx->reply(error_result(error{errc::twenty_api_error, 0,
+                                                          "The workspace schema is not loaded "
+                                                          "yet; retry in a few seconds",
+                                                          ""}));
+                   return ctx->reply(structured_result(describe_objects(*schema)));
+                 }
+                 auto r = resolve_object(*env->api, *name);
+                 if (!r.obj)
+                   return ctx->reply(r.error_result);
+                 ctx->reply(structured_result(describe_object(*r.obj)));
+               });
+  bool mutations = env->config.allow_graphql_mutations && !env->config.read_only;
+  tool_spec q{"twenty_query_builder", "Run a GraphQL query",
+              std::string("Send a GraphQL document to Twenty's /graphql API for reads that need "
+                          "nested relations or aggregates in one call. ")
+                + (mutations ? "Mutations are allowed." : "Read-only: mutations are refused."),
+              query_schema, "", mutations ? write_hints(true, false) : read_only_hints()};
+  cat.add_tool(q, [env, mutations](const json::value& args, ctx_ptr ctx) {
+    auto query = json::get_string(args, "query").value_or("");
+    auto kind = graphql_operation_kind(query);
+    if (kind == "subscription")
+      return ctx->reply(input_error("subscriptions are not supported; send a query"));
+    if (kind == "mutation" && !mutations)
+      return ctx->reply(error_result(error{errc::insufficient_permissions, 0,
+                                           "this server runs twenty_query_builder read-only; use "
+                                           "the record tools to change data",
+                                           ""}));
+    std::string body = "{\"query\":" + json::quote(query);
+    if (auto vars = json::find(args, "variables"))
+      body += ",\"variables\":" + json::stringify(*vars);
+    body += "}";
+    request req;
+    req.method = verb::post;
+    req.target = "/graphql";
+    req.body = std::move(body);
+    req.kind = api::graphql;
+    req.fairness_key = "graphql";
+    auto max = env->config.max_output_bytes;
+    auto done = [ctx, max](outcome o) {
+      if (!o)
+        return ctx->reply(error_result(o.error()));
+      if (o->body.size() > max)
+        return ctx->reply(input_error("the answer is " + std::to_string(o->body.size())
+                                      + " bytes, over the " + std::to_string(max)
+                                      + "-byte limit; ask for fewer fields or records (first: N)"));
+      ctx->reply(structured_result(o->body));
+    };
+    if (kind == "mutation") {
+      req.idempotent = false;
+      env->api->write(std::move(req), {"*"}, {}, done);
+    } else {
+      req.idempotent = true;
+      env->api->read(std::move(req), {"graphql"}, done);
+    }
+  });
+}
+
+} // namespace tmcp::twenty::tools

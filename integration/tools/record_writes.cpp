@@ -1,0 +1,212 @@
+#include "integration/tools/record_writes.hpp"
+
+#include <algorithm>
+
+#include <rapidjson/schema.h>
+
+#include "integration/url.hpp"
+#include "protocol/content.hpp"
+#include "protocol/schema_messages.hpp"
+
+namespace tmcp::twenty::tools {
+
+namespace {
+
+std::string str_arg(const json::value& args, const char* key) {
+  return json::get_string(args, key).value_or("");
+}
+
+constexpr const char* create_schema = R"JSON({"type":"object","properties":{
+"object":{"type":"string","description":"Object name, plural or singular"},
+"data":{"type":"object","description":"Field values. Composite fields are objects (name: {firstName, lastName}; emails: {primaryEmail}; amount: {amountMicros, currencyCode}); relations are set by id (companyId). twenty_get_schema shows every field."}},
+"required":["object","data"],"additionalProperties":false})JSON";
+
+constexpr const char* update_schema = R"JSON({"type":"object","properties":{
+"object":{"type":"string","description":"Object name, plural or singular"},
+"id":{"type":"string","description":"Record id (UUID)"},
+"data":{"type":"object","description":"Only the fields to change"}},
+"required":["object","id","data"],"additionalProperties":false})JSON";
+
+constexpr const char* delete_schema = R"JSON({"type":"object","properties":{
+"object":{"type":"string","description":"Object name, plural or singular"},
+"id":{"type":"string","description":"Record id (UUID)"},
+"soft":{"type":"boolean","description":"true (default): move to trash, restorable with twenty_restore_record; false: delete permanently"}},
+"required":["object","id"],"additionalProperties":false})JSON";
+
+constexpr const char* restore_schema = R"JSON({"type":"object","properties":{
+"object":{"type":"string","description":"Object name, plural or singular"},
+"id":{"type":"string","description":"Id of a soft-deleted record"}},
+"required":["object","id"],"additionalProperties":false})JSON";
+
+constexpr const char* record_output = R"JSON({"type":"object","properties":{
+"object":{"type":"string"},"record":{"type":"object"}},"required":["object","record"]})JSON";
+
+// Sends one write and answers with the compact record from Twenty's envelope.
+void send_write(const tool_env& env, const resolved& r, request req, const std::string& id,
+                ctx_ptr ctx) {
+  const auto& obj = *r.obj;
+  auto plural = obj.name_plural;
+  auto tags = write_invalidations(*r.schema, obj, id);
+  std::vector<std::pair<std::string, std::string>> changed;
+  if (!id.empty())
+    changed.emplace_back(plural, id);
+  env.api->write(std::move(req), std::move(tags), std::move(changed), [ctx, plural](outcome o) {
+    if (!o)
+      return ctx->reply(error_result(o.error()));
+    auto body = parse_body(o);
+    auto rec = body ? envelope_record(*body) : nullptr;
+    if (!rec || !rec->IsObject())
+      return ctx->reply(error_result(error{errc::twenty_api_error, o->status,
+                                           "Twenty accepted the write but answered with an "
+                                           "unexpected shape",
+                                           o->body.substr(0, 200)}));
+    json::document out;
+    out.SetObject();
+    auto& a = out.GetAllocator();
+    out.AddMember("object", json::str(plural, a), a);
+    json::value copy(*rec, a);
+    compact_record(copy, a);
+    out.AddMember("record", copy, a);
+    ctx->reply(structured_result(json::stringify(out)));
+  });
+}
+
+bool check_id(const std::string& id, ctx_ptr& ctx) {
+  if (is_uuid(id))
+    return true;
+  ctx->reply(input_error("'id' must be a record UUID; got '" + id + "'"));
+  return false;
+}
+
+} // namespace
+
+std::optional<std::string> check_record_data(const object& obj, const json::value& data,
+                                             input_mode mode) {
+  auto text = record_input_schema(obj, mode);
+  auto schema_doc = json::parse(text);
+  if (!schema_doc)
+    return std::string("internal: the generated schema for ") + obj.name_singular
+           + " does not parse";
+  rapidjson::SchemaDocument sd(*schema_doc);
+  rapidjson::SchemaValidator v(sd);
+  if (data.Accept(v))
+    return std::nullopt;
+  auto msg = describe_schema_violation(*schema_doc, v, data);
+  // The validator speaks of "arguments"; here it is the record data of one object.
+  if (auto at = msg.find("Invalid arguments: "); at == 0)
+    msg = "Invalid " + obj.name_singular + " data: " + msg.substr(19);
+  return msg;
+}
+
+std::vector<std::string> write_invalidations(const workspace_schema& schema, const object& obj,
+                                             const std::string& id) {
+  // Cached GraphQL answers may embed any object, so every write drops them too.
+  std::vector<std::string> tags{object_tag(obj.name_plural), "graphql"};
+  if (!id.empty())
+    tags.push_back(record_tag(obj.name_plural, id));
+  for (const auto& f : obj.fields)
+    if (f.type == field_type::relation && !f.relation_target_object.empty())
+      if (auto other = schema.find_object(f.relation_target_object))
+        if (std::find(tags.begin(), tags.end(), object_tag(other->name_plural)) == tags.end())
+          tags.push_back(object_tag(other->name_plural));
+  return tags;
+}
+
+void create_record(const tool_env& env, const std::string& object_name, const json::value& args,
+                   ctx_ptr ctx) {
+  auto r = resolve_object(*env.api, object_name.empty() ? str_arg(args, "object") : object_name);
+  if (!r.obj)
+    return ctx->reply(r.error_result);
+  auto data = json::find(args, "data");
+  if (!data || !data->IsObject())
+    return ctx->reply(input_error("'data' must be an object of field values"));
+  if (auto problem = check_record_data(*r.obj, *data, input_mode::create))
+    return ctx->reply(input_error(*problem));
+  request req;
+  req.method = verb::post;
+  req.target = "/rest/" + r.obj->name_plural;
+  req.body = json::stringify(*data);
+  req.idempotent = false; // a blind retry could create the record twice
+  req.fairness_key = "write";
+  send_write(env, r, std::move(req), "", std::move(ctx));
+}
+
+void update_record(const tool_env& env, const std::string& object_name, const json::value& args,
+                   ctx_ptr ctx) {
+  auto r = resolve_object(*env.api, object_name.empty() ? str_arg(args, "object") : object_name);
+  if (!r.obj)
+    return ctx->reply(r.error_result);
+  auto id = str_arg(args, "id");
+  if (!check_id(id, ctx))
+    return;
+  auto data = json::find(args, "data");
+  if (!data || !data->IsObject() || data->ObjectEmpty())
+    return ctx->reply(input_error("'data' must be an object with at least one field to change"));
+  if (auto problem = check_record_data(*r.obj, *data, input_mode::update))
+    return ctx->reply(input_error(*problem));
+  request req;
+  req.method = verb::patch;
+  req.target = "/rest/" + r.obj->name_plural + "/" + id;
+  req.body = json::stringify(*data);
+  req.idempotent = true; // the same PATCH twice leaves the same record
+  req.fairness_key = "write";
+  send_write(env, r, std::move(req), id, std::move(ctx));
+}
+
+void delete_record(const tool_env& env, const std::string& object_name, const json::value& args,
+                   ctx_ptr ctx) {
+  auto r = resolve_object(*env.api, object_name.empty() ? str_arg(args, "object") : object_name);
+  if (!r.obj)
+    return ctx->reply(r.error_result);
+  auto id = str_arg(args, "id");
+  if (!check_id(id, ctx))
+    return;
+  bool soft = json::get_bool(args, "soft").value_or(true);
+  request req;
+  req.method = verb::del;
+  req.target = "/rest/" + r.obj->name_plural + "/" + id + (soft ? "?soft_delete=true" : "");
+  req.idempotent = true;
+  req.fairness_key = "write";
+  send_write(env, r, std::move(req), id, std::move(ctx));
+}
+
+void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
+  cat.add_tool({"twenty_create_record", "Create a record",
+                "Create one record of any object. The data is checked against the workspace "
+                "schema first; errors name the field and the allowed values.",
+                create_schema, record_output, write_hints(false, false)},
+               [env](const json::value& args, ctx_ptr ctx) {
+                 create_record(*env, "", args, std::move(ctx));
+               });
+  cat.add_tool({"twenty_update_record", "Update a record",
+                "Change some fields of one record; fields not given are left as they are.",
+                update_schema, record_output, write_hints(false, true)},
+               [env](const json::value& args, ctx_ptr ctx) {
+                 update_record(*env, "", args, std::move(ctx));
+               });
+  cat.add_tool({"twenty_delete_record", "Delete a record",
+                "Delete one record. By default it goes to the trash and can be restored with "
+                "twenty_restore_record; soft=false deletes it permanently.",
+                delete_schema, record_output, write_hints(true, true)},
+               [env](const json::value& args, ctx_ptr ctx) {
+                 delete_record(*env, "", args, std::move(ctx));
+               });
+  cat.add_tool({"twenty_restore_record", "Restore a deleted record",
+                "Bring back a record that was soft-deleted (moved to the trash).", restore_schema,
+                record_output, write_hints(false, true)},
+               [env](const json::value& args, ctx_ptr ctx) {
+                 auto r = resolve_object(*env->api, str_arg(args, "object"));
+                 if (!r.obj)
+                   return ctx->reply(r.error_result);
+                 auto id = str_arg(args, "id");
+                 if (!check_id(id, ctx))
+                   return;
+                 request req;
+                 req.method = verb::patch;
+                 req.target = "/rest/" + r.obj->name_plural + "/" + id + "/restore";
+                 req.fairness_key = "write";
+                 send_write(*env, r, std::move(req), id, std::move(ctx));
+               });
+}
+
+} // namespace tmcp::twenty::tools

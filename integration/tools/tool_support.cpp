@@ -1,0 +1,149 @@
+#include "integration/tools/tool_support.hpp"
+
+#include <algorithm>
+
+#include "protocol/content.hpp"
+
+namespace tmcp::twenty::tools {
+
+resolved resolve_object(const twenty_api& api, const std::string& name) {
+  resolved r;
+  r.schema = api.schema();
+  if (!r.schema) {
+    r.error_result = error_result(error{errc::twenty_api_error, 0,
+                                        "The workspace schema is not loaded yet (Twenty has not "
+                                        "answered /metadata); retry in a few seconds",
+                                        ""});
+    return r;
+  }
+  r.obj = r.schema->find_object(name);
+  if (!r.obj || !r.obj->is_active) {
+    auto hint = suggest_object(*r.schema, name);
+    r.obj = nullptr;
+    r.error_result = error_result(
+      error{errc::object_not_found, 0, hint.empty() ? "unknown object '" + name + "'" : hint, ""});
+  }
+  return r;
+}
+
+std::string error_result(const error& e) {
+  std::string text = std::string(to_string(e.code)) + ": " + e.message;
+  if (!e.upstream.empty() && e.message.find(e.upstream) == std::string::npos)
+    text += " (Twenty said: " + e.upstream + ")";
+  return tool_error(text);
+}
+
+std::string input_error(const std::string& message) {
+  return error_result(error{errc::schema_validation_error, 0, message, ""});
+}
+
+namespace {
+
+bool is_noise(const std::string& key) {
+  return key == "searchVector" || key == "position" || key == "blocknote" || key == "context"
+         || key == "__typename";
+}
+
+bool is_empty(const json::value& v) {
+  return v.IsNull() || (v.IsString() && v.GetStringLength() == 0) || (v.IsArray() && v.Empty())
+         || (v.IsObject() && v.ObjectEmpty());
+}
+
+void compact_value(json::value& v, json::allocator& a) {
+  if (v.IsObject()) {
+    for (auto it = v.MemberBegin(); it != v.MemberEnd();) {
+      compact_value(it->value, a);
+      if (is_noise(it->name.GetString()) || is_empty(it->value))
+        it = v.EraseMember(it);
+      else
+        ++it;
+    }
+  } else if (v.IsArray()) {
+    for (auto& e : v.GetArray())
+      compact_value(e, a);
+  }
+}
+
+} // namespace
+
+void compact_record(json::value& rec, json::allocator& a, const std::vector<std::string>* fields) {
+  if (!rec.IsObject())
+    return;
+  if (fields && !fields->empty()) {
+    for (auto it = rec.MemberBegin(); it != rec.MemberEnd();) {
+      std::string k = it->name.GetString();
+      bool keep = k == "id" || std::find(fields->begin(), fields->end(), k) != fields->end();
+      // A composite path such as name.firstName keeps its parent.
+      for (const auto& f : *fields)
+        if (!keep && f.rfind(k + ".", 0) == 0)
+          keep = true;
+      it = keep ? it + 1 : rec.EraseMember(it);
+    }
+  }
+  compact_value(rec, a);
+}
+
+std::vector<std::string> string_list(const json::value& args, const char* key) {
+  std::vector<std::string> out;
+  if (auto v = json::find(args, key); v && v->IsArray())
+    for (const auto& e : v->GetArray())
+      if (e.IsString())
+        out.emplace_back(e.GetString());
+  return out;
+}
+
+std::optional<json::document> parse_body(const outcome& o) {
+  if (!o)
+    return std::nullopt;
+  return json::parse(o->body);
+}
+
+const json::value* envelope_record(const json::value& body) {
+  auto data = json::find(body, "data");
+  if (!data || !data->IsObject() || data->MemberCount() != 1)
+    return nullptr;
+  return &data->MemberBegin()->value;
+}
+
+std::string bounded_json(json::document& v, std::size_t max_bytes) {
+  auto text = json::stringify(v);
+  if (text.size() <= max_bytes || !v.HasMember("records") || !v["records"].IsArray())
+    return text;
+  auto& recs = v["records"];
+  // Halve, then step, so a huge page does not cost one serialization per record.
+  while (text.size() > max_bytes && !recs.Empty()) {
+    auto drop = std::max<rapidjson::SizeType>(1, recs.Size() / 4);
+    if (text.size() < max_bytes * 2)
+      drop = 1;
+    for (rapidjson::SizeType i = 0; i < drop && !recs.Empty(); ++i)
+      recs.PopBack();
+    if (!v.HasMember("truncated"))
+      v.AddMember("truncated", true, v.GetAllocator());
+    text = json::stringify(v);
+  }
+  return text;
+}
+
+std::string structured_result(const std::string& json_text) {
+  return tool_result().text(json_text).structured(json_text).str();
+}
+
+tool_annotations read_only_hints() {
+  tool_annotations a;
+  a.read_only = true;
+  a.destructive = false;
+  a.idempotent = true;
+  a.open_world = true;
+  return a;
+}
+
+tool_annotations write_hints(bool destructive, bool idempotent) {
+  tool_annotations a;
+  a.read_only = false;
+  a.destructive = destructive;
+  a.idempotent = idempotent;
+  a.open_world = true;
+  return a;
+}
+
+} // namespace tmcp::twenty::tools

@@ -1,0 +1,71 @@
+// Shared pieces of the Twenty tools: configuration, object resolution against the live schema,
+// compact record rendering for agents, and error results that say what to do next.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "integration/schema_model.hpp"
+#include "integration/twenty_api.hpp"
+#include "protocol/catalog.hpp"
+#include "protocol/json.hpp"
+
+namespace tmcp::twenty::tools {
+
+struct tools_config {
+  // "core" (the generic record tools), "objects" (one tool set per object), or both.
+  std::set<std::string> toolsets{"core"};
+  // Hides and refuses every write.
+  bool read_only = false;
+  // Lets twenty_query_builder send GraphQL mutations.
+  bool allow_graphql_mutations = false;
+  int default_limit = 20;
+  // Tool results are cut (with `truncated`) beyond this many bytes of JSON.
+  std::size_t max_output_bytes = 48 * 1024;
+};
+
+struct tool_env {
+  api_ptr api;
+  tools_config config;
+};
+
+// The object named by `name` (singular or plural), or an isError result to send instead.
+struct resolved {
+  schema_ptr schema; // keeps `obj` alive
+  const object* obj = nullptr;
+  std::string error_result;
+};
+resolved resolve_object(const twenty_api& api, const std::string& name);
+
+// The isError tool result for a Twenty failure: code, advice, Twenty's own words.
+std::string error_result(const error& e);
+std::string input_error(const std::string& message); // SCHEMA_VALIDATION_ERROR
+
+// Drops nulls, empty strings/arrays/objects and system noise (searchVector, position, rich
+// text blocknote JSON, actor context) recursively; keeps `fields` (plus id) when given.
+void compact_record(json::value& rec, json::allocator& a,
+                    const std::vector<std::string>* fields = nullptr);
+
+// Strings from an optional string-array argument.
+std::vector<std::string> string_list(const json::value& args, const char* key);
+
+// Parses the body of a successful answer; nullopt on garbage.
+std::optional<json::document> parse_body(const outcome& o);
+
+// The record inside `{"data":{"<name>":{...}}}` (create/update/delete/restore envelopes).
+const json::value* envelope_record(const json::value& body);
+
+// Serializes `v`, shrinking the "records" array from the end until the JSON fits the budget;
+// sets "truncated":true when it had to cut.
+std::string bounded_json(json::document& v, std::size_t max_bytes);
+
+// A structured result whose text block carries the same JSON.
+std::string structured_result(const std::string& json_text);
+
+// Annotation presets.
+tool_annotations read_only_hints();
+tool_annotations write_hints(bool destructive, bool idempotent);
+
+} // namespace tmcp::twenty::tools

@@ -1,0 +1,281 @@
+#define CAF_SUITE actors.twenty_gateway
+#define FAIL(msg) CAF_FAIL(msg)
+#include "caf/test/dsl.hpp"
+
+#include "actors/twenty_gateway.hpp"
+
+using namespace tmcp;
+using namespace tmcp::actors;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Requests the gateway put on the wire, completed by hand.
+struct fake_wire {
+  struct call {
+    twenty::request req;
+    std::function<void(twenty::outcome)> done;
+  };
+  std::vector<call> calls;
+};
+
+struct fixture : test_coordinator_fixture<> {
+  std::shared_ptr<fake_wire> wire = std::make_shared<fake_wire>();
+  twenty_gateway_actor gw;
+  std::vector<twenty::outcome> answers;
+
+  void start(gateway_settings s = {}) {
+    auto w = wire;
+    gw = sys.spawn(twenty_gateway_impl,
+                   twenty_transport{[w](const twenty::request& r, auto done) {
+                     w->calls.push_back({r, std::move(done)});
+                   }},
+                   s);
+    consume_messages();
+  }
+
+  ~fixture() { caf::anon_send_exit(gw, caf::exit_reason::user_shutdown); }
+
+  static twenty::request get(const std::string& target, const std::string& key = "s1") {
+    twenty::request r;
+    r.target = target;
+    r.fairness_key = key;
+    return r;
+  }
+
+  // Sends a fetch from a throwaway actor whose answer lands in `answers`.
+  void fetch(twenty::request r) {
+    auto* out = &answers;
+    sys.spawn([this, out, r](caf::event_based_actor* a) {
+      a->request(gw, caf::infinite, atom::fetch_v, r)
+        .then([out](twenty::outcome& o) { out->push_back(std::move(o)); });
+    });
+  }
+
+  void record(const std::string& plural, const std::string& id) {
+    auto* out = &answers;
+    sys.spawn([this, out, plural, id](caf::event_based_actor* a) {
+      a->request(gw, caf::infinite, atom::record_v, plural, id, int32_t{0}, std::string("s1"))
+        .then([out](twenty::outcome& o) { out->push_back(std::move(o)); });
+    });
+  }
+
+  void answer(std::size_t i, int status, std::string body, std::optional<int> retry = {}) {
+    twenty::response r;
+    r.status = status;
+    r.body = std::move(body);
+    r.retry_after_seconds = retry;
+    wire->calls.at(i).done(r);
+    consume_messages();
+  }
+
+  void fail_network(std::size_t i) {
+    wire->calls.at(i).done(make_unexpected(
+      twenty::error{twenty::errc::network_error, 0, "connection reset", ""}));
+    consume_messages();
+  }
+
+  std::string stats() {
+    auto rh = self->request(gw, caf::infinite, atom::stats_v);
+    consume_messages();
+    std::string s;
+    rh.receive([&](std::string& x) { s = x; }, [](caf::error&) { CAF_FAIL("stats failed"); });
+    return s;
+  }
+};
+
+const char* id1 = "11111111-1111-4111-8111-111111111111";
+const char* id2 = "22222222-2222-4222-8222-222222222222";
+const char* id3 = "33333333-3333-4333-8333-333333333333";
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(gateway_tests, fixture)
+
+CAF_TEST(twenty identical concurrent reads share one upstream call) {
+  start();
+  for (int i = 0; i < 20; ++i)
+    fetch(get("/rest/people?limit=5"));
+  consume_messages();
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 1u);
+  answer(0, 200, R"({"data":{"people":[]}})");
+  CAF_CHECK_EQUAL(answers.size(), 20u);
+  for (auto& a : answers)
+    CAF_CHECK(a.has_value());
+  CAF_CHECK(stats().find("\"shared\":19") != std::string::npos);
+}
+
+CAF_TEST(writes are never shared even when identical) {
+  start();
+  auto w = get("/rest/people");
+  w.method = twenty::verb::post;
+  w.body = R"({"name":{"firstName":"A"}})";
+  w.idempotent = false;
+  fetch(w);
+  fetch(w);
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 2u);
+}
+
+CAF_TEST(get by id calls in one window collapse into one list call) {
+  start();
+  record("people", id1);
+  record("people", id2);
+  record("people", id3);
+  record("people", id1);
+  consume_messages();
+  CAF_CHECK(wire->calls.empty());
+  advance_time(2ms);
+  consume_messages();
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 1u);
+  auto target = wire->calls[0].req.target;
+  CAF_CHECK(target.find("/rest/people?filter=id%5Bin%5D%3A%5B") == 0);
+  answer(0, 200, std::string(R"({"data":{"people":[{"id":")") + id1 + R"(","n":1},{"id":")"
+                   + id2 + R"(","n":2}]},"totalCount":2})");
+  CAF_REQUIRE_EQUAL(answers.size(), 4u);
+  int ok = 0, missing = 0;
+  for (auto& a : answers) {
+    if (a)
+      ++ok;
+    else if (a.error().code == twenty::errc::record_not_found)
+      ++missing;
+  }
+  CAF_CHECK_EQUAL(ok, 3);
+  CAF_CHECK_EQUAL(missing, 1);
+}
+
+CAF_TEST(a single get by id uses the find one route) {
+  start();
+  record("companies", id1);
+  consume_messages();
+  advance_time(2ms);
+  consume_messages();
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 1u);
+  CAF_CHECK_EQUAL(wire->calls[0].req.target, std::string("/rest/companies/") + id1 + "?depth=0");
+  answer(0, 200, std::string(R"({"data":{"company":{"id":")") + id1 + R"("}}})");
+  CAF_REQUIRE_EQUAL(answers.size(), 1u);
+  CAF_REQUIRE(answers[0].has_value());
+  CAF_CHECK_EQUAL(answers[0]->body, std::string(R"({"id":")") + id1 + "\"}");
+}
+
+CAF_TEST(an invalid id is refused without an upstream call) {
+  start();
+  record("people", "not-a-uuid");
+  consume_messages();
+  advance_time(2ms);
+  consume_messages();
+  CAF_CHECK(wire->calls.empty());
+  CAF_REQUIRE_EQUAL(answers.size(), 1u);
+  CAF_CHECK(!answers[0].has_value());
+}
+
+CAF_TEST(the queue serves sessions round robin so one cannot starve another) {
+  gateway_settings s;
+  s.max_in_flight = 1;
+  start(s);
+  for (int i = 0; i < 5; ++i)
+    fetch(get("/rest/people?n=" + std::to_string(i), "greedy"));
+  consume_messages();
+  fetch(get("/rest/companies", "polite"));
+  consume_messages();
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 1u);
+  answer(0, 200, "{}");
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 2u);
+  CAF_CHECK_EQUAL(wire->calls[1].req.fairness_key, "polite");
+}
+
+CAF_TEST(the token buckets hold requests until tokens refill) {
+  gateway_settings s;
+  s.limits.short_limit = 2;
+  s.limits.short_ttl = 1000ms;
+  s.limits.long_enabled = false;
+  start(s);
+  for (int i = 0; i < 3; ++i)
+    fetch(get("/rest/people?n=" + std::to_string(i)));
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 2u);
+  advance_time(500ms);
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 3u);
+}
+
+CAF_TEST(a 429 is retried after retry after and then succeeds) {
+  start();
+  auto w = get("/rest/people");
+  w.method = twenty::verb::post;
+  w.idempotent = false;
+  fetch(w);
+  consume_messages();
+  answer(0, 429, R"({"statusCode":429,"error":"RATE_LIMITED","messages":["slow down"]})", 2);
+  CAF_CHECK(answers.empty());
+  advance_time(1s);
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 1u);
+  advance_time(2s);
+  consume_messages();
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 2u);
+  answer(1, 201, R"({"data":{"createPerson":{"id":"x"}}})");
+  CAF_REQUIRE_EQUAL(answers.size(), 1u);
+  CAF_CHECK(answers[0].has_value());
+  auto st = stats();
+  CAF_CHECK(st.find("\"retries\":1") != std::string::npos);
+  CAF_CHECK(st.find("\"rate_limited\":1") != std::string::npos);
+}
+
+CAF_TEST(a create that hit a network fault is not retried blindly) {
+  start();
+  auto w = get("/rest/people");
+  w.method = twenty::verb::post;
+  w.idempotent = false;
+  fetch(w);
+  consume_messages();
+  fail_network(0);
+  advance_time(30s);
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 1u);
+  CAF_REQUIRE_EQUAL(answers.size(), 1u);
+  CAF_CHECK(!answers[0].has_value());
+  CAF_CHECK(answers[0].error().code == twenty::errc::network_error);
+}
+
+CAF_TEST(a read that hit a network fault is retried with backoff) {
+  start();
+  fetch(get("/rest/people"));
+  consume_messages();
+  fail_network(0);
+  advance_time(1s);
+  consume_messages();
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 2u);
+  answer(1, 200, R"({"data":{"people":[]}})");
+  CAF_REQUIRE_EQUAL(answers.size(), 1u);
+  CAF_CHECK(answers[0].has_value());
+}
+
+CAF_TEST(retries stop after the configured attempts) {
+  gateway_settings s;
+  s.max_retries = 2;
+  start(s);
+  fetch(get("/rest/people"));
+  consume_messages();
+  for (std::size_t i = 0; i < 3; ++i) {
+    CAF_REQUIRE_EQUAL(wire->calls.size(), i + 1);
+    answer(i, 502, "bad gateway");
+    advance_time(20s);
+    consume_messages();
+  }
+  CAF_CHECK_EQUAL(wire->calls.size(), 3u);
+  CAF_REQUIRE_EQUAL(answers.size(), 1u);
+  CAF_CHECK(answers[0].error().code == twenty::errc::twenty_api_error);
+}
+
+CAF_TEST(error statuses are classified for the agent) {
+  start();
+  fetch(get("/rest/people/" + std::string(id1)));
+  consume_messages();
+  answer(0, 404, R"({"statusCode":404,"error":"NotFoundException","messages":["Record not found"]})");
+  CAF_REQUIRE_EQUAL(answers.size(), 1u);
+  CAF_REQUIRE(!answers[0].has_value());
+  CAF_CHECK(answers[0].error().code == twenty::errc::record_not_found);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
