@@ -1,6 +1,6 @@
 // The pooled HTTP client against a scriptable loopback server: keep-alive reuse, the pool
 // bound, headers, rate-limit headers, deadlines, stale-connection retries, refused connections,
-// the base URL's path prefix, TLS against a plain port, shutdown.
+// the base URL's path prefix, TLS (a self-signed certificate made at test time), shutdown.
 #define CAF_SUITE integration.http_client
 #include "caf/test/unit_test.hpp"
 
@@ -9,6 +9,7 @@
 
 #include "integration/http_client.hpp"
 #include "integration/http_url.hpp"
+#include "tests/integration/support/test_cert.hpp"
 #include "tests/integration/support/test_server.hpp"
 
 using namespace std::chrono_literals;
@@ -384,4 +385,59 @@ CAF_TEST(several io threads serve many concurrent requests) {
   CAF_CHECK_EQUAL(good.load(), n);
   CAF_CHECK(server.accepted() <= 4);
   CAF_CHECK(client->get_stats().connections_opened <= 4u);
+}
+
+CAF_TEST(https with a trusted certificate sends sni and reuses the tls connection) {
+  test::test_cert cert;
+  CAF_REQUIRE(cert.ok);
+  test_server server{ok, cert.cert_file, cert.key_file};
+  client_options o;
+  o.base_url = "https://localhost:" + std::to_string(server.port()) + "/crm";
+  o.ca_file = cert.cert_file;
+  auto created = http_client::create(o);
+  CAF_REQUIRE(created.has_value());
+  auto client = *created;
+  for (int i = 0; i < 3; ++i) {
+    auto r = call(*client, get("/rest/people"));
+    CAF_REQUIRE(r.has_value());
+    CAF_REQUIRE(r->has_value());
+    CAF_CHECK_EQUAL((*r)->status, 200);
+  }
+  CAF_CHECK_EQUAL(server.accepted(), 1);
+  CAF_CHECK_EQUAL(server.sni(), "localhost");
+  auto seen = server.requests();
+  CAF_REQUIRE_EQUAL(seen.size(), 3u);
+  CAF_CHECK_EQUAL(seen[0].target, "/crm/rest/people");
+  CAF_CHECK_EQUAL(seen[0].header("host"), "localhost:" + std::to_string(server.port()));
+}
+
+CAF_TEST(https rejects an untrusted certificate and a host name mismatch) {
+  test::test_cert cert;
+  CAF_REQUIRE(cert.ok);
+  test_server server{ok, cert.cert_file, cert.key_file};
+  auto port = std::to_string(server.port());
+  client_options untrusted;
+  untrusted.base_url = "https://localhost:" + port;
+  auto a = call(**http_client::create(untrusted), get("/rest/people"));
+  CAF_REQUIRE(a && !a->has_value());
+  CAF_CHECK(a->error().code == errc::network_error);
+  CAF_CHECK(contains(a->error().message, "TLS"));
+  CAF_CHECK(contains(a->error().message, "verify failed"));
+  // The certificate names only "localhost", so 127.0.0.1 must fail host name verification.
+  client_options mismatch;
+  mismatch.base_url = "https://127.0.0.1:" + port;
+  mismatch.ca_file = cert.cert_file;
+  auto b = call(**http_client::create(mismatch), get("/rest/people"));
+  CAF_REQUIRE(b && !b->has_value());
+  CAF_CHECK(contains(b->error().message, "verify failed"));
+  CAF_CHECK(server.requests().empty());
+  // Without verification the same server is reachable.
+  client_options insecure = mismatch;
+  insecure.verify_tls = false;
+  auto c = call(**http_client::create(insecure), get("/rest/people"));
+  CAF_REQUIRE(c && c->has_value());
+  CAF_CHECK_EQUAL((*c)->status, 200);
+  client_options missing_ca = mismatch;
+  missing_ca.ca_file = "/nonexistent/ca.pem";
+  CAF_CHECK(!http_client::create(missing_ca).has_value());
 }

@@ -1,6 +1,7 @@
 // A small scriptable HTTP/1.1 server on 127.0.0.1 (ephemeral port) for the HTTP client tests:
 // blocking Beast I/O, one thread per connection, a handler deciding each answer (respond,
-// delay, stall, close without answering, close after answering). Header-only because every
+// delay, stall, close without answering, close after answering), plain or TLS (given a
+// certificate and key file; it records the SNI name it got). Header-only because every
 // .cpp in tests/integration/ is a test file.
 #pragma once
 
@@ -14,11 +15,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -30,6 +33,7 @@ namespace srv {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 } // namespace srv
 
@@ -70,7 +74,14 @@ class test_server {
 public:
   using handler = std::function<reply(const seen_request&)>;
 
-  explicit test_server(handler h) : handler_(std::move(h)), acceptor_(ioc_) {
+  explicit test_server(handler h, const std::string& cert_file = "",
+                       const std::string& key_file = "")
+    : handler_(std::move(h)), acceptor_(ioc_) {
+    if (!cert_file.empty()) {
+      tls_.emplace(srv::ssl::context::tls_server);
+      tls_->use_certificate_chain_file(cert_file);
+      tls_->use_private_key_file(key_file, srv::ssl::context::pem);
+    }
     srv::tcp::endpoint ep{srv::net::ip::make_address("127.0.0.1"), 0};
     acceptor_.open(ep.protocol());
     acceptor_.set_option(srv::net::socket_base::reuse_address(true));
@@ -90,6 +101,11 @@ public:
   int accepted() const { return accepted_; }
   int max_concurrent() const { return max_concurrent_; }
   int closed() const { return closed_; }
+  int tls_failures() const { return tls_failures_; }
+  std::string sni() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sni_;
+  }
 
   std::vector<seen_request> requests() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -136,11 +152,41 @@ private:
   }
 
   void session(std::shared_ptr<srv::tcp::socket> sock, int id) {
+    if (tls_) {
+      srv::ssl::stream<srv::tcp::socket&> s(*sock, *tls_);
+      boost::system::error_code ec;
+      s.handshake(srv::ssl::stream_base::server, ec);
+      if (ec) {
+        ++tls_failures_;
+      } else {
+        if (auto name = SSL_get_servername(s.native_handle(), TLSEXT_NAMETYPE_host_name)) {
+          std::lock_guard<std::mutex> lock(mu_);
+          sni_ = name;
+        }
+        serve(s, id);
+      }
+    } else {
+      serve(*sock, id);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), sock->native_handle()),
+                      open_fds_.end());
+    }
+    boost::system::error_code ignored;
+    sock->shutdown(srv::tcp::socket::shutdown_both, ignored);
+    sock->close(ignored);
+    --active_;
+    ++closed_;
+  }
+
+  template <class Stream>
+  void serve(Stream& sock, int id) {
     srv::beast::flat_buffer buf;
     for (;;) {
       srv::http::request<srv::http::string_body> req;
       boost::system::error_code ec;
-      srv::http::read(*sock, buf, req, ec);
+      srv::http::read(sock, buf, req, ec);
       if (ec)
         break;
       seen_request seen{std::string(req.method_string()), std::string(req.target()), req.body(),
@@ -175,24 +221,15 @@ private:
       res.body() = r.body;
       res.keep_alive(req.keep_alive());
       res.prepare_payload();
-      srv::http::write(*sock, res, ec);
+      srv::http::write(sock, res, ec);
       if (ec || !req.keep_alive() || r.close_silently_after)
         break;
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      open_fds_.erase(std::remove(open_fds_.begin(), open_fds_.end(), sock->native_handle()),
-                      open_fds_.end());
-    }
-    boost::system::error_code ignored;
-    sock->shutdown(srv::tcp::socket::shutdown_both, ignored);
-    sock->close(ignored);
-    --active_;
-    ++closed_;
   }
 
   handler handler_;
   srv::net::io_context ioc_;
+  std::optional<srv::ssl::context> tls_;
   srv::tcp::acceptor acceptor_;
   uint16_t port_ = 0;
   std::thread accept_thread_;
@@ -202,7 +239,8 @@ private:
   std::vector<std::thread> sessions_;
   std::vector<int> open_fds_;
   std::vector<seen_request> requests_;
-  std::atomic<int> accepted_{0}, active_{0}, max_concurrent_{0}, closed_{0};
+  std::string sni_;
+  std::atomic<int> accepted_{0}, active_{0}, max_concurrent_{0}, closed_{0}, tls_failures_{0};
 };
 
 } // namespace tmcp::test
