@@ -28,6 +28,7 @@ struct filter_node {
   // Resolved by bind_filter:
   const field_def* field = nullptr;
   bool is_date = false;
+  mutable int hint0 = -1, hint1 = -1;  // member positions, see find_member
 };
 
 // REST ?filter=... (Twenty's parse-filter utils, messages included).

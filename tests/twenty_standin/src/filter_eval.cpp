@@ -66,12 +66,9 @@ bool array_has(const json_value& arr, std::string_view s) {
 }
 
 const json_value* lookup(const filter_node& f, const json_value& rec) {
-  auto it = rec.FindMember(f.path[0].c_str());
-  if (it == rec.MemberEnd()) return nullptr;
-  if (f.path.size() == 1) return &it->value;
-  if (!it->value.IsObject()) return nullptr;
-  auto sub = it->value.FindMember(f.path[1].c_str());
-  return sub == it->value.MemberEnd() ? nullptr : &sub->value;
+  const json_value* v = find_member(rec, f.path[0], f.hint0);
+  if (!v || f.path.size() == 1) return v;
+  return find_member(*v, f.path[1], f.hint1);
 }
 
 bool leaf_matches(const filter_node& f, const json_value& rec) {

@@ -37,6 +37,21 @@ inline void write_number(json_writer& w, double d) {
     w.Double(d);
 }
 
+// FindMember with a remembered position: records of one object share their key order, so the
+// hint usually hits and a full-table scan avoids ~20 string compares per row.
+inline const json_value* find_member(const json_value& obj, const std::string& key, int& hint) {
+  if (!obj.IsObject()) return nullptr;
+  if (hint >= 0 && static_cast<rapidjson::SizeType>(hint) < obj.MemberCount()) {
+    auto m = obj.MemberBegin() + hint;
+    if (m->name.GetStringLength() == key.size() && key.compare(0, key.size(), m->name.GetString(), key.size()) == 0)
+      return &m->value;
+  }
+  auto it = obj.FindMember(rapidjson::StringRef(key.data(), key.size()));
+  if (it == obj.MemberEnd()) return nullptr;
+  hint = static_cast<int>(it - obj.MemberBegin());
+  return &it->value;
+}
+
 // Reads a string member, or def when absent / not a string.
 std::string get_string(const json_value& obj, const char* key, std::string def = {});
 

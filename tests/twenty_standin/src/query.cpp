@@ -16,25 +16,61 @@ const json_value* value_at(const json_value& rec, const std::vector<std::string>
   return sub == it->value.MemberEnd() ? nullptr : &sub->value;
 }
 
-int compare_values(const json_value& a, const json_value& b, bool is_date) {
-  if (a.IsNumber() && b.IsNumber()) {
-    double x = a.GetDouble(), y = b.GetDouble();
-    return x < y ? -1 : (y < x ? 1 : 0);
-  }
-  if (a.IsBool() && b.IsBool())
-    return static_cast<int>(a.GetBool()) - static_cast<int>(b.GetBool());
-  if (a.IsString() && b.IsString()) {
-    if (is_date) {
-      auto x = parse_iso_time(a.GetString()), y = parse_iso_time(b.GetString());
-      if (x && y) return *x < *y ? -1 : (*y < *x ? 1 : 0);
+}  // namespace
+
+void extract_sort_keys(const order_spec& spec, const json_value& rec, sort_key* out, int* hints) {
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    const json_value* v;
+    if (hints) {
+      v = find_member(rec, spec[i].path[0], hints[2 * i]);
+      if (v && spec[i].path.size() > 1) v = find_member(*v, spec[i].path[1], hints[2 * i + 1]);
+    } else {
+      v = value_at(rec, spec[i].path);
     }
-    std::string_view x(a.GetString(), a.GetStringLength()), y(b.GetString(), b.GetStringLength());
-    return x.compare(y) < 0 ? -1 : (x == y ? 0 : 1);
+    sort_key& k = out[i];
+    k = sort_key{};
+    if (!v || v->IsNull()) continue;
+    if (v->IsNumber()) {
+      k.kind = sort_key::number;
+      k.num = v->GetDouble();
+    } else if (v->IsBool()) {
+      k.kind = sort_key::number;
+      k.num = v->GetBool() ? 1 : 0;
+    } else if (v->IsString()) {
+      std::string_view s(v->GetString(), v->GetStringLength());
+      if (spec[i].is_date)
+        if (auto t = parse_iso_time(s)) {
+          k.kind = sort_key::number;
+          k.num = static_cast<double>(*t);
+          continue;
+        }
+      k.kind = sort_key::text;
+      k.str = s;
+    }
+  }
+}
+
+int compare_sort_keys(const order_spec& spec, const sort_key* a, const sort_key* b) {
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    const auto& x = a[i];
+    const auto& y = b[i];
+    const auto dir = spec[i].dir;
+    bool xn = x.kind == sort_key::null, yn = y.kind == sort_key::null;
+    bool nulls_first = dir == direction::asc_nulls_first || dir == direction::desc_nulls_first;
+    bool desc = dir == direction::desc_nulls_first || dir == direction::desc_nulls_last;
+    int c = 0;
+    if (xn || yn) {
+      c = xn == yn ? 0 : ((xn ? -1 : 1) * (nulls_first ? 1 : -1));
+    } else if (x.kind == sort_key::number && y.kind == sort_key::number) {
+      c = (x.num < y.num ? -1 : (y.num < x.num ? 1 : 0)) * (desc ? -1 : 1);
+    } else if (x.kind == sort_key::text && y.kind == sort_key::text) {
+      int r = x.str.compare(y.str);
+      c = (r < 0 ? -1 : (r > 0 ? 1 : 0)) * (desc ? -1 : 1);
+    }
+    if (c != 0) return c;
   }
   return 0;
 }
-
-}  // namespace
 
 std::optional<direction> parse_direction(std::string_view s) {
   if (s == "AscNullsFirst") return direction::asc_nulls_first;
@@ -45,20 +81,10 @@ std::optional<direction> parse_direction(std::string_view s) {
 }
 
 int compare_records(const order_spec& spec, const json_value& a, const json_value& b) {
-  for (auto& item : spec) {
-    const json_value* x = value_at(a, item.path);
-    const json_value* y = value_at(b, item.path);
-    bool xn = !x || x->IsNull(), yn = !y || y->IsNull();
-    bool nulls_first = item.dir == direction::asc_nulls_first || item.dir == direction::desc_nulls_first;
-    bool desc = item.dir == direction::desc_nulls_first || item.dir == direction::desc_nulls_last;
-    int c;
-    if (xn || yn)
-      c = xn == yn ? 0 : ((xn ? -1 : 1) * (nulls_first ? 1 : -1));
-    else
-      c = compare_values(*x, *y, item.is_date) * (desc ? -1 : 1);
-    if (c != 0) return c;
-  }
-  return 0;
+  std::vector<sort_key> x(spec.size()), y(spec.size());
+  extract_sort_keys(spec, a, x.data());
+  extract_sort_keys(spec, b, y.data());
+  return compare_sort_keys(spec, x.data(), y.data());
 }
 
 result<order_spec> parse_rest_order_by(const std::optional<std::string>& q) {

@@ -28,6 +28,16 @@ std::optional<api_error> bind_order(order_spec& spec, const object_def& o);
 // <0, 0, >0 like strcmp; `b` may be a decoded cursor object.
 int compare_records(const order_spec& spec, const json_value& a, const json_value& b);
 
+// One row's values for the order spec, extracted once so sorting does no lookups or date parsing.
+struct sort_key {
+  enum kind_t : signed char { null, number, text } kind = null;
+  double num = 0;
+  std::string_view str;
+};
+// `hints` (2 per spec item, start at -1) remembers member positions across rows; may be null.
+void extract_sort_keys(const order_spec& spec, const json_value& rec, sort_key* out, int* hints = nullptr);
+int compare_sort_keys(const order_spec& spec, const sort_key* a, const sort_key* b);
+
 // Twenty's cursor: base64(JSON.stringify({...orderByTopLevelValues, id})).
 std::string encode_cursor(const order_spec& spec, const json_value& rec);
 std::optional<api_error> decode_cursor(const std::string& cursor, rapidjson::Document& out);

@@ -16,9 +16,10 @@ bool id_order_only(const order_spec& spec) {
 std::vector<row*> match_all(store& s, const object_def& o, const filter_node& filter) {
   const bool with_deleted = filter_mentions(filter, "deletedAt");
   std::vector<row*> out;
-  for (auto& [id, r] : s.table_for(o).by_id)
-    if ((with_deleted || !r->soft_deleted()) && filter_matches(filter, r->data))
-      out.push_back(r);
+  // Creation order walks memory in allocation order, far faster than the id index.
+  for (auto& r : s.table_for(o).rows)
+    if (!r.destroyed && (with_deleted || !r.soft_deleted()) && filter_matches(filter, r.data))
+      out.push_back(&r);
   return out;
 }
 
@@ -49,24 +50,33 @@ result<find_result> find_many(store& s, const object_def& o, const find_args& ar
     }
     out.total_count = unfiltered ? t.active : match_all(s, o, args.filter).size();
   } else {
-    auto all = match_all(s, o, args.filter);
-    out.total_count = all.size();
-    std::sort(all.begin(), all.end(), [&](row* a, row* b) {
-      return compare_records(args.order, a->data, b->data) < 0;
+    auto matched = match_all(s, o, args.filter);
+    out.total_count = matched.size();
+    // Decorate-sort: extract each row's sort key once.
+    const std::size_t k = args.order.size();
+    std::vector<sort_key> keys(matched.size() * k);
+    std::vector<int> hints(2 * k, -1);
+    for (std::size_t i = 0; i < matched.size(); ++i)
+      extract_sort_keys(args.order, matched[i]->data, &keys[i * k], hints.data());
+    std::vector<std::uint32_t> idx(matched.size());
+    for (std::uint32_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return compare_sort_keys(args.order, &keys[a * k], &keys[b * k]) < 0;
     });
+    std::vector<row*> all(matched.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) all[i] = matched[idx[i]];
     std::size_t begin = 0, end = all.size();
     if (!raw_cursor.empty()) {
       // Keyset paging: rows strictly after (or before) the cursor's sort key.
-      auto pos = std::partition_point(all.begin(), all.end(), [&](row* r) {
-        return compare_records(args.order, r->data, cursor) <= 0;
-      });
+      std::vector<sort_key> ck(k);
+      extract_sort_keys(args.order, cursor, ck.data());
+      auto cmp = [&](std::uint32_t i) { return compare_sort_keys(args.order, &keys[i * k], ck.data()); };
+      auto pos = std::partition_point(idx.begin(), idx.end(), [&](std::uint32_t i) { return cmp(i) <= 0; });
       if (forward) {
-        begin = static_cast<std::size_t>(pos - all.begin());
+        begin = static_cast<std::size_t>(pos - idx.begin());
       } else {
-        auto lo = std::partition_point(all.begin(), all.end(), [&](row* r) {
-          return compare_records(args.order, r->data, cursor) < 0;
-        });
-        end = static_cast<std::size_t>(lo - all.begin());
+        auto lo = std::partition_point(idx.begin(), idx.end(), [&](std::uint32_t i) { return cmp(i) < 0; });
+        end = static_cast<std::size_t>(lo - idx.begin());
       }
     }
     begin = std::min(end, begin + args.offset);

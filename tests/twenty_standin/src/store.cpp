@@ -3,8 +3,10 @@
 namespace standin {
 
 bool row::soft_deleted() const {
-  auto it = data.FindMember("deletedAt");
-  return it != data.MemberEnd() && !it->value.IsNull();
+  static const std::string key = "deletedAt";
+  int hint = 3;  // id, createdAt, updatedAt, deletedAt
+  auto v = find_member(data, key, hint);
+  return v && !v->IsNull();
 }
 
 std::string_view action_name(event_action a) {
