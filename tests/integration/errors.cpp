@@ -1,11 +1,15 @@
 // Twenty's error answers (REST bodies of old and new builds, GraphQL errors on 200, garbage)
-// mapped to the error taxonomy with advice and Twenty's own text kept.
+// mapped to the error taxonomy with advice and Twenty's own text kept; if the Twenty stand-in
+// was built, also its real answers fetched through the HTTP client.
 #define CAF_SUITE integration.errors
 #include "caf/test/unit_test.hpp"
 
+#include <future>
 #include <string>
 
+#include "integration/http_client.hpp"
 #include "integration/twenty_types.hpp"
+#include "tests/integration/support/standin_process.hpp"
 
 using namespace tmcp::twenty;
 
@@ -233,4 +237,51 @@ CAF_TEST(an unexpected status maps to twenty api error naming it) {
   auto e = classify(302, "");
   CAF_CHECK(e.code == errc::twenty_api_error);
   CAF_CHECK(contains(e.message, "302"));
+}
+
+CAF_TEST(the stand-in answers classify as expected when it is built) {
+  tmcp::test::standin_process standin({"--empty", "--api-key", "good-key", "--rate-short", "5/60000",
+                                 "--no-rate-long"});
+  if (!standin.running()) {
+    CAF_MESSAGE("twenty-standin not built: skipped");
+    return;
+  }
+  auto fetch = [&](const std::string& key, const std::string& target) {
+    client_options o;
+    o.base_url = standin.url();
+    o.api_key = key;
+    auto client = http_client::create(o);
+    CAF_REQUIRE(client.has_value());
+    std::promise<outcome> p;
+    request r;
+    r.target = target;
+    (*client)->send(r, [&p](outcome out) { p.set_value(std::move(out)); });
+    auto f = p.get_future();
+    CAF_REQUIRE(f.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+    auto out = f.get();
+    CAF_REQUIRE(out.has_value());
+    return *out;
+  };
+  auto bad_key = fetch("wrong-key", "/rest/people");
+  CAF_CHECK_EQUAL(bad_key.status, 401);
+  CAF_CHECK(classify(bad_key).code == errc::invalid_api_key);
+  auto no_key = fetch("", "/rest/people");
+  CAF_CHECK_EQUAL(no_key.status, 403);
+  CAF_CHECK(classify(no_key).code == errc::insufficient_permissions);
+  auto singular = fetch("good-key", "/rest/person");
+  auto e = classify(singular);
+  CAF_CHECK(e.code == errc::object_not_found);
+  CAF_CHECK(contains(e.message, "people"));
+  auto missing = fetch("good-key", "/rest/people/0b6f6a36-0d5c-4f0e-9b7a-2f7d1c7e0c11");
+  CAF_CHECK(classify(missing).code == errc::record_not_found);
+  // Five tokens a minute: within a few more calls the stand-in must answer 429.
+  std::optional<response> limited;
+  for (int i = 0; i < 8 && !limited; ++i)
+    if (auto r = fetch("good-key", "/rest/people?limit=1"); r.status == 429)
+      limited = r;
+  CAF_REQUIRE(limited.has_value());
+  auto rl = classify(*limited);
+  CAF_CHECK(rl.code == errc::rate_limit_exceeded);
+  CAF_CHECK(limited->retry_after_seconds.has_value());
+  CAF_CHECK(!rl.upstream.empty());
 }
