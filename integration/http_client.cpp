@@ -173,7 +173,7 @@ void client_core::discard(connection& c) {
     conn->start(ex, false);
 }
 
-void client_core::retry_fresh(connection& stale, const exchange_ptr& ex) {
+void client_core::retry_fresh(connection& stale, const exchange_ptr& ex, bool after_failure) {
   connection_ptr fresh;
   {
     std::lock_guard<std::mutex> lock(mu);
@@ -186,7 +186,7 @@ void client_core::retry_fresh(connection& stale, const exchange_ptr& ex) {
     complete(ex, make_unexpected(network_error("The HTTP client is shutting down.")));
     return;
   }
-  ++retries;
+  ++(after_failure ? retries : stale_replaced);
   fresh->start(ex, false);
 }
 
@@ -217,6 +217,7 @@ client_stats client_core::stats() const {
   s.network_errors = network_errors;
   s.retries = retries;
   s.timeouts = timeouts;
+  s.stale_replaced = stale_replaced;
   s.in_flight = in_flight;
   std::lock_guard<std::mutex> lock(mu);
   s.queued = waiters.size();

@@ -35,7 +35,8 @@ struct client_stats {
   uint64_t connections_opened = 0; // TCP connections attempted
   uint64_t reused = 0;             // requests served on an idle keep-alive connection
   uint64_t network_errors = 0;     // requests completed with an error
-  uint64_t retries = 0;            // stale reused connections retried on a fresh one
+  uint64_t retries = 0;            // failed attempts on a reused connection retried on a fresh one
+  uint64_t stale_replaced = 0;     // idle connections found closed by the server before sending
   uint64_t timeouts = 0;           // requests that hit their deadline
   std::size_t in_flight = 0;       // requests on a connection now
   std::size_t queued = 0;          // requests waiting for a connection now
@@ -61,7 +62,8 @@ public:
   http_client& operator=(const http_client&) = delete;
 
   // Sends `req` to base URL + req.target without blocking. `done` runs exactly once, on an I/O
-  // thread; after shutdown() it runs at once on the calling thread with a network_error.
+  // thread; after shutdown() it runs at once on the calling thread with a network_error. It
+  // must not throw and should return quickly (it runs on the client's I/O thread).
   // The deadline (req.deadline) counts from this call and covers waiting for a connection,
   // connect, TLS handshake, write and read.
   void send(const request& req, std::function<void(outcome)> done);

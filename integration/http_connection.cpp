@@ -1,5 +1,9 @@
 // One pooled connection, modeled on Beast's http_client_async: resolve, connect, TLS handshake
 // (SNI + host name verification), write, read; everything on the connection's strand.
+#include <sys/socket.h>
+
+#include <cerrno>
+
 #include <openssl/err.h>
 
 #include <boost/asio/post.hpp>
@@ -91,8 +95,28 @@ void connection::arm_idle(uint64_t gen) {
   });
 }
 
+bool connection::peer_gone() {
+  if (!connected_)
+    return true;
+  auto& sock = (tls_ ? beast::get_lowest_layer(*tls_) : *plain_).socket();
+  char byte;
+  auto n = ::recv(sock.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0)
+    return true; // FIN: the server's keep-alive timer closed it (Node's default is 5 s)
+  if (n < 0)
+    return errno != EAGAIN && errno != EWOULDBLOCK;
+  // Unasked-for bytes on plain HTTP (say a 408 before closing) make it unusable; on TLS they
+  // may be session tickets, so only EOF and errors count there.
+  return !tls_;
+}
+
 void connection::run(exchange_ptr ex, bool reused) {
   idle_timer_.cancel();
+  if (reused && closing_reason_.empty() && (buffer_.size() > 0 || peer_gone())) {
+    // Nothing was sent, so any request may move to a fresh connection.
+    close_now();
+    return core_.retry_fresh(*this, ex, false);
+  }
   ex_ = std::move(ex);
   reused_ = reused;
   timed_out_ = false;
@@ -100,6 +124,7 @@ void connection::run(exchange_ptr ex, bool reused) {
   ++core_.in_flight;
   if (reused)
     ++core_.reused;
+  stage_ = "waiting for a free connection";
   if (!closing_reason_.empty())
     return fail(net::error::operation_aborted, false);
   if (steady::now() >= ex_->deadline) {

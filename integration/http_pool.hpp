@@ -87,7 +87,7 @@ struct client_core {
   uint64_t next_id = 0;
 
   std::atomic<uint64_t> requests{0}, opened{0}, reused{0}, network_errors{0}, retries{0},
-    timeouts{0};
+    timeouts{0}, stale_replaced{0};
   std::atomic<std::size_t> in_flight{0};
 
   void start_threads(const std::shared_ptr<client_core>& self, int n);
@@ -97,8 +97,9 @@ struct client_core {
   void release(const connection_ptr& c);
   // From a connection's strand: it is closed for good; its slot serves the next waiter.
   void discard(connection& c);
-  // From a stale connection's strand: replace it with a fresh connection running `ex`.
-  void retry_fresh(connection& stale, const exchange_ptr& ex);
+  // From a stale connection's strand: replace it with a fresh connection running `ex`
+  // (`after_failure`: a retry after a failed attempt, not a check before sending).
+  void retry_fresh(connection& stale, const exchange_ptr& ex, bool after_failure = true);
   // From an idle connection's strand when its idle timer fires.
   void idle_expired(const connection_ptr& c, uint64_t gen);
   void complete(const exchange_ptr& ex, outcome o);
@@ -141,6 +142,8 @@ private:
   }
 
   void run(exchange_ptr ex, bool reused);
+  // True when the peer already closed (or reset) this idle connection, seen without blocking.
+  bool peer_gone();
   void build_request();
   void on_resolve(beast::error_code ec, tcp::resolver::results_type results);
   void on_connect(beast::error_code ec, tcp::endpoint);

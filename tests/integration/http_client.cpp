@@ -234,28 +234,7 @@ CAF_TEST(a request queued behind a stalled one times out waiting for a connectio
   CAF_CHECK(!f.has_value());
 }
 
-CAF_TEST(a reused connection the server closed is retried once on a fresh one) {
-  test_server server{[](const seen_request&) {
-    reply r;
-    r.close_silently_after = true;
-    return r;
-  }};
-  auto client = make_client(server.url());
-  auto first = call(*client, get("/rest/people"));
-  CAF_REQUIRE(first && first->has_value());
-  CAF_REQUIRE(eventually([&] { return server.closed() == 1; }));
-  auto second = call(*client, get("/rest/people"));
-  CAF_REQUIRE(second.has_value());
-  CAF_REQUIRE(second->has_value());
-  CAF_CHECK_EQUAL((*second)->status, 200);
-  CAF_CHECK_EQUAL(server.accepted(), 2);
-  CAF_CHECK_EQUAL(server.requests().size(), 2u);
-  auto s = client->get_stats();
-  CAF_CHECK_EQUAL(s.retries, 1u);
-  CAF_CHECK_EQUAL(s.connections_opened, 2u);
-}
-
-CAF_TEST(a non idempotent request on a closed reused connection is not retried) {
+CAF_TEST(an idle connection the server closed is replaced before sending even a create) {
   test_server server{[](const seen_request&) {
     reply r;
     r.close_silently_after = true;
@@ -272,10 +251,74 @@ CAF_TEST(a non idempotent request on a closed reused connection is not retried) 
   create.idempotent = false;
   auto second = call(*client, create);
   CAF_REQUIRE(second.has_value());
+  CAF_REQUIRE(second->has_value());
+  CAF_CHECK_EQUAL((*second)->status, 200);
+  CAF_CHECK_EQUAL(server.accepted(), 2);
+  CAF_CHECK_EQUAL(server.requests().size(), 2u);
+  auto s = client->get_stats();
+  CAF_CHECK_EQUAL(s.stale_replaced, 1u);
+  CAF_CHECK_EQUAL(s.retries, 0u);
+  CAF_CHECK_EQUAL(s.connections_opened, 2u);
+}
+
+namespace {
+
+// Answers the first request of connection 1 and drops every other request unanswered.
+reply drop_after_first(const seen_request& r, reply::kind how) {
+  return r.connection == 1 && r.nth_on_connection == 1 ? reply{} : reply::of(how);
+}
+
+// Answers the first request of each connection and drops the second one unanswered.
+reply drop_second(const seen_request& r, reply::kind how) {
+  return r.nth_on_connection == 2 ? reply::of(how) : reply{};
+}
+
+} // namespace
+
+CAF_TEST(a reused connection dropped by the server is retried once for an idempotent request) {
+  for (auto how : {reply::close_without_answer, reply::reset_without_answer}) {
+    test_server server{[how](const seen_request& r) { return drop_second(r, how); }};
+    auto client = make_client(server.url());
+    CAF_REQUIRE(call(*client, get("/rest/people")).value().has_value());
+    auto second = call(*client, get("/rest/people"));
+    CAF_REQUIRE(second.has_value());
+    CAF_REQUIRE(second->has_value());
+    CAF_CHECK_EQUAL((*second)->status, 200);
+    CAF_CHECK_EQUAL(server.accepted(), 2);
+    CAF_CHECK_EQUAL(server.requests().size(), 3u); // first, dropped, retried
+    CAF_CHECK_EQUAL(client->get_stats().retries, 1u);
+  }
+}
+
+CAF_TEST(a retry happens only once) {
+  test_server server{
+    [](const seen_request& r) { return drop_after_first(r, reply::close_without_answer); }};
+  auto client = make_client(server.url());
+  CAF_REQUIRE(call(*client, get("/rest/people")).value().has_value());
+  auto second = call(*client, get("/rest/people"));
+  CAF_REQUIRE(second.has_value());
+  CAF_REQUIRE(!second->has_value());
+  CAF_CHECK(second->error().code == errc::network_error);
+  CAF_CHECK_EQUAL(server.requests().size(), 3u);
+  CAF_CHECK_EQUAL(client->get_stats().retries, 1u);
+}
+
+CAF_TEST(a non idempotent request dropped on a reused connection is not retried) {
+  test_server server{
+    [](const seen_request& r) { return drop_second(r, reply::close_without_answer); }};
+  auto client = make_client(server.url());
+  CAF_REQUIRE(call(*client, get("/rest/people")).value().has_value());
+  request create;
+  create.method = verb::post;
+  create.target = "/rest/people";
+  create.body = "{}";
+  create.idempotent = false;
+  auto second = call(*client, create);
+  CAF_REQUIRE(second.has_value());
   CAF_REQUIRE(!second->has_value());
   CAF_CHECK(second->error().code == errc::network_error);
   CAF_CHECK_EQUAL(client->get_stats().retries, 0u);
-  CAF_CHECK_EQUAL(server.requests().size(), 1u);
+  CAF_CHECK_EQUAL(server.requests().size(), 2u);
 }
 
 CAF_TEST(a fresh connection that closes without answering is not retried) {

@@ -43,6 +43,7 @@ struct seen_request {
   std::string body;
   std::map<std::string, std::string> headers; // lower-case names
   int connection = 0;                         // 1-based, in accept order
+  int nth_on_connection = 0;                  // 1-based
 
   std::string header(const std::string& lower_name) const {
     auto it = headers.find(lower_name);
@@ -54,7 +55,7 @@ struct seen_request {
 };
 
 struct reply {
-  enum kind { respond, stall, close_without_answer } act = respond;
+  enum kind { respond, stall, close_without_answer, reset_without_answer } act = respond;
   int status = 200;
   std::string body = R"({"data":{}})";
   std::vector<std::pair<std::string, std::string>> headers;
@@ -152,6 +153,7 @@ private:
   }
 
   void session(std::shared_ptr<srv::tcp::socket> sock, int id) {
+    bool reset = false;
     if (tls_) {
       srv::ssl::stream<srv::tcp::socket&> s(*sock, *tls_);
       boost::system::error_code ec;
@@ -163,10 +165,10 @@ private:
           std::lock_guard<std::mutex> lock(mu_);
           sni_ = name;
         }
-        serve(s, id);
+        reset = serve(s, id);
       }
     } else {
-      serve(*sock, id);
+      reset = serve(*sock, id);
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -174,23 +176,27 @@ private:
                       open_fds_.end());
     }
     boost::system::error_code ignored;
-    sock->shutdown(srv::tcp::socket::shutdown_both, ignored);
+    if (reset)
+      sock->set_option(srv::net::socket_base::linger(true, 0), ignored); // close sends RST
+    else
+      sock->shutdown(srv::tcp::socket::shutdown_both, ignored);
     sock->close(ignored);
     --active_;
     ++closed_;
   }
 
+  // Serves requests until the connection ends; true when it should end with a reset.
   template <class Stream>
-  void serve(Stream& sock, int id) {
+  bool serve(Stream& sock, int id) {
     srv::beast::flat_buffer buf;
-    for (;;) {
+    for (int nth = 1;; ++nth) {
       srv::http::request<srv::http::string_body> req;
       boost::system::error_code ec;
       srv::http::read(sock, buf, req, ec);
       if (ec)
         break;
       seen_request seen{std::string(req.method_string()), std::string(req.target()), req.body(),
-                        {}, id};
+                        {}, id, nth};
       for (auto& f : req) {
         std::string name(f.name_string());
         std::transform(name.begin(), name.end(), name.begin(), ::tolower);
@@ -208,6 +214,8 @@ private:
       }
       if (r.act == reply::close_without_answer)
         break;
+      if (r.act == reply::reset_without_answer)
+        return true;
       if (r.delay.count() > 0) {
         std::unique_lock<std::mutex> lock(mu_);
         if (cv_.wait_for(lock, r.delay, [this] { return stopping_; }))
@@ -225,6 +233,7 @@ private:
       if (ec || !req.keep_alive() || r.close_silently_after)
         break;
     }
+    return false;
   }
 
   handler handler_;
