@@ -1,0 +1,271 @@
+// Resources (twenty://schema, twenty://objects, twenty://fields/{object},
+// twenty://records/{object}/{id}), their completions, and the catalog's prompts. Everything
+// reads the schema when it is called, so a rebuilt catalog is never needed for fresh answers.
+#include <algorithm>
+
+#include "integration/tools/prompt_texts.hpp"
+#include "integration/tools/query_tools.hpp"
+#include "integration/tools/registry.hpp"
+#include "integration/tools/schema_hints.hpp"
+#include "integration/url.hpp"
+#include "protocol/content.hpp"
+
+namespace tmcp::twenty::tools {
+
+namespace {
+
+constexpr const char* json_mime = "application/json";
+
+rpc_error not_loaded() {
+  return make_rpc_error(rpc_errc::internal_error,
+                        "The workspace schema is not loaded yet (Twenty has not answered "
+                        "/metadata); retry in a few seconds");
+}
+
+rpc_error not_found(const std::string& uri, const std::string& why) {
+  return make_rpc_error(rpc_errc::resource_not_found, "Resource not found: " + uri + "; " + why,
+                        "{\"uri\":" + json::quote(uri) + "}");
+}
+
+// The active object named `name`, or a resource_not_found error through `ctx`.
+const object* find_or_fail(const workspace_schema& schema, const std::string& name,
+                           const std::string& uri, const ctx_ptr& ctx) {
+  auto obj = schema.find_object(name);
+  if (obj && obj->is_active)
+    return obj;
+  auto hint = suggest_object(schema, name);
+  ctx->fail(not_found(uri, hint.empty() ? "unknown object '" + name + "'" : hint));
+  return nullptr;
+}
+
+// Every active, non-system object with its fields: describe_objects' list, each entry
+// completed with describe_object's fields (and description).
+std::string full_schema(const workspace_schema& schema) {
+  auto doc = json::parse(describe_objects(schema));
+  if (!doc || !doc->HasMember("objects"))
+    return describe_objects(schema);
+  auto& a = doc->GetAllocator();
+  for (auto& entry : (*doc)["objects"].GetArray()) {
+    auto name = json::get_string(entry, "name").value_or("");
+    auto obj = schema.find_object(name);
+    if (!obj)
+      continue;
+    auto detail = json::parse(describe_object(*obj));
+    if (!detail)
+      continue;
+    for (const char* key : {"description", "fields"})
+      if (auto v = json::find(*detail, key))
+        entry.AddMember(json::str(key, a), json::value(*v, a), a);
+  }
+  return json::stringify(*doc);
+}
+
+void read_record(const tool_env& env, const std::string& uri, const uri_vars& vars,
+                 ctx_ptr ctx) {
+  auto schema = env.api->schema();
+  if (!schema)
+    return ctx->fail(not_loaded());
+  auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx);
+  if (!obj)
+    return;
+  const auto& id = vars.at("id");
+  if (!is_uuid(id))
+    return ctx->fail(not_found(uri, "'" + id + "' is not a record id; ids are UUIDs like "
+                                    "8f9a1c2e-0b1d-4c3e-9f00-123456789abc (list the records to "
+                                    "find one)"));
+  env.api->get_record(obj->name_plural, id, 0, "resource", [ctx, uri](outcome o) {
+    if (!o) {
+      const auto& e = o.error();
+      if (e.code == errc::record_not_found)
+        return ctx->fail(not_found(uri, e.message));
+      auto text = std::string(to_string(e.code)) + ": " + e.message;
+      if (!e.upstream.empty() && e.message.find(e.upstream) == std::string::npos)
+        text += " (Twenty said: " + e.upstream + ")";
+      return ctx->fail(make_rpc_error(rpc_errc::internal_error, text));
+    }
+    auto rec = parse_body(o);
+    if (!rec || !rec->IsObject())
+      return ctx->fail(make_rpc_error(rpc_errc::internal_error,
+                                      "TWENTY_API_ERROR: Twenty answered with a malformed record"));
+    compact_record(*rec, rec->GetAllocator());
+    ctx->reply(read_text_result(uri, json_mime, json::stringify(*rec)));
+  });
+}
+
+// Plural names of the objects an agent works with (active, non-system), sorted.
+std::vector<std::string> object_candidates(const tool_env& env) {
+  std::vector<std::string> out;
+  if (auto schema = env.api->schema())
+    for (const auto& o : schema->objects)
+      if (o.is_active && !o.is_system)
+        out.push_back(o.name_plural);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Field paths of the object in the context, or of every object when it is unknown.
+std::vector<std::string> field_candidates(const tool_env& env, const completion_query& q) {
+  auto schema = env.api->schema();
+  if (!schema)
+    return {};
+  auto it = q.context.find("object");
+  if (it != q.context.end())
+    if (auto obj = schema->find_object(it->second))
+      return filterable_fields(*obj);
+  std::vector<std::string> all;
+  for (const auto& o : schema->objects)
+    if (o.is_active && !o.is_system)
+      for (auto& f : filterable_fields(o))
+        all.push_back(std::move(f));
+  std::sort(all.begin(), all.end());
+  all.erase(std::unique(all.begin(), all.end()), all.end());
+  return all;
+}
+
+std::vector<std::string> value_candidates(const tool_env& env, const completion_query& q) {
+  auto schema = env.api->schema();
+  auto object = q.context.find("object");
+  auto field = q.context.find("field");
+  if (!schema || object == q.context.end() || field == q.context.end())
+    return {};
+  auto obj = schema->find_object(object->second);
+  return obj ? select_values(*obj, field->second) : std::vector<std::string>{};
+}
+
+std::vector<std::string> stage_candidates(const tool_env& env) {
+  auto schema = env.api->schema();
+  auto obj = schema ? schema->find_object("opportunity") : nullptr;
+  return obj ? select_values(*obj, "stage") : std::vector<std::string>{};
+}
+
+completion_handler completer(std::shared_ptr<const tool_env> env) {
+  return [env](const completion_query& q) -> std::vector<std::string> {
+    if (q.argument == "object")
+      return object_candidates(*env);
+    if (q.argument == "field")
+      return field_candidates(*env, q);
+    if (q.argument == "value")
+      return value_candidates(*env, q);
+    if (q.argument == "stage")
+      return stage_candidates(*env);
+    return {}; // ids are not enumerable
+  };
+}
+
+void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
+  cat.add_resource({"twenty://schema", "schema", "Workspace schema",
+                    "Every active object of the Twenty workspace with its fields: types, "
+                    "select options, relations (and the id field that sets them), required "
+                    "fields.",
+                    json_mime},
+                   [env](const std::string& uri, const uri_vars&, ctx_ptr ctx) {
+                     auto schema = env->api->schema();
+                     if (!schema)
+                       return ctx->fail(not_loaded());
+                     ctx->reply(read_text_result(uri, json_mime, full_schema(*schema)));
+                   });
+  cat.add_resource({"twenty://objects", "objects", "Workspace objects",
+                    "The objects of the workspace (standard and custom) with their plural API "
+                    "names, singular names and labels.",
+                    json_mime},
+                   [env](const std::string& uri, const uri_vars&, ctx_ptr ctx) {
+                     auto schema = env->api->schema();
+                     if (!schema)
+                       return ctx->fail(not_loaded());
+                     ctx->reply(read_text_result(uri, json_mime, describe_objects(*schema)));
+                   });
+  cat.add_template({"twenty://fields/{object}", "fields", "Fields of an object",
+                    "The fields of one object (plural or singular name): types, select "
+                    "options, relations and required fields.",
+                    json_mime},
+                   [env](const std::string& uri, const uri_vars& vars, ctx_ptr ctx) {
+                     auto schema = env->api->schema();
+                     if (!schema)
+                       return ctx->fail(not_loaded());
+                     if (auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx))
+                       ctx->reply(read_text_result(uri, json_mime, describe_object(*obj)));
+                   });
+  cat.add_template({"twenty://records/{object}/{id}", "record", "A record",
+                    "One record by object (plural or singular name) and id, compact: empty "
+                    "values are left out.",
+                    json_mime},
+                   [env](const std::string& uri, const uri_vars& vars, ctx_ptr ctx) {
+                     read_record(*env, uri, vars, std::move(ctx));
+                   });
+  cat.add_template_completion("twenty://fields/{object}", completer(env));
+  cat.add_template_completion("twenty://records/{object}/{id}", completer(env));
+}
+
+std::string arg(const json::value& args, const char* key) {
+  return json::get_string(args, key).value_or("");
+}
+
+// Registers one prompt whose text comes from `make` at call time.
+template <class Make>
+void add_prompt(catalog& cat, const std::shared_ptr<const tool_env>& env,
+                const completion_handler& complete, prompt_spec spec, Make make) {
+  auto name = spec.name;
+  auto description = spec.description;
+  cat.add_prompt(std::move(spec), [env, make, description](const json::value& args,
+                                                            ctx_ptr ctx) {
+    auto schema = env->api->schema();
+    prompts::tool_names tools{env->config.toolsets.count("core") > 0};
+    auto t = make(schema.get(), tools, args);
+    if (!t.error.empty())
+      return ctx->fail(make_rpc_error(rpc_errc::invalid_params, "Invalid params: " + t.error));
+    ctx->reply("{\"description\":" + json::quote(description) + ",\"messages\":["
+               + prompt_message("user", text_content(t.body)) + "]}");
+  });
+  cat.add_prompt_completion(name, complete);
+}
+
+void add_prompts(catalog& cat, const std::shared_ptr<const tool_env>& env) {
+  auto complete = completer(env);
+  prompt_argument object{"object", "Object name, plural or singular (people, companies, ...)",
+                         true};
+  add_prompt(cat, env, complete,
+             {"explore_object", "Explore an object",
+              "Describe one object of the workspace (fields, relations, sample records), "
+              "optionally focusing on one field.",
+              {object, {"field", "A field to focus on", false}}},
+             [](const workspace_schema* s, const prompts::tool_names& t, const json::value& a) {
+               return prompts::explore_object(s, t, arg(a, "object"), arg(a, "field"));
+             });
+  add_prompt(cat, env, complete,
+             {"find_records", "Find records",
+              "Find the records of an object whose field matches a value, with the right "
+              "filter for the field's type.",
+              {object,
+               {"field", "The field to match (name, emails, stage, companyId, ...)", true},
+               {"value", "The value to look for (a select option for select fields)", false}}},
+             [](const workspace_schema* s, const prompts::tool_names& t, const json::value& a) {
+               return prompts::find_records(s, t, arg(a, "object"), arg(a, "field"),
+                                            arg(a, "value"));
+             });
+  add_prompt(cat, env, complete,
+             {"analyze_pipeline", "Analyse the sales pipeline",
+              "Analyse opportunities by stage, amount and close date, optionally for one "
+              "stage.",
+              {{"stage", "Only this opportunity stage (NEW, MEETING, ...)", false}}},
+             [](const workspace_schema* s, const prompts::tool_names& t, const json::value& a) {
+               return prompts::analyze_pipeline(s, t, arg(a, "stage"));
+             });
+  add_prompt(cat, env, complete,
+             {"suggest_next_actions", "Suggest next actions",
+              "Review a record's tasks and notes (or the most recently active records) and "
+              "propose follow-ups.",
+              {{"object", "Object of the record (people, companies, opportunities, ...)", false},
+               {"id", "Record id (UUID)", false}}},
+             [](const workspace_schema* s, const prompts::tool_names& t, const json::value& a) {
+               return prompts::suggest_next_actions(s, t, arg(a, "object"), arg(a, "id"));
+             });
+}
+
+} // namespace
+
+void add_resources_and_prompts(catalog& cat, std::shared_ptr<const tool_env> env) {
+  add_resources(cat, env);
+  add_prompts(cat, env);
+}
+
+} // namespace tmcp::twenty::tools
