@@ -282,8 +282,11 @@ private:
     }
     auto& ops = comparators();
     if (std::find(ops.begin(), ops.end(), op) == ops.end()) {
-      problems_.push_back(unknown("operator", op, "in '" + path + "[" + op + "]'", ops,
-                                  "valid operators"));
+      // The operator list is short, so it is always given.
+      std::string msg = "unknown operator '" + op + "' in '" + path + "[" + op + "]'";
+      if (auto s = suggest_name(op, ops))
+        msg += "; did you mean '" + *s + "'?";
+      problems_.push_back(msg + " valid operators: " + join(ops));
       return;
     }
     if ((op == "in" || op == "containsAny") && !v.is_list) {
