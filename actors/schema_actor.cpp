@@ -54,7 +54,7 @@ void fetch_page(schema_self self, const std::string& cursor) {
 void introspect(schema_self self) {
   if (self->state.in_flight)
     return;
-  self->state.begin();
+  self->state.start_introspection();
   fetch_page(self, "");
 }
 
@@ -65,7 +65,7 @@ twenty::request schema_state::page_request(const std::string& cursor) {
                          twenty::api::metadata, true, "schema"};
 }
 
-void schema_state::begin() {
+void schema_state::start_introspection() {
   in_flight = true;
   pending.clear();
   pages = 0;

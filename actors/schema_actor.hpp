@@ -46,7 +46,7 @@ struct schema_state {
   static twenty::request page_request(const std::string& cursor);
 
   // Starts collecting a new introspection.
-  void begin();
+  void start_introspection();
 
   // Takes one page answer: the cursor of the next page, nullopt when this was the last, or an
   // error message.
