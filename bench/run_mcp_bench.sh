@@ -2,7 +2,8 @@
 # MCP protocol-core benchmark (issue 2): builds the server and mcp-bench, then measures on loopback
 # Streamable HTTP load (N = 1, 64, 1000), stdio cold start, idle RSS and RSS with 10,000 idle sessions.
 # Env: BUILD_DIR (default <repo>/build), BUILD_TYPE (applied on a fresh build dir, default Release),
-# DURATION (s per load run, 10), SESSIONS_LIST ("1 64 1000"), IDLE_SESSIONS (10000), COLD_RUNS (20).
+# DURATION (s per load run, 10), SESSIONS_LIST ("1 64 1000"), IDLE_SESSIONS (10000), COLD_RUNS (20),
+# SKIP_BUILD=1 (measure the binaries already in BUILD_DIR/bin).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,8 +20,11 @@ if [[ ! -f "$BUILD_DIR/CMakeCache.txt" || -n "${BUILD_TYPE:-}" ]]; then
   cfg_args+=("-DCMAKE_BUILD_TYPE=${BUILD_TYPE:-Release}")
 fi
 command -v ccache >/dev/null && cfg_args+=("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache")
-cmake -S "$ROOT" -B "$BUILD_DIR" "${cfg_args[@]}" >"$WORK/cmake.log"
-cmake --build "$BUILD_DIR" --target twenty-mcp-server mcp-bench -j"$(nproc)" >>"$WORK/cmake.log"
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  cmake -S "$ROOT" -B "$BUILD_DIR" "${cfg_args[@]}" >"$WORK/cmake.log" || { cat "$WORK/cmake.log"; exit 1; }
+  cmake --build "$BUILD_DIR" --target twenty-mcp-server mcp-bench -j"$(nproc)" >>"$WORK/cmake.log" 2>&1 ||
+    { tail -30 "$WORK/cmake.log"; exit 1; }
+fi
 SERVER="$BUILD_DIR/bin/twenty-mcp-server"
 BENCH="$BUILD_DIR/bin/mcp-bench"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt")

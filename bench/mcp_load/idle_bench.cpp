@@ -53,7 +53,12 @@ int run_idle_bench(const bench_options& o) {
   std::size_t delete_failed = 0;
   if (o.delete_sessions) {
     auto del = run_bounded(clients.size(), o.connect_concurrency, [&](std::size_t i, step_done done) {
-      clients[i]->delete_session(done);
+      auto c = clients[i];
+      c->delete_session([c, done, keep = o.keep_connections](const std::string& err) {
+        if (keep)
+          return done(err);
+        c->close_connection([done, err](const std::string&) { done(err); });  // leave no connection behind
+      });
     });
     delete_failed = report_errors("DELETE", del);
     std::this_thread::sleep_for(settle_time);
