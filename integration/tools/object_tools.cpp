@@ -195,8 +195,11 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
                          "sorting and cursor pagination." + about(obj);
   if (!paths.empty())
     list_doc += " Filter on fields such as " + join(paths, 3) + ".";
-  list_doc += " Returns compact records and nextCursor when more pages exist; twenty_get_schema "
-              "with object " + quoted + " lists every field.";
+  bool core = env->config.toolsets.count("core") > 0;
+  list_doc += " Returns compact records and nextCursor when more pages exist; "
+              + (core ? "twenty_get_schema with object " + quoted
+                      : "the resource twenty://fields/" + plural)
+              + " lists every field.";
   cat.add_tool({unique_name(cat, "twenty_list_" + snake_case(plural)), "List " + many, list_doc,
                 list_schema(obj), list_output, read_only_hints()},
                [env, plural](const json::value& args, ctx_ptr ctx) {
@@ -237,7 +240,7 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
                [env, plural](const json::value& args, ctx_ptr ctx) {
                  update_record(*env, plural, args, std::move(ctx));
                });
-  bool restorable = env->config.toolsets.count("core") > 0;
+  bool restorable = core;
   cat.add_tool({unique_name(cat, "twenty_delete_" + singular), "Delete " + with_article(one),
                 "Delete one " + one + " (object " + quoted + "). By default it goes to the "
                 "trash" + (restorable ? " and can be restored with twenty_restore_record" : "")

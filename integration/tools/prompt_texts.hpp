@@ -267,8 +267,8 @@ inline text suggest_next_actions(const workspace_schema* schema, const tool_name
     body = "Suggest my next actions in the CRM.\n1. Call "
            + tools.list(what, "\"order_by\":\"updatedAt[DescNullsLast]\",\"limit\":10")
            + " to see the most recently active " + what + ".\n"
-             "2. For each, look at its open tasks (twenty_list_records on tasks, status not "
-             "DONE) and latest notes.\n";
+             "2. For each, look at its open tasks (status not DONE) and latest notes; "
+             "taskTargets and noteTargets link them to records.\n";
   } else {
     auto get = obj ? tools.get(*obj, "\"id\":" + json::quote(id) + ",\"depth\":1")
                    : "twenty_get_record with {\"object\":" + json::quote(plural) + ",\"id\":"
