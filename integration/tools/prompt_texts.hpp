@@ -76,10 +76,11 @@ inline const field* resolve_field(const object& obj, const std::string& path, st
   if (f && f->is_active)
     return f;
   error = "object '" + obj.name_plural + "' has no field '" + path + "'";
-  if (auto s = closest_match(path, filterable_fields(obj)))
+  auto names = filterable_fields(obj, false);
+  if (auto s = closest_match(path, names))
     error += "; did you mean '" + *s + "'?";
   else
-    error += "; its fields: " + join_values(filterable_fields(obj));
+    error += "; its fields: " + join_values(names);
   return nullptr;
 }
 

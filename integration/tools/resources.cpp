@@ -103,7 +103,7 @@ std::vector<std::string> object_candidates(const tool_env& env) {
   return out;
 }
 
-// Field paths of the object in the context, or of every object when it is unknown.
+// Field names of the object in the context, or of every object when it is unknown.
 std::vector<std::string> field_candidates(const tool_env& env, const completion_query& q) {
   auto schema = env.api->schema();
   if (!schema)
@@ -111,11 +111,11 @@ std::vector<std::string> field_candidates(const tool_env& env, const completion_
   auto it = q.context.find("object");
   if (it != q.context.end())
     if (auto obj = schema->find_object(it->second))
-      return filterable_fields(*obj);
+      return filterable_fields(*obj, false);
   std::vector<std::string> all;
   for (const auto& o : schema->objects)
     if (o.is_active && !o.is_system)
-      for (auto& f : filterable_fields(o))
+      for (auto& f : filterable_fields(o, false))
         all.push_back(std::move(f));
   std::sort(all.begin(), all.end());
   all.erase(std::unique(all.begin(), all.end()), all.end());

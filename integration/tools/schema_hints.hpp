@@ -41,11 +41,24 @@ inline std::string snake_case(std::string_view name) {
   return out;
 }
 
+// ".firstName" for FULL_NAME and the like: the subfield a filter on the composite usually means.
+inline std::string main_subfield(field_type t) {
+  switch (t) {
+    case field_type::full_name: return ".firstName";
+    case field_type::emails: return ".primaryEmail";
+    case field_type::links: return ".primaryLinkUrl";
+    case field_type::currency: return ".amountMicros";
+    case field_type::address: return ".addressCity";
+    default: return "";
+  }
+}
+
 // Field paths usable in a REST filter, most useful first: the label identifier, selects,
 // emails/names, many-to-one join columns (companyId), then the remaining scalar fields. Skips
-// one-to-many relations, search vectors, positions, actors and rich text.
-inline std::vector<std::string> filterable_fields(const object& obj) {
-  std::vector<std::string> first, second, rest;
+// one-to-many relations, search vectors, positions, actors and rich text. With `paths`,
+// composites get their main subfield (name.firstName, emails.primaryEmail); else bare names.
+inline std::vector<std::string> filterable_fields(const object& obj, bool paths = true) {
+  std::vector<std::string> first, second, rest, system;
   for (const auto& f : obj.fields) {
     if (!f.is_active)
       continue;
@@ -65,16 +78,8 @@ inline std::vector<std::string> filterable_fields(const object& obj) {
       default: break;
     }
     std::string path = f.name;
-    if (f.type == field_type::full_name)
-      path += ".firstName";
-    else if (f.type == field_type::emails)
-      path += ".primaryEmail";
-    else if (f.type == field_type::links)
-      path += ".primaryLinkUrl";
-    else if (f.type == field_type::currency)
-      path += ".amountMicros";
-    else if (f.type == field_type::address)
-      path += ".addressCity";
+    if (paths)
+      path += main_subfield(f.type);
     if (f.name == obj.label_identifier_field || f.type == field_type::select
         || f.type == field_type::multi_select || f.type == field_type::emails
         || (f.name == "name" && !f.is_system))
@@ -82,10 +87,10 @@ inline std::vector<std::string> filterable_fields(const object& obj) {
     else if (!f.is_system)
       rest.push_back(path);
     else if (f.name != "id")
-      rest.push_back(path); // createdAt, updatedAt, deletedAt
+      system.push_back(path); // createdAt, updatedAt, deletedAt
   }
-  first.insert(first.end(), second.begin(), second.end());
-  first.insert(first.end(), rest.begin(), rest.end());
+  for (auto* more : {&second, &rest, &system})
+    first.insert(first.end(), more->begin(), more->end());
   return first;
 }
 
