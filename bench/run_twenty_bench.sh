@@ -7,7 +7,7 @@
 #   4. upstream 429s at 5x a scaled-down Twenty limit, through the server vs straight to the stand-in
 #   5. tools/list size (default toolset and core,objects)
 # Env: BUILD_DIR (default <repo>/build-tbench), DURATION (s per throughput run, 10), WARMUP (1),
-# SESSIONS (64), SCALE (stand-in --scale for the throughput runs, 10000 = 1,000 companies),
+# SESSIONS (64), SCALE (stand-in --scale for the throughput and 429 runs, 10000 = 1,000 companies),
 # OFFER_RATE (100/s), OFFER_S (10), DRAIN_S (20), SKIP_BUILD=1 to use existing binaries.
 set -euo pipefail
 
@@ -38,22 +38,31 @@ STANDIN="$BUILD_DIR/bin/twenty-standin"
 BENCH="$BUILD_DIR/bin/twenty-tools-bench"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt")
 
-standin_pid="" server_pid="" standin_url="" url=""
-stop_pid() {  # TERM, then KILL after 5 s
-  local pid=$1
+standin_pid="" server_pid="" standin_url="" url="" server_log=""
+stop_pid() {  # stop_pid PID NAME SECONDS: TERM, then KILL after SECONDS
+  local pid=$1 t0=$SECONDS
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
   kill -TERM "$pid"
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && { echo "pid $pid ignored SIGTERM: SIGKILL" >&2; kill -KILL "$pid"; }
+  for _ in $(seq $(($3 * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "!! $2 (pid $pid) still running $(($SECONDS - t0)) s after SIGTERM: SIGKILL" >&2
+    kill -KILL "$pid"
+  fi
   wait "$pid" 2>/dev/null || true
 }
-stop_server() { stop_pid "$server_pid"; server_pid=""; }
-stop_standin() { stop_pid "$standin_pid"; standin_pid=""; }
+# The server drains for up to 10 s on SIGTERM; give it 20.
+stop_server() {
+  stop_pid "$server_pid" server 20; server_pid=""
+  # Anything the server logged at warn level or above (besides its start line) is shown.
+  [[ -n "$server_log" ]] && grep -v 'listening on' "$server_log" | head -5 | sed 's/^/  server log: /' || true
+}
+stop_standin() { stop_pid "$standin_pid" stand-in 5; standin_pid=""; }
 trap 'stop_server; stop_standin; rm -rf "$WORK"' EXIT
 
 # start_standin NAME ARGS...: a fresh stand-in on a free port; sets standin_pid, standin_url.
 start_standin() {
   local log="$WORK/standin.$1.out"; shift
+  : >"$log"  # exists before the background job's redirection runs
   "$STANDIN" --port 0 "$@" >"$log" 2>"$log.err" &
   standin_pid=$!
   standin_url=""
@@ -68,6 +77,8 @@ start_standin() {
 # start_server NAME ARGS...: a fresh server on the current stand-in; waits for its schema load.
 start_server() {
   local log="$WORK/server.$1.log"; shift
+  : >"$log"
+  server_log=$log
   "$SERVER" --transport http --http-port 0 --twenty-api-url "$standin_url" --twenty-api-key "$KEY" \
     --log-level warn "$@" 2>"$log" &
   server_pid=$!
@@ -103,6 +114,7 @@ f() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"${res[$1]:-}"; }  # f NAME KEY
 
 rates_off=(--rate-short-limit 0 --rate-long-limit 0)
 echo "# twenty-tools-bench on $(hostname): nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), build=$build_type"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (other engineers build on the same VM)"
 echo "# stand-in, server (--worker-threads 2 --http-threads 2 default) and load generator (2 io threads) share the same cores"
 
 echo; echo "## 1. throughput, $SESSIONS sessions/clients, ${DURATION}s (+${WARMUP}s warm-up), stand-in --no-rate-limit --scale $SCALE, server rate limits off"
@@ -141,12 +153,12 @@ stop_server; stop_standin
 echo; echo "## 4. ${OFFER_RATE} calls/s for ${OFFER_S}s (5x the short limit), limits 20/1 s + 100/10 s on both sides, cache off"
 limits=(--rate-short 20/1000 --rate-long 100/10000)
 offer=(--rate "$OFFER_RATE" --duration "$OFFER_S" --drain "$DRAIN_S")
-start_standin offer_mcp "${limits[@]}"
+start_standin offer_mcp "${limits[@]}" --scale "$SCALE"  # 600 ids fetched: every get is distinct
 start_server offer --cache-ttl-ms 0 --rate-short-limit 20 --rate-short-ttl-ms 1000 \
   --rate-long-limit 100 --rate-long-ttl-ms 10000
 bench offer_mcp offered --url "$url" --standin "$standin_url" --sessions 8 "${offer[@]}"
 stop_server; stop_standin
-start_standin offer_rest "${limits[@]}"
+start_standin offer_rest "${limits[@]}" --scale "$SCALE"
 bench offer_rest offered --direct --standin "$standin_url" "${offer[@]}"
 stop_standin
 
@@ -159,6 +171,7 @@ start_server tools_all --toolsets core,objects
 bench tools_all tools-list --url "$url"
 stop_server; stop_standin
 
+echo; echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo; echo "## Summary (markdown)"
 echo
 echo "| Scenario | ok | failed | req/s | p50 ms | p99 ms | upstream requests per call |"
