@@ -3,6 +3,7 @@
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <caf/all.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -10,6 +11,7 @@
 
 #include "actors/catalog_store.hpp"
 #include "actors/session_supervisor.hpp"
+#include "app/twenty_wiring.hpp"
 #include "config/server_config.hpp"
 #include "protocol/conformance/fixtures.hpp"
 #include "protocol/transport/http_server.hpp"
@@ -86,6 +88,8 @@ int run_server(int argc, char** argv) {
   }
   const auto& cfg = parsed->config;
   setup_logging(cfg);
+  // A client that goes away mid-write must not kill the process (stdout or a socket).
+  std::signal(SIGPIPE, SIG_IGN);
   auto signals = block_signals();
 
   caf::actor_system_config caf_cfg;
@@ -99,9 +103,27 @@ int run_server(int argc, char** argv) {
   ss.stdio.idle_expiry = std::chrono::hours(24 * 365); // the process is the stdio session
   auto sup = sys.spawn(actors::session_supervisor_impl, catalogs, ss);
 
-  if (cfg.twenty_api_url.empty() && !cfg.conformance)
+  std::optional<twenty_runtime> twenty;
+  if (cfg.twenty_api_url.empty() && !cfg.conformance) {
     spdlog::warn("no Twenty configured (TWENTY_API_URL is empty): serving MCP without a "
                  "workspace");
+  } else if (!cfg.conformance) {
+    auto rt = start_twenty(sys, cfg, catalogs, sup);
+    if (!rt) {
+      spdlog::error("{}", rt.error());
+      caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+      return 2;
+    }
+    twenty = std::move(*rt);
+  }
+  // Runs on every exit path below: the integration actors end with the sessions.
+  struct twenty_guard {
+    std::optional<twenty_runtime>& rt;
+    ~twenty_guard() {
+      if (rt)
+        stop_twenty(*rt);
+    }
+  } guard{twenty};
 
   std::atomic<bool> eof{false};
   if (cfg.transport == "stdio") {

@@ -176,7 +176,10 @@ expected<bool, std::string> catalog::add_tool(tool_spec spec, tool_handler handl
     auto out = json::parse(spec.output_schema, &err);
     if (!out || !out->IsObject())
       return make_unexpected("tool '" + spec.name + "': outputSchema is not a JSON object " + err);
+    spec.output_schema = json::stringify(*out);
   }
+  // Re-serialized compactly: no line breaks may reach stdio framing or SSE data lines.
+  spec.input_schema = json::stringify(*doc);
   compiled->source = std::move(*doc);
   normalize_defs(compiled->source, compiled->source.GetAllocator());
   compiled->schema = std::make_unique<rapidjson::SchemaDocument>(compiled->source);

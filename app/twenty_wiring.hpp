@@ -1,0 +1,31 @@
+// Starts the Twenty side of the server: HTTP client, integration actors, the service tools use,
+// and the catalog rebuilt whenever the workspace schema changes.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/catalog_store.hpp"
+#include "actors/integration_supervisor.hpp"
+#include "actors/interfaces.hpp"
+#include "config/server_config.hpp"
+#include "integration/http_client.hpp"
+
+namespace tmcp::app {
+
+struct twenty_runtime {
+  std::shared_ptr<twenty::http_client> client;
+  std::shared_ptr<actors::twenty_service> service;
+  actors::integration_supervisor_actor supervisor;
+};
+
+expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
+                                                   const config::server_config& cfg,
+                                                   actors::catalog_store_ptr catalogs,
+                                                   actors::session_supervisor_actor sessions);
+
+void stop_twenty(twenty_runtime& rt);
+
+} // namespace tmcp::app

@@ -1,0 +1,219 @@
+#define CAF_SUITE app.twenty
+#include "caf/test/unit_test.hpp"
+
+#include <set>
+
+#include "app/mcp_stdio_client.hpp"
+#include "app/standin_process.hpp"
+
+using namespace tmcp;
+using namespace tmcp::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct fixture {
+  standin_process standin;
+  std::unique_ptr<mcp_stdio_client> mcp;
+
+  fixture() { start({}); }
+
+  void start(std::vector<std::string> extra) {
+    CAF_REQUIRE(!standin.url.empty());
+    std::vector<std::string> argv{TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level",
+                                  "warn", "--twenty-api-url", standin.url, "--twenty-api-key",
+                                  "standin-demo-key"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    mcp = std::make_unique<mcp_stdio_client>(argv);
+    CAF_REQUIRE(mcp->initialize());
+  }
+
+  json::document call(const std::string& tool, const std::string& args) {
+    return mcp->call_tool(tool, args);
+  }
+
+  // The structuredContent of a successful call (asserts success).
+  json::document ok(const std::string& tool, const std::string& args) {
+    auto r = call(tool, args);
+    if (!r.IsObject() || is_error_result(r) || !r.HasMember("structuredContent")) {
+      CAF_FAIL(tool << " failed: " << json::stringify(r));
+    }
+    json::document out;
+    out.CopyFrom(r["structuredContent"], out.GetAllocator());
+    return out;
+  }
+
+  std::string first_id(const std::string& object) {
+    auto page = ok("twenty_list_records", R"({"object":")" + object + R"(","limit":1})");
+    return page["records"][0]["id"].GetString();
+  }
+};
+
+std::string text_of(const json::document& r) {
+  return result_text(r);
+}
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(twenty_tests, fixture)
+
+CAF_TEST(the core tools are listed with annotations and output schemas) {
+  auto r = mcp->request("tools/list", "{}");
+  CAF_REQUIRE(r.HasMember("result"));
+  std::set<std::string> names;
+  for (auto& t : r["result"]["tools"].GetArray()) {
+    names.insert(t["name"].GetString());
+    CAF_CHECK(t.HasMember("annotations"));
+    CAF_CHECK(t.HasMember("description"));
+  }
+  for (auto n : {"twenty_list_records", "twenty_search_records", "twenty_get_record",
+                 "twenty_create_record", "twenty_update_record", "twenty_delete_record",
+                 "twenty_restore_record", "twenty_batch_operations", "twenty_query_builder",
+                 "twenty_get_schema"})
+    CAF_CHECK(names.count(n) == 1);
+}
+
+CAF_TEST(the schema lists standard and custom objects) {
+  auto s = ok("twenty_get_schema", "{}");
+  auto text = json::stringify(s);
+  CAF_CHECK(text.find("\"people\"") != std::string::npos);
+  CAF_CHECK(text.find("\"opportunities\"") != std::string::npos);
+  CAF_CHECK(text.find("\"custom\":true") != std::string::npos);
+  auto opp = ok("twenty_get_schema", R"({"object":"opportunity"})");
+  CAF_CHECK(json::stringify(opp).find("\"stage\"") != std::string::npos);
+}
+
+CAF_TEST(listing pages forward with a cursor) {
+  auto p1 = ok("twenty_list_records", R"({"object":"people","limit":5,"order_by":"createdAt"})");
+  CAF_REQUIRE_EQUAL(p1["records"].Size(), 5u);
+  CAF_REQUIRE(p1.HasMember("nextCursor"));
+  auto p2 = ok("twenty_list_records", R"({"object":"people","limit":5,"order_by":"createdAt","cursor":")"
+                                         + std::string(p1["nextCursor"].GetString()) + "\"}");
+  CAF_REQUIRE_EQUAL(p2["records"].Size(), 5u);
+  CAF_CHECK_NOT_EQUAL(std::string(p1["records"][0]["id"].GetString()),
+                      std::string(p2["records"][0]["id"].GetString()));
+  // Compact output: no nulls, no search vectors.
+  auto text = json::stringify(p1);
+  CAF_CHECK(text.find("null") == std::string::npos);
+  CAF_CHECK(text.find("searchVector") == std::string::npos);
+}
+
+CAF_TEST(filters are checked against the live schema with suggestions) {
+  auto r = call("twenty_list_records", R"({"object":"people","filter":"emial.primaryEmail[eq]:x"})");
+  CAF_CHECK(is_error_result(r));
+  CAF_CHECK(text_of(r).find("emails") != std::string::npos);
+  auto stage = call("twenty_list_records", R"({"object":"opportunities","filter":"stage[eq]:MEETNG"})");
+  CAF_CHECK(is_error_result(stage));
+  CAF_CHECK(text_of(stage).find("MEETING") != std::string::npos);
+  auto obj = call("twenty_list_records", R"({"object":"compnies"})");
+  CAF_CHECK(is_error_result(obj));
+  CAF_CHECK(text_of(obj).find("OBJECT_NOT_FOUND") != std::string::npos);
+  CAF_CHECK(text_of(obj).find("companies") != std::string::npos);
+}
+
+CAF_TEST(a missing record is record not found and a bad id is caught before any call) {
+  auto missing = call("twenty_get_record",
+                      R"({"object":"people","id":"00000000-0000-4000-8000-000000000000"})");
+  CAF_CHECK(is_error_result(missing));
+  CAF_CHECK(text_of(missing).find("RECORD_NOT_FOUND") != std::string::npos);
+  auto bad = call("twenty_get_record", R"({"object":"people","id":"42"})");
+  CAF_CHECK(is_error_result(bad));
+  CAF_CHECK(text_of(bad).find("SCHEMA_VALIDATION_ERROR") != std::string::npos);
+}
+
+CAF_TEST(search finds records across objects) {
+  auto person = ok("twenty_list_records", R"({"object":"people","limit":1})");
+  std::string last = person["records"][0]["name"]["lastName"].GetString();
+  auto found = ok("twenty_search_records", R"({"query":")" + last + R"("})");
+  CAF_CHECK(json::stringify(found).find(last) != std::string::npos);
+}
+
+CAF_TEST(a record goes through create get update delete and restore) {
+  auto created = ok("twenty_create_record",
+                    R"({"object":"people","data":{"name":{"firstName":"Ada","lastName":"Lovelace"},"emails":{"primaryEmail":"ada@example.com"}}})");
+  std::string id = created["record"]["id"].GetString();
+  auto got = ok("twenty_get_record", R"({"object":"person","id":")" + id + "\"}");
+  CAF_CHECK_EQUAL(std::string(got["record"]["name"]["firstName"].GetString()), "Ada");
+  ok("twenty_update_record", R"({"object":"people","id":")" + id + R"(","data":{"jobTitle":"Analyst"}})");
+  auto again = ok("twenty_get_record", R"({"object":"people","id":")" + id + "\"}");
+  CAF_CHECK_EQUAL(std::string(again["record"]["jobTitle"].GetString()), "Analyst");
+  ok("twenty_delete_record", R"({"object":"people","id":")" + id + "\"}");
+  auto gone = call("twenty_get_record", R"({"object":"people","id":")" + id + "\"}");
+  CAF_CHECK(is_error_result(gone));
+  auto trash = ok("twenty_list_records",
+                  "{\"object\":\"people\",\"filter\":\"and(deletedAt[is]:NOT_NULL,id[eq]:" + id + ")\"}");
+  CAF_CHECK_EQUAL(trash["records"].Size(), 1u);
+  ok("twenty_restore_record", R"({"object":"people","id":")" + id + "\"}");
+  auto back = ok("twenty_get_record", R"({"object":"people","id":")" + id + "\"}");
+  CAF_CHECK_EQUAL(std::string(back["record"]["id"].GetString()), id);
+}
+
+CAF_TEST(invalid record data is refused before any upstream call) {
+  standin.reset_stats();
+  auto r = call("twenty_create_record",
+                R"({"object":"opportunities","data":{"name":"Deal","stage":"WON_BIG"}})");
+  CAF_CHECK(is_error_result(r));
+  CAF_CHECK(text_of(r).find("stage") != std::string::npos);
+  auto unknown = call("twenty_create_record", R"({"object":"people","data":{"nmae":{}}})");
+  CAF_CHECK(is_error_result(unknown));
+  CAF_CHECK(text_of(unknown).find("did you mean 'name'") != std::string::npos);
+  CAF_CHECK_EQUAL(standin.count("POST /rest/{object}"), 0);
+}
+
+CAF_TEST(a cached record is served without an upstream call until a write invalidates it) {
+  auto id = first_id("companies");
+  standin.reset_stats();
+  ok("twenty_get_record", R"({"object":"companies","id":")" + id + "\"}");
+  ok("twenty_get_record", R"({"object":"companies","id":")" + id + "\"}");
+  CAF_CHECK_EQUAL(standin.count("GET /rest/{object}/{id}"), 1);
+  ok("twenty_update_record", R"({"object":"companies","id":")" + id + R"(","data":{"name":"Renamed Inc"}})");
+  auto fresh = ok("twenty_get_record", R"({"object":"companies","id":")" + id + "\"}");
+  CAF_CHECK_EQUAL(std::string(fresh["record"]["name"].GetString()), "Renamed Inc");
+  CAF_CHECK_EQUAL(standin.count("GET /rest/{object}/{id}"), 2);
+}
+
+CAF_TEST(concurrent gets by id collapse into one list call) {
+  auto page = ok("twenty_list_records", R"({"object":"people","limit":12,"fields":["id"]})");
+  standin.reset_stats();
+  // Written at once: the session runs the calls concurrently and the gateway collapses them.
+  std::vector<std::string> ids;
+  for (auto& r : page["records"].GetArray())
+    ids.push_back(r["id"].GetString());
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    mcp->process().write_line(R"({"jsonrpc":"2.0","id":"g)" + std::to_string(i)
+                              + R"(","method":"tools/call","params":{"name":"twenty_get_record","arguments":{"object":"people","id":")"
+                              + ids[i] + "\"}}}");
+  std::size_t answered = 0;
+  while (answered < ids.size()) {
+    auto line = mcp->process().read_line(10s);
+    CAF_REQUIRE(line.has_value());
+    if (line->find("\"id\":\"g") != std::string::npos) {
+      CAF_CHECK(line->find("isError") == std::string::npos);
+      ++answered;
+    }
+  }
+  CAF_CHECK_EQUAL(standin.count("GET /rest/{object}/{id}"), 0);
+  CAF_CHECK(standin.count("GET /rest/{object}") <= 2);
+}
+
+CAF_TEST(a batch import is chunked into calls of sixty) {
+  std::string records;
+  for (int i = 0; i < 130; ++i)
+    records += (i ? "," : "") + std::string(R"({"name":"Batch Co )") + std::to_string(i) + "\"}";
+  standin.reset_stats();
+  auto r = ok("twenty_batch_operations",
+              R"({"object":"companies","operation":"create","records":[)" + records + "]}");
+  CAF_CHECK_EQUAL(r["succeeded"].GetInt(), 130);
+  CAF_CHECK_EQUAL(r["failed"].GetInt(), 0);
+  CAF_CHECK_EQUAL(standin.count("POST /rest/batch/{object}"), 3);
+}
+
+CAF_TEST(a graphql mutation is refused in the default read only query mode) {
+  auto r = call("twenty_query_builder",
+                R"({"query":"mutation { deleteCompany(id: \"00000000-0000-4000-8000-000000000000\") { id } }"})");
+  CAF_CHECK(is_error_result(r));
+  auto q = call("twenty_query_builder", R"({"query":"{ companies(first: 2) { edges { node { id name } } } }"})");
+  CAF_CHECK(!is_error_result(q));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
