@@ -37,6 +37,11 @@ session_actor::behavior_type session_actor_impl(session_actor::stateful_pointer<
   self->state.idle_expiry = settings.idle_expiry;
   self->state.core = std::make_shared<session>(std::move(id), catalogs->current(), host,
                                                std::move(settings.protocol));
+  // Forced shutdown: in-flight requests are cancelled (their cancel hooks run) before quitting.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    self->state.core->terminate();
+    self->quit(msg.reason);
+  });
   // Every handler ends the same way: quit once the protocol session has ended.
   auto check_end = [self] {
     if (self->state.ended())

@@ -104,6 +104,13 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
     ++self->state.drained_count;
     answer_drained(self);
   });
+  // Sessions are monitored, not linked: a crashing session must not take the others down, so
+  // the supervisor's own exit is passed on explicitly.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& [id, hdl] : self->state.sessions)
+      self->send_exit(hdl, msg.reason);
+    self->quit(msg.reason);
+  });
   self->delayed_send(self, self->state.settings.sweep_interval, atom::expire_v);
   return {
     [self](atom::inbound, inbound& in) { route(self, in); },

@@ -37,6 +37,32 @@ outcome normalize(const twenty::request& req, const outcome& o) {
 
 void pump(self_ptr self);
 
+// Delivers a final outcome to everyone waiting on the job.
+void answer(gateway_state& st, const gateway_state::job_ptr& j, const outcome& o) {
+  if (!j->flight_key.empty()) {
+    auto it = st.flights.find(j->flight_key);
+    if (it != st.flights.end() && it->second == j)
+      st.flights.erase(it);
+  }
+  for (auto& w : j->waiters)
+    w(o);
+  j->waiters.clear();
+}
+
+twenty::error budget_error(const gateway_state& st, std::chrono::milliseconds waited) {
+  const auto& l = st.settings.limits;
+  return twenty::error{twenty::errc::rate_limit_exceeded, 429,
+                       "Twenty's API budget (" + std::to_string(l.short_limit) + " requests per "
+                         + std::to_string(l.short_ttl.count()) + " ms and "
+                         + std::to_string(l.long_limit) + " per "
+                         + std::to_string(l.long_ttl.count() / 1000)
+                         + " s) is used up; this call waited "
+                         + std::to_string(waited.count() / 1000)
+                         + " s without a turn. Retry later, or fetch more per call (higher "
+                           "limit, batch tools)",
+                       ""};
+}
+
 void schedule_tick(self_ptr self, std::chrono::steady_clock::duration delay) {
   auto& st = self->state;
   if (st.tick_scheduled)
@@ -50,6 +76,8 @@ void schedule_tick(self_ptr self, std::chrono::steady_clock::duration delay) {
 void finish(self_ptr self, const gateway_state::job_ptr& j, outcome o) {
   auto& st = self->state;
   --st.in_flight;
+  if (!st.active.count(j))
+    return; // answered already (shutdown)
   auto now = self->clock().now();
   if (o)
     st.limiter->on_response(*o, now);
@@ -65,23 +93,25 @@ void finish(self_ptr self, const gateway_state::job_ptr& j, outcome o) {
     spdlog::debug("retrying {} in {} ms (attempt {})", j->req.target, delay.count(), j->attempt);
     auto hdl = caf::actor_cast<twenty_gateway_actor>(self);
     caf::delayed_anon_send(hdl, delay, atom::run_v, task{[self, j] {
+                             if (!self->state.active.count(j))
+                               return;
+                             self->state.active.erase(j);
+                             j->queued_at = self->clock().now();
                              self->state.enqueue(j);
                              pump(self);
                            }});
     pump(self);
     return;
   }
-  auto final = normalize(j->req, o);
-  if (!j->flight_key.empty())
-    st.flights.erase(j->flight_key);
-  for (auto& w : j->waiters)
-    w(final);
+  st.active.erase(j);
+  answer(st, j, normalize(j->req, o));
   pump(self);
 }
 
 void start(self_ptr self, gateway_state::job_ptr j) {
   auto& st = self->state;
   ++st.in_flight;
+  st.active.insert(j);
   ++st.stats.upstream;
   switch (j->req.kind) {
     case twenty::api::rest: ++st.stats.rest; break;
@@ -96,15 +126,47 @@ void start(self_ptr self, gateway_state::job_ptr j) {
   });
 }
 
+void expire_queued(self_ptr self);
+
 void pump(self_ptr self) {
   auto& st = self->state;
   while (st.in_flight < st.settings.max_in_flight && st.queued > 0) {
     auto now = self->clock().now();
     if (!st.limiter->try_acquire(now)) {
-      schedule_tick(self, st.limiter->next_available(now) - now);
+      expire_queued(self);
+      if (st.queued > 0)
+        schedule_tick(self, st.limiter->next_available(now) - now);
       return;
     }
     start(self, st.next_job());
+  }
+}
+
+// Answers queued calls that waited past their deadline instead of sending them late: their
+// callers have given up, and sending them would spend Twenty's budget for nobody.
+void expire_queued(self_ptr self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  for (auto it = st.queues.begin(); it != st.queues.end();) {
+    auto& q = it->second;
+    for (auto j = q.begin(); j != q.end();) {
+      auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - (*j)->queued_at);
+      if (waited <= (*j)->req.deadline) {
+        ++j;
+        continue;
+      }
+      ++st.stats.expired;
+      --st.queued;
+      auto job = *j;
+      j = q.erase(j);
+      answer(st, job, make_unexpected(budget_error(st, waited)));
+    }
+    if (q.empty()) {
+      st.turn.erase(std::remove(st.turn.begin(), st.turn.end(), it->first), st.turn.end());
+      it = st.queues.erase(it);
+    } else {
+      ++it;
+    }
   }
 }
 
@@ -119,10 +181,16 @@ void submit(self_ptr self, twenty::request req, gateway_state::waiter w) {
       return;
     }
   }
+  if (st.queued >= st.settings.max_queued) {
+    ++st.stats.refused;
+    w(make_unexpected(budget_error(st, std::chrono::milliseconds{0})));
+    return;
+  }
   auto j = std::make_shared<gateway_state::job>();
   j->req = std::move(req);
   j->waiters.push_back(std::move(w));
   j->flight_key = key;
+  j->queued_at = self->clock().now();
   if (!key.empty())
     st.flights.emplace(key, j);
   st.enqueue(j);
@@ -278,6 +346,7 @@ std::string gateway_state::stats_json() const {
          + n("network_errors", stats.network_errors) + "," + n("record_gets", stats.record_gets)
          + "," + n("collapsed_calls", stats.collapsed_calls) + ","
          + n("max_queued", stats.max_queued) + "," + n("queued", queued) + ","
+         + n("expired", stats.expired) + "," + n("refused", stats.refused) + ","
          + n("in_flight", in_flight) + "}";
 }
 
@@ -289,6 +358,26 @@ twenty_gateway_impl(twenty_gateway_actor::stateful_pointer<gateway_state> self,
   st.limiter = std::make_unique<twenty::rate_limiter>(settings.limits);
   st.jitter.seed(settings.jitter_seed);
   st.settings = std::move(settings);
+  // On shutdown every caller gets an answer now instead of waiting for its own timeout.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    auto& st = self->state;
+    twenty::error down{twenty::errc::network_error, 0,
+                       "The server is shutting down; the call was not sent to Twenty", ""};
+    std::vector<gateway_state::job_ptr> all(st.active.begin(), st.active.end());
+    for (auto& [key, q] : st.queues)
+      all.insert(all.end(), q.begin(), q.end());
+    st.active.clear();
+    st.queues.clear();
+    st.turn.clear();
+    st.queued = 0;
+    for (auto& j : all)
+      answer(st, j, make_unexpected(down));
+    for (auto& [group, pending] : st.collapse)
+      for (auto& p : pending)
+        p.done(make_unexpected(down));
+    st.collapse.clear();
+    self->quit(msg.reason);
+  });
   return {
     [self](atom::fetch, twenty::request& req) -> caf::result<outcome> {
       auto rp = self->make_response_promise<outcome>();

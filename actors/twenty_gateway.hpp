@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,8 @@ struct gateway_settings {
   std::chrono::milliseconds collapse_window{2};
   // Ids per collapsed list call (Twenty's default page size).
   std::size_t collapse_limit = 60;
+  // Requests waiting for tokens beyond this are refused at once (RATE_LIMIT_EXCEEDED).
+  std::size_t max_queued = 10000;
   uint32_t jitter_seed = 0x7e17;
 };
 
@@ -48,6 +51,7 @@ struct gateway_state {
     std::vector<waiter> waiters;
     std::string flight_key; // non-empty when other identical reads may join it
     int attempt = 0;
+    std::chrono::steady_clock::time_point queued_at{};
   };
   using job_ptr = std::shared_ptr<job>;
   struct pending_record {
@@ -65,6 +69,8 @@ struct gateway_state {
   std::deque<std::string> turn;
   std::size_t queued = 0;
   std::size_t in_flight = 0;
+  // Jobs on the wire or waiting for a retry, so a shutdown can answer their callers.
+  std::set<job_ptr> active;
   bool tick_scheduled = false;
   // Single-flight: reads on the wire or queued, by method+target+body.
   std::map<std::string, job_ptr> flights;
@@ -75,7 +81,7 @@ struct gateway_state {
   struct counters {
     uint64_t requests = 0, upstream = 0, rest = 0, graphql = 0, metadata = 0;
     uint64_t shared = 0, retries = 0, rate_limited = 0, network_errors = 0;
-    uint64_t record_gets = 0, collapsed_calls = 0, max_queued = 0;
+    uint64_t record_gets = 0, collapsed_calls = 0, max_queued = 0, expired = 0, refused = 0;
   } stats;
 
   void enqueue(job_ptr j);

@@ -55,7 +55,7 @@ sigset_t block_signals() {
 }
 
 void wait_for_stop(const sigset_t& set, const std::atomic<bool>& eof) {
-  timespec tick{0, 200'000'000};
+  timespec tick{0, 20'000'000}; // how soon stdin's end is noticed
   while (!eof) {
     siginfo_t info;
     if (sigtimedwait(&set, &info, &tick) > 0) {

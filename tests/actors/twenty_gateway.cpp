@@ -278,4 +278,44 @@ CAF_TEST(error statuses are classified for the agent) {
   CAF_CHECK(answers[0].error().code == twenty::errc::record_not_found);
 }
 
+CAF_TEST(a call that waits for tokens past its deadline is answered with rate limit exceeded) {
+  gateway_settings s;
+  s.limits.short_limit = 1;
+  s.limits.short_ttl = 10000ms;
+  s.limits.long_enabled = false;
+  start(s);
+  fetch(get("/rest/people?n=1"));
+  auto late = get("/rest/people?n=2");
+  late.deadline = 2000ms;
+  fetch(late);
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 1u);
+  advance_time(3s);
+  consume_messages();
+  answer(0, 200, "{}");
+  advance_time(8s);
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 1u);
+  CAF_REQUIRE_EQUAL(answers.size(), 2u);
+  int expired = 0;
+  for (auto& a : answers)
+    expired += !a && a.error().code == twenty::errc::rate_limit_exceeded;
+  CAF_CHECK_EQUAL(expired, 1);
+}
+
+CAF_TEST(a shutdown answers every queued and in flight caller at once) {
+  gateway_settings s;
+  s.max_in_flight = 1;
+  start(s);
+  fetch(get("/rest/people?n=1"));
+  fetch(get("/rest/people?n=2"));
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 1u);
+  caf::anon_send_exit(gw, caf::exit_reason::user_shutdown);
+  consume_messages();
+  CAF_REQUIRE_EQUAL(answers.size(), 2u);
+  for (auto& a : answers)
+    CAF_CHECK(!a.has_value());
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
