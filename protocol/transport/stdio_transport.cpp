@@ -92,6 +92,9 @@ expected<std::string, std::string> stdio_transport::start(std::function<void()> 
   }
   if (!error.empty())
     return make_unexpected("stdio: cannot create a session: " + error);
+  // stdout is also the session's standalone stream: list_changed and resource updates go there.
+  caf::anon_send(supervisor_, atom::inbound_v,
+                 inbound{inbound_verb::get, session_id, "", std::nullopt, "", sink_});
   reader_ = std::thread{read_loop, std::ref(in_), supervisor_, session_id, sink_,
                         std::move(on_eof), done_};
   return session_id;

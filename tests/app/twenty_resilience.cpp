@@ -1,0 +1,141 @@
+#define CAF_SUITE app.twenty_resilience
+#include "caf/test/unit_test.hpp"
+
+#include <set>
+
+#include "app/mcp_stdio_client.hpp"
+#include "app/standin_process.hpp"
+
+using namespace tmcp;
+using namespace tmcp::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::unique_ptr<mcp_stdio_client> start_server(const standin_process& standin,
+                                               std::vector<std::string> extra) {
+  std::vector<std::string> argv{TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level",
+                                "error", "--twenty-api-url", standin.url, "--twenty-api-key",
+                                "standin-demo-key"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto mcp = std::make_unique<mcp_stdio_client>(argv);
+  CAF_REQUIRE(mcp->initialize());
+  return mcp;
+}
+
+std::set<std::string> tool_names(mcp_stdio_client& mcp) {
+  std::set<std::string> names;
+  auto r = mcp.request("tools/list", "{}");
+  if (r.IsObject() && r.HasMember("result"))
+    for (auto& t : r["result"]["tools"].GetArray())
+      names.insert(t["name"].GetString());
+  return names;
+}
+
+int64_t total_count(standin_process& standin, const std::string& target) {
+  auto [status, body] = standin.http("GET", target);
+  auto doc = json::parse(body);
+  return doc && doc->HasMember("totalCount") ? (*doc)["totalCount"].GetInt64() : -1;
+}
+
+} // namespace
+
+CAF_TEST(read only mode hides every write and refuses it) {
+  standin_process standin;
+  auto mcp = start_server(standin, {"--read-only", "--toolsets", "core,objects"});
+  auto names = tool_names(*mcp);
+  CAF_CHECK(names.count("twenty_list_records") == 1);
+  CAF_CHECK(names.count("twenty_list_people") == 1);
+  for (auto& n : names) {
+    CAF_CHECK(n.find("create") == std::string::npos);
+    CAF_CHECK(n.find("update") == std::string::npos);
+    CAF_CHECK(n.find("delete") == std::string::npos);
+  }
+  auto r = mcp->request("tools/call", R"({"name":"twenty_create_record","arguments":{"object":"people","data":{}}})");
+  CAF_REQUIRE(r.HasMember("error"));
+  CAF_CHECK_EQUAL(r["error"]["code"].GetInt(), -32602);
+  CAF_CHECK_EQUAL(standin.count("POST /rest/{object}"), 0);
+}
+
+CAF_TEST(a new custom object appears as tools after a list changed notification) {
+  standin_process standin;
+  auto mcp = start_server(standin, {"--toolsets", "core,objects", "--schema-refresh-seconds", "1"});
+  CAF_CHECK(tool_names(*mcp).count("twenty_list_invoices") == 0);
+  auto created = standin.http(
+    "POST", "/metadata",
+    R"({"query":"mutation { createOneObject(input: {object: {nameSingular: \"invoice\", namePlural: \"invoices\", labelSingular: \"Invoice\", labelPlural: \"Invoices\"}}) { id } }"})");
+  CAF_REQUIRE_EQUAL(created.first, 200);
+  CAF_REQUIRE(created.second.find("errors") == std::string::npos);
+  CAF_CHECK(mcp->wait_notification("notifications/tools/list_changed", 10s));
+  auto names = tool_names(*mcp);
+  CAF_CHECK(names.count("twenty_list_invoices") == 1);
+  CAF_CHECK(names.count("twenty_create_invoice") == 1);
+  // The new object is usable end to end.
+  auto made = mcp->call_tool("twenty_create_invoice", R"({"data":{"name":"INV-1"}})");
+  CAF_CHECK(!is_error_result(made));
+  auto listed = mcp->call_tool("twenty_list_invoices", "{}");
+  CAF_CHECK(result_text(listed).find("INV-1") != std::string::npos);
+}
+
+CAF_TEST(faults upstream never duplicate or lose a created record) {
+  standin_process standin({"--no-rate-limit"});
+  auto mcp = start_server(standin, {"--rate-short-limit", "0", "--rate-long-limit", "0"});
+  auto before = total_count(standin, "/rest/companies?limit=1");
+  // Every third call fails: 5xx, connection resets and stalls past the deadline.
+  standin.http("POST", "/_standin/faults",
+               R"({"rate":0.35,"seed":11,"stallMs":20000,"weights":{"5xx":1,"reset":1,"stall":0}})",
+               "");
+  int reported_ok = 0;
+  for (int i = 0; i < 40; ++i) {
+    auto r = mcp->call_tool("twenty_create_record",
+                            R"({"object":"companies","data":{"name":"Fault Co )" + std::to_string(i)
+                              + "\"}}",
+                            60s);
+    if (!is_error_result(r))
+      ++reported_ok;
+  }
+  standin.http("POST", "/_standin/faults", R"({"rate":0})", "");
+  auto after = total_count(standin, "/rest/companies?limit=1");
+  // What the agent was told succeeded is exactly what Twenty holds: no duplicates from retries.
+  CAF_CHECK_EQUAL(after - before, reported_ok);
+  CAF_CHECK(reported_ok > 0);
+  auto dupes = standin.http("GET", "/rest/companies?limit=200&filter=" + std::string("name%5BstartsWith%5D%3AFault"));
+  auto doc = json::parse(dupes.second);
+  CAF_REQUIRE(doc.has_value());
+  std::set<std::string> seen;
+  for (auto& c : (*doc)["data"]["companies"].GetArray()) {
+    std::string name = c["name"].GetString();
+    CAF_CHECK(seen.insert(name).second);
+  }
+}
+
+CAF_TEST(reads survive faults upstream through retries) {
+  standin_process standin({"--no-rate-limit"});
+  auto mcp = start_server(standin, {"--rate-short-limit", "0", "--rate-long-limit", "0",
+                                    "--cache-ttl-ms", "0"});
+  standin.http("POST", "/_standin/faults",
+               R"({"rate":0.3,"seed":5,"weights":{"5xx":1,"reset":1,"stall":0}})", "");
+  int failed = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto r = mcp->call_tool("twenty_list_records",
+                            R"({"object":"people","limit":3,"order_by":"createdAt","filter":"name.firstName[neq]:x)"
+                              + std::to_string(i) + "\"}");
+    failed += is_error_result(r);
+  }
+  CAF_CHECK_EQUAL(failed, 0);
+  CAF_CHECK(standin.stats().find("\"5xx\":0") == std::string::npos);
+}
+
+CAF_TEST(the server stays under the twenty rate limit instead of collecting 429s) {
+  standin_process standin({"--rate-short", "5/1000", "--rate-long", "1000/60000"});
+  auto mcp = start_server(standin, {"--rate-short-limit", "5", "--rate-short-ttl-ms", "1000",
+                                    "--cache-ttl-ms", "0"});
+  standin.reset_stats();
+  for (int i = 0; i < 12; ++i) {
+    auto r = mcp->call_tool("twenty_list_records",
+                            R"({"object":"companies","limit":1,"filter":"name[neq]:x)"
+                              + std::to_string(i) + "\"}");
+    CAF_CHECK(!is_error_result(r));
+  }
+  CAF_CHECK(standin.stats().find("\"rateLimited\":0") != std::string::npos);
+}
