@@ -10,6 +10,7 @@
 #include "integration/http_client.hpp"
 #include "integration/http_url.hpp"
 #include "tests/integration/support/test_cert.hpp"
+#include "tests/integration/support/http_client_fixture.hpp"
 #include "tests/integration/support/test_server.hpp"
 
 using namespace std::chrono_literals;
@@ -19,54 +20,8 @@ using tmcp::test::reply;
 using tmcp::test::seen_request;
 using tmcp::test::test_server;
 
-namespace {
+using namespace tmcp::test::http;
 
-bool contains(const std::string& s, const std::string& needle) {
-  return s.find(needle) != std::string::npos;
-}
-
-std::shared_ptr<http_client> make_client(const std::string& url, std::size_t max_conn = 8) {
-  client_options o;
-  o.base_url = url;
-  o.api_key = "test-key";
-  o.max_connections = max_conn;
-  auto c = http_client::create(o);
-  CAF_REQUIRE(c.has_value());
-  return *c;
-}
-
-request get(std::string target, std::chrono::milliseconds deadline = 5000ms) {
-  request r;
-  r.target = std::move(target);
-  r.deadline = deadline;
-  return r;
-}
-
-// Sends one request and waits (bounded) for its outcome.
-std::optional<outcome> call(http_client& c, const request& r) {
-  auto p = std::make_shared<std::promise<outcome>>();
-  auto f = p->get_future();
-  c.send(r, [p](outcome o) { p->set_value(std::move(o)); });
-  if (f.wait_for(10s) != std::future_status::ready)
-    return std::nullopt;
-  return f.get();
-}
-
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds limit = 5000ms) {
-  auto until = std::chrono::steady_clock::now() + limit;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > until)
-      return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
-}
-
-reply ok(const seen_request&) {
-  return reply{};
-}
-
-} // namespace
 
 CAF_TEST(base urls parse with default ports and path prefixes) {
   auto a = parse_base_url("https://crm.example.com/twenty/");
@@ -261,75 +216,6 @@ CAF_TEST(an idle connection the server closed is replaced before sending even a 
   CAF_CHECK_EQUAL(s.connections_opened, 2u);
 }
 
-namespace {
-
-// Answers the first request of connection 1 and drops every other request unanswered.
-reply drop_after_first(const seen_request& r, reply::kind how) {
-  return r.connection == 1 && r.nth_on_connection == 1 ? reply{} : reply::of(how);
-}
-
-// Answers the first request of each connection and drops the second one unanswered.
-reply drop_second(const seen_request& r, reply::kind how) {
-  return r.nth_on_connection == 2 ? reply::of(how) : reply{};
-}
-
-} // namespace
-
-CAF_TEST(a reused connection dropped by the server is retried once for an idempotent request) {
-  for (auto how : {reply::close_without_answer, reply::reset_without_answer}) {
-    test_server server{[how](const seen_request& r) { return drop_second(r, how); }};
-    auto client = make_client(server.url());
-    CAF_REQUIRE(call(*client, get("/rest/people")).value().has_value());
-    auto second = call(*client, get("/rest/people"));
-    CAF_REQUIRE(second.has_value());
-    CAF_REQUIRE(second->has_value());
-    CAF_CHECK_EQUAL((*second)->status, 200);
-    CAF_CHECK_EQUAL(server.accepted(), 2);
-    CAF_CHECK_EQUAL(server.requests().size(), 3u); // first, dropped, retried
-    CAF_CHECK_EQUAL(client->get_stats().retries, 1u);
-  }
-}
-
-CAF_TEST(a retry happens only once) {
-  test_server server{
-    [](const seen_request& r) { return drop_after_first(r, reply::close_without_answer); }};
-  auto client = make_client(server.url());
-  CAF_REQUIRE(call(*client, get("/rest/people")).value().has_value());
-  auto second = call(*client, get("/rest/people"));
-  CAF_REQUIRE(second.has_value());
-  CAF_REQUIRE(!second->has_value());
-  CAF_CHECK(second->error().code == errc::network_error);
-  CAF_CHECK_EQUAL(server.requests().size(), 3u);
-  CAF_CHECK_EQUAL(client->get_stats().retries, 1u);
-}
-
-CAF_TEST(a non idempotent request dropped on a reused connection is not retried) {
-  test_server server{
-    [](const seen_request& r) { return drop_second(r, reply::close_without_answer); }};
-  auto client = make_client(server.url());
-  CAF_REQUIRE(call(*client, get("/rest/people")).value().has_value());
-  request create;
-  create.method = verb::post;
-  create.target = "/rest/people";
-  create.body = "{}";
-  create.idempotent = false;
-  auto second = call(*client, create);
-  CAF_REQUIRE(second.has_value());
-  CAF_REQUIRE(!second->has_value());
-  CAF_CHECK(second->error().code == errc::network_error);
-  CAF_CHECK_EQUAL(client->get_stats().retries, 0u);
-  CAF_CHECK_EQUAL(server.requests().size(), 2u);
-}
-
-CAF_TEST(a fresh connection that closes without answering is not retried) {
-  test_server server{[](const seen_request&) { return reply::of(reply::close_without_answer); }};
-  auto client = make_client(server.url());
-  auto o = call(*client, get("/rest/people"));
-  CAF_REQUIRE(o && !o->has_value());
-  CAF_CHECK(o->error().code == errc::network_error);
-  CAF_CHECK_EQUAL(server.accepted(), 1);
-  CAF_CHECK_EQUAL(client->get_stats().retries, 0u);
-}
 
 CAF_TEST(a refused connection is a network error) {
   uint16_t port = 0;

@@ -1,0 +1,75 @@
+// The gateway's state methods: fair queue, backoff, retry policy and counters (no messaging).
+#include "actors/twenty_gateway.hpp"
+
+#include <algorithm>
+
+namespace tmcp::actors {
+
+using twenty::outcome;
+
+retry_decision should_retry(const twenty::request& req, const outcome& o) {
+  if (!o)
+    return {req.idempotent, false};
+  auto s = o->status;
+  // A 429 or 503 means Twenty did not run the request: retrying cannot duplicate a write.
+  if (s == 429)
+    return {true, true};
+  if (s == 503)
+    return {true, false};
+  if (s >= 500)
+    return {req.idempotent, false};
+  if (s == 200 && req.kind != twenty::api::rest)
+    if (auto e = twenty::graphql_error(o->body); e && e->code == twenty::errc::rate_limit_exceeded)
+      return {true, true};
+  return {};
+}
+
+void gateway_state::enqueue(job_ptr j) {
+  auto& q = queues[j->req.fairness_key];
+  // A key that just became active goes first (as fq_codel's new flows): a session with one
+  // request does not wait behind another session's backlog.
+  if (q.empty())
+    turn.push_front(j->req.fairness_key);
+  q.push_back(std::move(j));
+  ++queued;
+  stats.max_queued = std::max<uint64_t>(stats.max_queued, queued);
+}
+
+gateway_state::job_ptr gateway_state::next_job() {
+  auto key = turn.front();
+  turn.pop_front();
+  auto& q = queues[key];
+  auto j = q.front();
+  q.pop_front();
+  --queued;
+  if (q.empty())
+    queues.erase(key);
+  else
+    turn.push_back(key); // round-robin: this key waits for every other key's turn
+  return j;
+}
+
+std::chrono::milliseconds gateway_state::backoff(int attempt, const outcome& o) {
+  auto exp = settings.base_backoff.count() << std::min(attempt - 1, 16);
+  exp = std::min<long long>(exp, settings.max_backoff.count());
+  std::uniform_int_distribution<long long> dist(exp / 2, std::max<long long>(exp / 2, exp));
+  auto delay = dist(jitter);
+  if (o && o->retry_after_seconds)
+    delay = std::max<long long>(delay, *o->retry_after_seconds * 1000LL);
+  return std::chrono::milliseconds(delay);
+}
+
+std::string gateway_state::stats_json() const {
+  auto n = [](const char* k, uint64_t v) { return "\"" + std::string(k) + "\":" + std::to_string(v); };
+  return "{" + n("requests", stats.requests) + "," + n("upstream", stats.upstream) + ","
+         + n("rest", stats.rest) + "," + n("graphql", stats.graphql) + ","
+         + n("metadata", stats.metadata) + "," + n("shared", stats.shared) + ","
+         + n("retries", stats.retries) + "," + n("rate_limited", stats.rate_limited) + ","
+         + n("network_errors", stats.network_errors) + "," + n("record_gets", stats.record_gets)
+         + "," + n("collapsed_calls", stats.collapsed_calls) + ","
+         + n("max_queued", stats.max_queued) + "," + n("queued", queued) + ","
+         + n("expired", stats.expired) + "," + n("refused", stats.refused) + ","
+         + n("in_flight", in_flight) + "}";
+}
+
+} // namespace tmcp::actors
