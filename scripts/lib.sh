@@ -2,6 +2,9 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
 
+# ccache keyed on paths relative to the checkout, so a fresh clone elsewhere still hits.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=true
+
 # Configures and builds everything (ccache when present).
 build_all() {
   local launcher=()
