@@ -15,6 +15,14 @@ constexpr const char* schema_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string","description":"An object (plural or singular) for its fields; omit for the list of objects"}},
 "additionalProperties":false})JSON";
 
+constexpr const char* schema_output = R"JSON({"type":"object","properties":{
+"objects":{"type":"array","items":{"type":"object"}},"version":{"type":"integer"},
+"name":{"type":"string"},"singular":{"type":"string"},"label":{"type":"string"},
+"fields":{"type":"array","items":{"type":"object"}}}})JSON";
+
+constexpr const char* query_output = R"JSON({"type":"object","properties":{
+"data":{"type":["object","null"]},"errors":{"type":"array"}}})JSON";
+
 std::string field_kind(const field& f) {
   std::string t = to_string(f.type);
   if (f.type == field_type::relation)
@@ -133,7 +141,7 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                 "Without 'object': the objects of the workspace (standard and custom). With "
                 "'object': its fields with types, select options, relations (and the id field "
                 "to set them) and which fields are required.",
-                schema_schema, "", read_only_hints()},
+                schema_schema, schema_output, read_only_hints()},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto name = json::get_string(args, "object");
                  if (!name) {
@@ -155,7 +163,7 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
               std::string("Send a GraphQL document to Twenty's /graphql API for reads that need "
                           "nested relations or aggregates in one call. ")
                 + (mutations ? "Mutations are allowed." : "Read-only: mutations are refused."),
-              query_schema, "", mutations ? write_hints(true, false) : read_only_hints()};
+              query_schema, query_output, mutations ? write_hints(true, false) : read_only_hints()};
   cat.add_tool(q, [env, mutations](const json::value& args, ctx_ptr ctx) {
     auto query = json::get_string(args, "query").value_or("");
     auto kind = graphql_operation_kind(query);
