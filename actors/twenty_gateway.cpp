@@ -138,7 +138,16 @@ void pump(self_ptr self) {
         schedule_tick(self, st.limiter->next_available(now) - now);
       return;
     }
-    start(self, st.next_job());
+    auto j = st.next_job();
+    // A call whose only caller cancelled is dropped instead of being sent to Twenty.
+    if (j->req.cancelled && *j->req.cancelled && j->waiters.size() == 1) {
+      ++st.stats.cancelled;
+      answer(st, j, make_unexpected(twenty::error{twenty::errc::network_error, 0,
+                                                  "cancelled by the client before it was sent",
+                                                  ""}));
+      continue;
+    }
+    start(self, j);
   }
 }
 

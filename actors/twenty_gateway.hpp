@@ -81,7 +81,8 @@ struct gateway_state {
   struct counters {
     uint64_t requests = 0, upstream = 0, rest = 0, graphql = 0, metadata = 0;
     uint64_t shared = 0, retries = 0, rate_limited = 0, network_errors = 0;
-    uint64_t record_gets = 0, collapsed_calls = 0, max_queued = 0, expired = 0, refused = 0;
+    uint64_t record_gets = 0, collapsed_calls = 0, max_queued = 0, expired = 0, refused = 0,
+             cancelled = 0;
   } stats;
 
   void enqueue(job_ptr j);

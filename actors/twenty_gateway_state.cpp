@@ -69,6 +69,7 @@ std::string gateway_state::stats_json() const {
          + "," + n("collapsed_calls", stats.collapsed_calls) + ","
          + n("max_queued", stats.max_queued) + "," + n("queued", queued) + ","
          + n("expired", stats.expired) + "," + n("refused", stats.refused) + ","
+         + n("cancelled", stats.cancelled) + ","
          + n("in_flight", in_flight) + "}";
 }
 

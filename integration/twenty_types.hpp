@@ -2,7 +2,9 @@
 // taxonomy every Twenty failure is mapped to (with a message that tells an agent what to do).
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,9 @@ struct request {
   // the others.
   std::string fairness_key;
   std::chrono::milliseconds deadline{15000};
+  // Set when the MCP request that needs this call was cancelled: a call still queued is then
+  // dropped instead of spending Twenty's budget.
+  std::shared_ptr<std::atomic<bool>> cancelled;
 };
 
 struct response {

@@ -184,6 +184,7 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
     req.body = std::move(body);
     req.kind = api::graphql;
     req.fairness_key = "graphql";
+    watch_cancel(req, ctx);
     auto max = env->config.max_output_bytes;
     auto done = [ctx, max](outcome o) {
       if (!o)

@@ -117,6 +117,7 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
                            {"starting_after", str_arg(args, "cursor")},
                            {"depth", std::to_string(depth)}});
   req.fairness_key = "list";
+  watch_cancel(req, ctx);
   auto plural = obj.name_plural;
   auto max_bytes = env.config.max_output_bytes;
   env.api->read(std::move(req), {object_tag(plural)},
@@ -253,6 +254,7 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
     req.target = with_query("/rest/" + plural, {{"filter", paths.size() > 1 ? "or(" + filter + ")" : filter},
                                                 {"limit", std::to_string(limit)}});
     req.fairness_key = "search";
+    watch_cancel(req, ctx);
     env.api->read(std::move(req), {object_tag(plural)}, [g, i, plural, finish](outcome o) {
       std::string part;
       auto body = parse_body(o);

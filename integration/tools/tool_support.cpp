@@ -128,6 +128,12 @@ std::string structured_result(const std::string& json_text) {
   return tool_result().text(json_text).structured(json_text).str();
 }
 
+void watch_cancel(request& req, const ctx_ptr& ctx) {
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  ctx->on_cancel([flag] { *flag = true; });
+  req.cancelled = std::move(flag);
+}
+
 tool_annotations read_only_hints() {
   tool_annotations a;
   a.read_only = true;

@@ -64,6 +64,10 @@ std::string bounded_json(json::document& v, std::size_t max_bytes);
 // A structured result whose text block carries the same JSON.
 std::string structured_result(const std::string& json_text);
 
+// Ties an upstream call to the MCP request: when the client cancels, a still-queued call is
+// dropped by the gateway.
+void watch_cancel(request& req, const ctx_ptr& ctx);
+
 // Annotation presets.
 tool_annotations read_only_hints();
 tool_annotations write_hints(bool destructive, bool idempotent);

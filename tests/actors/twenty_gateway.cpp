@@ -303,6 +303,22 @@ CAF_TEST(a call that waits for tokens past its deadline is answered with rate li
   CAF_CHECK_EQUAL(expired, 1);
 }
 
+CAF_TEST(a queued call whose client cancelled is never sent) {
+  gateway_settings s;
+  s.max_in_flight = 1;
+  start(s);
+  fetch(get("/rest/people?n=1"));
+  auto doomed = get("/rest/people?n=2");
+  doomed.cancelled = std::make_shared<std::atomic<bool>>(false);
+  fetch(doomed);
+  consume_messages();
+  *doomed.cancelled = true;
+  answer(0, 200, "{}");
+  CAF_CHECK_EQUAL(wire->calls.size(), 1u);
+  CAF_CHECK_EQUAL(answers.size(), 2u);
+  CAF_CHECK(stats().find("\"cancelled\":1") != std::string::npos);
+}
+
 CAF_TEST(a shutdown answers every queued and in flight caller at once) {
   gateway_settings s;
   s.max_in_flight = 1;
