@@ -49,14 +49,16 @@ schema_ptr twenty_service::schema() const {
   return schema_;
 }
 
-void twenty_service::read(twenty::request req, std::vector<std::string> tags, done_fn done) {
-  auto h = handles();
-  auto key = workspace_ + "|q|" + std::to_string(static_cast<int>(req.method)) + "|"
-             + req.target + "|" + req.body;
-  sys_.spawn([h, key, req = std::move(req), tags = std::move(tags),
-              done = std::move(done)](caf::event_based_actor* a) mutable {
-    auto upstream = [a, h, key, req, tags, done]() {
-      a->request(h.gateway, gateway_timeout, atom::fetch_v, req)
+namespace {
+
+// Cache first; on a miss `ask` sends the upstream request and a 2xx answer is stored.
+template <class Ask>
+void cached(caf::actor_system& sys, const integration_handles& h, std::string key,
+            std::vector<std::string> tags, Ask ask, twenty::twenty_api::done_fn done) {
+  sys.spawn([h, key = std::move(key), tags = std::move(tags), ask = std::move(ask),
+             done = std::move(done)](caf::event_based_actor* a) mutable {
+    auto upstream = [a, h, key, tags, ask, done]() {
+      ask(a, h.gateway)
         .then(
           [h, key, tags, done](twenty::outcome& o) {
             if (cacheable(o))
@@ -68,42 +70,39 @@ void twenty_service::read(twenty::request req, std::vector<std::string> tags, do
     a->request(h.cache, 5s, atom::lookup_v, key)
       .then(
         [upstream, done](cache_lookup& l) {
-          if (l.hit)
-            return done(twenty::response{200, std::move(l.value)});
-          upstream();
+          if (!l.hit)
+            return upstream();
+          twenty::response hit;
+          hit.status = 200;
+          hit.body = std::move(l.value);
+          done(std::move(hit));
         },
         // A missing cache only costs an upstream call.
         [upstream](caf::error&) { upstream(); });
   });
 }
 
+} // namespace
+
+void twenty_service::read(twenty::request req, std::vector<std::string> tags, done_fn done) {
+  auto key = workspace_ + "|q|" + std::to_string(static_cast<int>(req.method)) + "|"
+             + req.target + "|" + req.body;
+  auto ask = [req = std::move(req)](caf::event_based_actor* a, const twenty_gateway_actor& gw) {
+    return a->request(gw, gateway_timeout, atom::fetch_v, req);
+  };
+  cached(sys_, handles(), std::move(key), std::move(tags), std::move(ask), std::move(done));
+}
+
 void twenty_service::get_record(const std::string& plural, const std::string& id, int depth,
                                 const std::string& fairness_key, done_fn done) {
-  auto h = handles();
   auto key = workspace_ + "|rec|" + plural + "|" + id + "|d" + std::to_string(depth);
   std::vector<std::string> tags{twenty::object_tag(plural), twenty::record_tag(plural, id)};
-  sys_.spawn([h, key, tags, plural, id, depth, fairness_key,
-              done = std::move(done)](caf::event_based_actor* a) mutable {
-    auto upstream = [a, h, key, tags, plural, id, depth, fairness_key, done]() {
-      a->request(h.gateway, gateway_timeout, atom::record_v, plural, id,
-                 static_cast<int32_t>(depth), fairness_key)
-        .then(
-          [h, key, tags, done](twenty::outcome& o) {
-            if (cacheable(o))
-              caf::anon_send(h.cache, atom::store_v, key, o->body, tags);
-            done(std::move(o));
-          },
-          [done](caf::error& e) { done(make_unexpected(actor_error(e))); });
-    };
-    a->request(h.cache, 5s, atom::lookup_v, key)
-      .then(
-        [upstream, done](cache_lookup& l) {
-          if (l.hit)
-            return done(twenty::response{200, std::move(l.value)});
-          upstream();
-        },
-        [upstream](caf::error&) { upstream(); });
-  });
+  auto ask = [plural, id, depth, fairness_key](caf::event_based_actor* a,
+                                               const twenty_gateway_actor& gw) {
+    return a->request(gw, gateway_timeout, atom::record_v, plural, id,
+                      static_cast<int32_t>(depth), fairness_key);
+  };
+  cached(sys_, handles(), std::move(key), std::move(tags), std::move(ask), std::move(done));
 }
 
 void twenty_service::write(twenty::request req, std::vector<std::string> invalidates,

@@ -14,37 +14,30 @@ build_all() {
   cmake --build "$build_dir" -j"$(nproc)" -- --no-print-directory "$@"
 }
 
-# Starts a program in the background whose stderr announces "listening on <url>"; sets
-# $started_pid and $started_url. Usage: start_announcing LOGFILE cmd args...
-start_announcing() {
-  local log=$1; shift
-  "$@" 2>"$log" &
+# Starts a program in the background that announces "listening on <url>" on stderr (or, for
+# the stand-in, on stdout); sets $started_pid and $started_url.
+# Usage: start_announcing LOGFILE cmd args...   /   start_standin LOGFILE cmd args...
+start_announcing() { _start_and_wait stderr "$@"; }
+start_standin() { _start_and_wait stdout "$@"; }
+
+_start_and_wait() {
+  local channel=$1 log=$2; shift 2
+  local announce=$log
+  if [ "$channel" = stdout ]; then
+    announce=$log.out
+    "$@" >"$announce" 2>"$log" &
+  else
+    "$@" 2>"$log" &
+  fi
   started_pid=$!
   started_url=""
   for _ in $(seq 1 100); do
-    started_url=$(grep -o 'listening on http://[^ ]*' "$log" 2>/dev/null | head -1 | cut -d' ' -f3)
+    started_url=$(grep -o 'listening on http://[^ ]*' "$announce" 2>/dev/null | head -1 | cut -d' ' -f3)
     [ -n "$started_url" ] && return 0
     kill -0 "$started_pid" 2>/dev/null || break
     sleep 0.1
   done
   echo "failed to start: $*" >&2
-  cat "$log" >&2
-  return 1
-}
-
-# The stand-in prints its URL on stdout instead.
-start_standin() {
-  local log=$1; shift
-  "$@" >"$log.out" 2>"$log" &
-  started_pid=$!
-  started_url=""
-  for _ in $(seq 1 100); do
-    started_url=$(grep -o 'listening on http://[^ ]*' "$log.out" 2>/dev/null | head -1 | cut -d' ' -f3)
-    [ -n "$started_url" ] && return 0
-    kill -0 "$started_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "failed to start the Twenty stand-in" >&2
   cat "$log" >&2
   return 1
 }
