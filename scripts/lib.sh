@@ -32,7 +32,8 @@ _start_and_wait() {
   started_pid=$!
   started_url=""
   for _ in $(seq 1 100); do
-    started_url=$(grep -o 'listening on http://[^ ]*' "$announce" 2>/dev/null | head -1 | cut -d' ' -f3)
+    # `|| true`: callers may run under `set -eo pipefail`, and no match yet is not an error.
+    started_url=$({ grep -o 'listening on http://[^ ]*' "$announce" 2>/dev/null || true; } | head -1 | cut -d' ' -f3)
     [ -n "$started_url" ] && return 0
     kill -0 "$started_pid" 2>/dev/null || break
     sleep 0.1

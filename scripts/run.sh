@@ -8,11 +8,15 @@ bash "$root/scripts/install_deps.sh"
 echo "building (first time: a few minutes)..." >&2
 build_all twenty-mcp-server twenty-standin >/dev/null
 standin_pid=""
-cleanup() { [ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null; wait 2>/dev/null || true; }
+cleanup() {
+  [ -n "$standin_pid" ] || return 0
+  kill "$standin_pid" 2>/dev/null
+  wait "$standin_pid" 2>/dev/null || true
+}
 trap cleanup EXIT
 if [ -z "${TWENTY_API_URL:-}" ]; then
   log=$(mktemp)
-  start_standin "$log" "$build_dir/bin/twenty-standin" --port 0
+  start_standin "$log" "$build_dir/bin/twenty-standin" --port 0 || { standin_pid=${started_pid:-}; exit 1; }
   standin_pid=$started_pid
   export TWENTY_API_URL=$started_url TWENTY_API_KEY=standin-demo-key
   echo "no TWENTY_API_URL set: started the Twenty stand-in with demo data at $TWENTY_API_URL" >&2
