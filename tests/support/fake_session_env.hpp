@@ -95,6 +95,21 @@ struct manual_host : session_host {
   }
 };
 
+// Posts one JSON-RPC message to a session and runs whatever it scheduled for now.
+inline std::shared_ptr<recording_sink> post_to(session& sess, manual_host& host,
+                                               const std::string& text) {
+  auto sink = std::make_shared<recording_sink>();
+  auto msg = parse_message(text);
+  inbound in;
+  in.verb = inbound_verb::post;
+  in.session_id = sess.id();
+  in.msg = std::move(*msg);
+  in.sink = sink;
+  sess.handle(std::move(in));
+  host.run();
+  return sink;
+}
+
 struct session_env {
   std::shared_ptr<manual_host> host = std::make_shared<manual_host>();
   std::shared_ptr<catalog> cat = std::make_shared<catalog>();
@@ -107,16 +122,7 @@ struct session_env {
   }
 
   std::shared_ptr<recording_sink> post(const std::string& text) {
-    auto sink = std::make_shared<recording_sink>();
-    auto msg = parse_message(text);
-    inbound in;
-    in.verb = inbound_verb::post;
-    in.session_id = "sid-1";
-    in.msg = std::move(*msg);
-    in.sink = sink;
-    sess->handle(std::move(in));
-    host->run();
-    return sink;
+    return post_to(*sess, *host, text);
   }
 
   std::shared_ptr<recording_sink> get(const std::string& last_event_id = {}) {

@@ -108,16 +108,7 @@ struct tool_harness {
   }
 
   std::shared_ptr<recording_sink> send(const std::string& text) {
-    auto sink = std::make_shared<recording_sink>();
-    auto msg = parse_message(text);
-    inbound in;
-    in.verb = inbound_verb::post;
-    in.session_id = "sid-1";
-    in.msg = std::move(*msg);
-    in.sink = sink;
-    sess->handle(std::move(in));
-    host->run();
-    return sink;
+    return post_to(*sess, *host, text);
   }
 
   // Sends a request; with a deferred fake, completes every upstream call first.
