@@ -34,7 +34,12 @@ struct fixture : test_coordinator_fixture<> {
     consume_messages();
   }
 
-  ~fixture() { caf::anon_send_exit(gw, caf::exit_reason::user_shutdown); }
+  // The gateway answers its callers when it exits: let those answers land while `answers`
+  // still exists.
+  ~fixture() {
+    caf::anon_send_exit(gw, caf::exit_reason::user_shutdown);
+    consume_messages();
+  }
 
   static twenty::request get(const std::string& target, const std::string& key = "s1") {
     twenty::request r;

@@ -115,6 +115,9 @@ struct session_env {
   std::shared_ptr<catalog> cat = std::make_shared<catalog>();
   session_ptr sess;
 
+  // Timers that never fired hold request contexts, which hold the host: break that cycle.
+  ~session_env() { host->queue.clear(); }
+
   void start(session_options opts = {}) {
     auto h = host;
     opts.now = [h] { return h->now; };

@@ -90,6 +90,9 @@ struct tool_harness {
   session_ptr sess;
   int next_id = 1;
 
+  // Timers that never fired hold request contexts, which hold the host: break that cycle.
+  ~tool_harness() { host->queue.clear(); }
+
   // Builds the catalog from `config` and the fake's schema, and initializes a session.
   void start() {
     cat = twenty::tools::build_catalog(api, config);
