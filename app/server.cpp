@@ -142,8 +142,15 @@ int run_server(int argc, char** argv) {
   transport::http_options http;
   http.host = cfg.http_host;
   http.port = cfg.http_port;
-  http.allowed_hosts = cfg.allowed_hosts;
-  http.allowed_origins = cfg.allowed_origins;
+  // Configured values come on top of the loopback names, as --help and the README say.
+  auto with_loopback = [](std::vector<std::string> extra) {
+    if (!extra.empty())
+      for (const char* name : {"localhost", "127.0.0.1", "[::1]"})
+        extra.emplace_back(name);
+    return extra;
+  };
+  http.allowed_hosts = with_loopback(cfg.allowed_hosts);
+  http.allowed_origins = with_loopback(cfg.allowed_origins);
   http.max_body_bytes = cfg.max_body_bytes;
   http.threads = cfg.http_threads;
   transport::http_server server{sys, sup, http};
