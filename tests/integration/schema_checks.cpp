@@ -1,45 +1,15 @@
 #define CAF_SUITE integration.schema_checks
 #include "caf/test/unit_test.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include "integration/schema_model.hpp"
+#include "tests/integration/support/recorded_schema.hpp"
 
 using namespace tmcp;
 using namespace tmcp::twenty;
 
 namespace {
 
-std::string read_data(const std::string& name) {
-  std::string here = __FILE__;
-  std::ifstream in(here.substr(0, here.rfind('/')) + "/../data/" + name);
-  CAF_REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct fixture {
-  workspace_schema schema;
-
-  fixture() {
-    std::vector<object> objects;
-    for (auto name : {"metadata_page.json", "metadata_page2.json"}) {
-      auto p = parse_metadata_page(read_data(name));
-      CAF_REQUIRE(p.has_value());
-      for (auto& o : p->objects)
-        objects.push_back(std::move(o));
-    }
-    schema = make_schema(std::move(objects), nullptr);
-  }
-
-  const object& obj(const char* name) {
-    auto o = schema.find_object(name);
-    CAF_REQUIRE(o != nullptr);
-    return *o;
-  }
-
+struct fixture : test::recorded_schema {
   // The error for a filter on `object`, or "" when it is fine.
   std::string filter(const char* object, const char* text) {
     auto e = check_filter(obj(object), text);

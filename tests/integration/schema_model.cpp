@@ -1,27 +1,18 @@
 #define CAF_SUITE integration.schema_model
 #include "caf/test/unit_test.hpp"
 
-#include <fstream>
-#include <sstream>
 
 #include <rapidjson/document.h>
 
 #include "integration/schema_model.hpp"
+#include "tests/integration/support/recorded_schema.hpp"
 
 using namespace tmcp;
 using namespace tmcp::twenty;
 
 namespace {
 
-std::string read_data(const std::string& name) {
-  std::string here = __FILE__;
-  auto dir = here.substr(0, here.rfind('/'));
-  std::ifstream in(dir + "/../data/" + name);
-  CAF_REQUIRE(in.good());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::read_data;
 
 metadata_page page(const std::string& name) {
   auto p = parse_metadata_page(read_data(name));
