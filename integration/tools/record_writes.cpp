@@ -71,11 +71,26 @@ void send_write(const tool_env& env, const resolved& r, request req, const std::
   });
 }
 
-bool check_id(const std::string& id, ctx_ptr& ctx) {
-  if (is_uuid(id))
-    return true;
-  ctx->reply(input_error("'id' must be a record UUID; got '" + id + "'"));
-  return false;
+// The object and record id a per-record write names; on a bad name or id the call has been
+// answered already and nullopt comes back.
+struct record_target {
+  resolved r;
+  std::string id;
+};
+
+std::optional<record_target> resolve_record(const tool_env& env, const std::string& object_name,
+                                            const json::value& args, const ctx_ptr& ctx) {
+  auto r = resolve_object(*env.api, object_name.empty() ? str_arg(args, "object") : object_name);
+  if (!r.obj) {
+    ctx->reply(r.error_result);
+    return std::nullopt;
+  }
+  auto id = str_arg(args, "id");
+  if (!is_uuid(id)) {
+    ctx->reply(input_error("'id' must be a record UUID; got '" + id + "'"));
+    return std::nullopt;
+  }
+  return record_target{std::move(r), std::move(id)};
 }
 
 } // namespace
@@ -134,12 +149,10 @@ void create_record(const tool_env& env, const std::string& object_name, const js
 
 void update_record(const tool_env& env, const std::string& object_name, const json::value& args,
                    ctx_ptr ctx) {
-  auto r = resolve_object(*env.api, object_name.empty() ? str_arg(args, "object") : object_name);
-  if (!r.obj)
-    return ctx->reply(r.error_result);
-  auto id = str_arg(args, "id");
-  if (!check_id(id, ctx))
+  auto t = resolve_record(env, object_name, args, ctx);
+  if (!t)
     return;
+  auto& [r, id] = *t;
   auto data = json::find(args, "data");
   if (!data || !data->IsObject() || data->ObjectEmpty())
     return ctx->reply(input_error("'data' must be an object with at least one field to change"));
@@ -157,12 +170,10 @@ void update_record(const tool_env& env, const std::string& object_name, const js
 
 void delete_record(const tool_env& env, const std::string& object_name, const json::value& args,
                    ctx_ptr ctx) {
-  auto r = resolve_object(*env.api, object_name.empty() ? str_arg(args, "object") : object_name);
-  if (!r.obj)
-    return ctx->reply(r.error_result);
-  auto id = str_arg(args, "id");
-  if (!check_id(id, ctx))
+  auto t = resolve_record(env, object_name, args, ctx);
+  if (!t)
     return;
+  auto& [r, id] = *t;
   bool soft = json::get_bool(args, "soft").value_or(true);
   request req;
   req.method = verb::del;
@@ -198,12 +209,10 @@ void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                 "Bring back a record that was soft-deleted (moved to the trash).", restore_schema,
                 record_output, write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
-                 auto r = resolve_object(*env->api, str_arg(args, "object"));
-                 if (!r.obj)
-                   return ctx->reply(r.error_result);
-                 auto id = str_arg(args, "id");
-                 if (!check_id(id, ctx))
+                 auto t = resolve_record(*env, "", args, ctx);
+                 if (!t)
                    return;
+                 auto& [r, id] = *t;
                  request req;
                  req.method = verb::patch;
                  req.target = "/rest/" + r.obj->name_plural + "/" + id + "/restore";
