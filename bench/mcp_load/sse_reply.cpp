@@ -7,6 +7,31 @@
 namespace mcp_bench {
 namespace {
 
+std::string check_message(const std::string& json, std::int64_t expected_id, bool& is_response) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  is_response = false;
+  if (doc.HasParseError() || !doc.IsObject())
+    return "unparsable JSON";
+  auto id = doc.FindMember("id");
+  if (id == doc.MemberEnd() || doc.HasMember("method"))
+    return {};  // a notification or server request before the response: skip it
+  is_response = true;
+  auto ver = doc.FindMember("jsonrpc");
+  if (ver == doc.MemberEnd() || !ver->value.IsString() || std::string_view(ver->value.GetString()) != "2.0")
+    return "missing jsonrpc 2.0";
+  if (!id->value.IsInt64() || id->value.GetInt64() != expected_id)
+    return "id mismatch";
+  if (doc.HasMember("error"))
+    return "error reply";
+  auto result = doc.FindMember("result");
+  if (result == doc.MemberEnd() || !result->value.IsObject())
+    return "no result object";
+  return {};
+}
+
+}  // namespace
+
 // The data payloads of all SSE events, in order (multi-line data joined with '\n').
 std::vector<std::string> sse_data_payloads(std::string_view body) {
   std::vector<std::string> out;
@@ -40,31 +65,6 @@ std::vector<std::string> sse_data_payloads(std::string_view body) {
     out.push_back(data);
   return out;
 }
-
-std::string check_message(const std::string& json, std::int64_t expected_id, bool& is_response) {
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  is_response = false;
-  if (doc.HasParseError() || !doc.IsObject())
-    return "unparsable JSON";
-  auto id = doc.FindMember("id");
-  if (id == doc.MemberEnd() || doc.HasMember("method"))
-    return {};  // a notification or server request before the response: skip it
-  is_response = true;
-  auto ver = doc.FindMember("jsonrpc");
-  if (ver == doc.MemberEnd() || !ver->value.IsString() || std::string_view(ver->value.GetString()) != "2.0")
-    return "missing jsonrpc 2.0";
-  if (!id->value.IsInt64() || id->value.GetInt64() != expected_id)
-    return "id mismatch";
-  if (doc.HasMember("error"))
-    return "error reply";
-  auto result = doc.FindMember("result");
-  if (result == doc.MemberEnd() || !result->value.IsObject())
-    return "no result object";
-  return {};
-}
-
-}  // namespace
 
 std::string check_reply(std::string_view content_type, std::string_view body,
                         std::int64_t expected_id) {

@@ -4,8 +4,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mcp_bench {
+
+// The data payloads of all SSE events, in order (multi-line data joined with '\n'); a priming
+// event gives an empty payload.
+std::vector<std::string> sse_data_payloads(std::string_view body);
 
 // Empty string when the body holds {"jsonrpc":"2.0","id":<expected_id>,"result":{...}};
 // otherwise a short reason ("error reply", "id mismatch", ...).

@@ -27,40 +27,6 @@ http_request mcp_post(const endpoint& ep, const std::string& session_id, std::st
   return req;
 }
 
-// The data payloads of all SSE events, in order; multi-line data is joined with '\n' (SSE rules).
-std::vector<std::string> sse_payloads(std::string_view body) {
-  std::vector<std::string> out;
-  std::string data;
-  bool has_data = false;
-  std::size_t pos = 0;
-  while (pos <= body.size()) {
-    auto eol = body.find('\n', pos);
-    auto line = body.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
-    if (!line.empty() && line.back() == '\r')
-      line.remove_suffix(1);
-    if (line.empty()) {  // event boundary
-      if (has_data && !data.empty())
-        out.push_back(std::move(data));
-      data.clear();
-      has_data = false;
-    } else if (line.compare(0, 5, "data:") == 0) {
-      line.remove_prefix(5);
-      if (!line.empty() && line.front() == ' ')
-        line.remove_prefix(1);
-      if (has_data)
-        data += '\n';
-      data.append(line.data(), line.size());
-      has_data = true;
-    }
-    if (eol == std::string_view::npos)
-      break;
-    pos = eol + 1;
-  }
-  if (has_data && !data.empty())
-    out.push_back(std::move(data));
-  return out;
-}
-
 // First text block of a tool result, shortened: the reason a tool call failed.
 std::string first_text(const rapidjson::Value& result) {
   auto c = result.FindMember("content");
@@ -103,7 +69,7 @@ call_outcome read_rpc_reply(const http_response& res, std::int64_t id, bool keep
   if (ctype.find("application/json") != std::string_view::npos)
     payloads.emplace_back(body);
   else
-    payloads = sse_payloads(body);
+    payloads = mcp_bench::sse_data_payloads(body);  // empty (priming) payloads fail to parse
   for (const auto& p : payloads) {
     rapidjson::Document doc;
     doc.Parse(p.data(), p.size());
