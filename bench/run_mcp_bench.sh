@@ -7,6 +7,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/scripts/lib.sh"  # start_announcing
 BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 DURATION=${DURATION:-10}
 SESSIONS_LIST=${SESSIONS_LIST:-"1 64 1000"}
@@ -47,15 +48,10 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 # Starts a fresh HTTP server on a free loopback port; sets server_pid and url.
 start_server() {
   local log="$WORK/server.$1.log"
-  "$SERVER" --transport http --http-port 0 --conformance --log-level warn 2>"$log" &
-  server_pid=$!
-  url=""
-  for _ in $(seq 100); do
-    url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$log" | head -1)
-    [[ -n "$url" ]] && break
-    sleep 0.1
-  done
-  [[ -n "$url" ]] || { echo "server did not start; log:" >&2; cat "$log" >&2; exit 1; }
+  start_announcing "$log" "$SERVER" --transport http --http-port 0 --conformance --log-level warn ||
+    exit 1
+  server_pid=$started_pid
+  url=$started_url
 }
 
 check_alive() {

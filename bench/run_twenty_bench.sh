@@ -12,6 +12,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/scripts/lib.sh"  # start_announcing, _start_and_wait (this script's start_standin differs)
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-tbench}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-1}
@@ -61,17 +62,10 @@ trap 'stop_server; stop_standin; rm -rf "$WORK"' EXIT
 
 # start_standin NAME ARGS...: a fresh stand-in on a free port; sets standin_pid, standin_url.
 start_standin() {
-  local log="$WORK/standin.$1.out"; shift
-  : >"$log"  # exists before the background job's redirection runs
-  "$STANDIN" --port 0 "$@" >"$log" 2>"$log.err" &
-  standin_pid=$!
-  standin_url=""
-  for _ in $(seq 300); do
-    standin_url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$log" | head -1)
-    [[ -n "$standin_url" ]] && break
-    sleep 0.1
-  done
-  [[ -n "$standin_url" ]] || { echo "stand-in did not start:" >&2; cat "$log.err" >&2; exit 1; }
+  local log="$WORK/standin.$1.log"; shift  # stdout (the announcement) goes to $log.out
+  START_WAIT_TENTHS=300 _start_and_wait stdout "$log" "$STANDIN" --port 0 "$@" || exit 1
+  standin_pid=$started_pid
+  standin_url=$started_url
 }
 
 # start_server NAME ARGS...: a fresh server on the current stand-in; waits for its schema load.
@@ -79,16 +73,10 @@ start_server() {
   local log="$WORK/server.$1.log"; shift
   : >"$log"
   server_log=$log
-  "$SERVER" --transport http --http-port 0 --twenty-api-url "$standin_url" --twenty-api-key "$KEY" \
-    --log-level warn "$@" 2>"$log" &
-  server_pid=$!
-  url=""
-  for _ in $(seq 100); do
-    url=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$log" | head -1)
-    [[ -n "$url" ]] && break
-    sleep 0.1
-  done
-  [[ -n "$url" ]] || { echo "server did not start; log:" >&2; cat "$log" >&2; exit 1; }
+  start_announcing "$log" "$SERVER" --transport http --http-port 0 --twenty-api-url "$standin_url" \
+    --twenty-api-key "$KEY" --log-level warn "$@" || exit 1
+  server_pid=$started_pid
+  url=$started_url
   sleep 1  # the schema is read at start-up; let it land before measuring
 }
 

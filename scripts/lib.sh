@@ -17,6 +17,7 @@ build_all() {
 # Starts a program in the background that announces "listening on <url>" on stderr (or, for
 # the stand-in, on stdout); sets $started_pid and $started_url.
 # Usage: start_announcing LOGFILE cmd args...   /   start_standin LOGFILE cmd args...
+# Waits up to START_WAIT_TENTHS tenths of a second (default 100).
 start_announcing() { _start_and_wait stderr "$@"; }
 start_standin() { _start_and_wait stdout "$@"; }
 
@@ -31,7 +32,7 @@ _start_and_wait() {
   fi
   started_pid=$!
   started_url=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 "${START_WAIT_TENTHS:-100}"); do
     # `|| true`: callers may run under `set -eo pipefail`, and no match yet is not an error.
     started_url=$({ grep -o 'listening on http://[^ ]*' "$announce" 2>/dev/null || true; } | head -1 | cut -d' ' -f3)
     [ -n "$started_url" ] && return 0
