@@ -35,24 +35,6 @@ std::string join(const std::vector<std::string>& xs, std::size_t max = 40) {
   return out;
 }
 
-// Optimal string alignment distance, case-insensitive: a swap of two letters is one edit.
-std::size_t osa_distance(std::string_view a, std::string_view b) {
-  auto lc = [](char c) { return std::tolower(static_cast<unsigned char>(c)); };
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i)
-    d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i)
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t cost = lc(a[i - 1]) == lc(b[j - 1]) ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && lc(a[i - 1]) == lc(b[j - 2]) && lc(a[i - 2]) == lc(b[j - 1]))
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.size()][b.size()];
-}
-
 // Names a path may start with: active fields and MANY_TO_ONE join columns.
 std::vector<std::string> field_candidates(const object& obj) {
   std::vector<std::string> out;
@@ -349,17 +331,7 @@ private:
 
 std::optional<std::string> suggest_name(std::string_view name,
                                         const std::vector<std::string>& candidates) {
-  if (auto m = closest_match(name, candidates))
-    return m;
-  // closest_match counts a swap of two letters as two edits ("emial"); allow it as one.
-  std::optional<std::string> best;
-  auto best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
-  for (const auto& c : candidates)
-    if (auto d = osa_distance(name, c); d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  return best;
+  return closest_match(name, candidates);
 }
 
 std::optional<std::string> check_field_names(const object& obj,

@@ -8,6 +8,7 @@
 
 namespace tmcp {
 
+// Optimal string alignment distance, case-insensitive (a swap of two letters is one edit).
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The closest candidate within a distance that scales with the name's length, if any.
