@@ -114,7 +114,7 @@ public:
       return malformed("unexpected '" + std::string(1, s_[i_]) + "'");
     if (problems_.empty())
       return std::nullopt;
-    return join(problems_, 20);
+    return join(problems_, max_problems);
   }
 
 private:
@@ -169,9 +169,18 @@ private:
         malformed("unknown conjunction '" + name + "(', use and(...), or(...) or not(...)");
         return false;
       }
+      // The reader recurses per conjunction: a hostile filter must not exhaust the stack.
+      if (depth_ >= max_filter_depth) {
+        malformed("conjunctions nested deeper than " + std::to_string(max_filter_depth)
+                  + " levels");
+        return false;
+      }
       ++i_;
       int n = 0;
-      if (!list(true, &n))
+      ++depth_;
+      bool ok = list(true, &n);
+      --depth_;
+      if (!ok)
         return false;
       skip_ws();
       if (i_ >= s_.size() || s_[i_] != ')') {
@@ -256,6 +265,9 @@ private:
   }
 
   void check(const std::string& path, const std::string& op, const filter_value& v) {
+    // Only the first problems are reported: do not build messages nobody will read.
+    if (problems_.size() > max_problems)
+      return;
     const field* f = nullptr;
     bool has_sub = false;
     if (auto err = check_path(obj_, path, &f, &has_sub)) {
@@ -309,6 +321,8 @@ private:
     for (auto& o : f.options)
       values.push_back(o.value);
     for (auto& item : v.items) {
+      if (problems_.size() > max_problems)
+        return;
       if (std::find(values.begin(), values.end(), item) != values.end())
         continue;
       std::string msg = "'" + item + "' is not an option of " + obj_.name_singular + "." + f.name;
@@ -320,9 +334,13 @@ private:
     }
   }
 
+  static constexpr int max_filter_depth = 32;
+  static constexpr std::size_t max_problems = 20;
+
   const object& obj_;
   std::string_view s_;
   std::size_t i_ = 0;
+  int depth_ = 0;
   std::string error_;
   std::vector<std::string> problems_;
 };
@@ -337,9 +355,12 @@ std::optional<std::string> suggest_name(std::string_view name,
 std::optional<std::string> check_field_names(const object& obj,
                                              const std::vector<std::string>& names) {
   std::vector<std::string> problems;
-  for (auto& n : names)
+  for (auto& n : names) {
+    if (problems.size() > 20)
+      break; // the answer already ends in "..."
     if (auto err = check_path(obj, n))
       problems.push_back(*err);
+  }
   if (problems.empty())
     return std::nullopt;
   return join(problems, 20);
@@ -352,7 +373,8 @@ std::optional<std::string> check_filter(const object& obj, std::string_view rest
 std::optional<std::string> check_order_by(const object& obj, std::string_view order_by) {
   std::vector<std::string> problems;
   std::size_t start = 0;
-  while (start <= order_by.size()) {
+  // Past 20 problems the answer already ends in "...": stop building messages.
+  while (start <= order_by.size() && problems.size() <= 20) {
     auto end = order_by.find(',', start);
     if (end == std::string_view::npos)
       end = order_by.size();

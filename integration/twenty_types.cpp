@@ -75,8 +75,9 @@ void collect_messages(const json::value& v, std::string& out) {
 
 std::optional<int> number(const json::value& v, const char* key) {
   auto n = json::find(v, key);
+  // Out-of-range doubles would make the cast undefined: clamp first.
   if (n && n->IsNumber())
-    return static_cast<int>(n->GetDouble());
+    return static_cast<int>(std::clamp(n->GetDouble(), -2147483648.0, 2147483647.0));
   return std::nullopt;
 }
 

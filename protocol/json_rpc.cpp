@@ -1,5 +1,7 @@
 #include "protocol/json_rpc.hpp"
 
+#include "protocol/json_limits.hpp"
+
 namespace tmcp {
 
 const json::value* message::member(const char* key) const {
@@ -15,10 +17,14 @@ parse_failure fail(rpc_errc code, std::string msg, std::string id = "null") {
 } // namespace
 
 expected<message, parse_failure> parse_message(std::string_view text) {
-  std::string perr;
-  auto parsed = json::parse(text, &perr);
-  if (!parsed)
-    return make_unexpected(fail(rpc_errc::parse_error, "Parse error: " + perr));
+  auto parsed = json::parse_limited(text, json::message_limits);
+  if (!parsed) {
+    // Malformed JSON is a parse error; well-formed JSON past our limits is an invalid request.
+    const auto& e = parsed.error();
+    if (e.code == json::parse_errc::syntax)
+      return make_unexpected(fail(rpc_errc::parse_error, "Parse error: " + e.message));
+    return make_unexpected(fail(rpc_errc::invalid_request, "Invalid Request: " + e.message));
+  }
   auto doc = std::make_shared<json::document>(std::move(*parsed));
   const auto& d = *doc;
   if (d.IsArray())

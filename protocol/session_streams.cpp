@@ -5,6 +5,8 @@
 #include "protocol/session.hpp"
 #include "protocol/session_request.hpp"
 
+#include <cmath>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -15,7 +17,10 @@ namespace {
 std::string number(double v) {
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  if (v == static_cast<double>(static_cast<int64_t>(v)))
+  // JSON has no NaN or infinity; and casting a double out of int64 range is undefined.
+  if (!std::isfinite(v))
+    return "0";
+  if (std::fabs(v) < 9e15 && v == std::trunc(v))
     w.Int64(static_cast<int64_t>(v));
   else
     w.Double(v);

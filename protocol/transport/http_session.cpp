@@ -87,6 +87,7 @@ void http_session::do_read() {
   body_unread_ = false;
   parser_.emplace();
   parser_->body_limit(state_->options.max_body_bytes);
+  parser_->header_limit(header_limit);
   stream_.expires_after(state_->options.idle_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&http_session::on_header,
@@ -119,7 +120,7 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
   bool too_large = ec == http::error::body_limit;
   if (ec && !too_large) {
     spdlog::debug("http: read header: {}", ec.message());
-    return do_close();
+    return reject_framing(ec);
   }
   if (shutting_down_)
     return do_close();
@@ -164,7 +165,7 @@ void http_session::on_body(beast::error_code ec, std::size_t) {
   }
   if (ec) {
     spdlog::debug("http: read body: {}", ec.message());
-    return do_close();
+    return reject_framing(ec);
   }
   auto v = view();
   if (v.method != "POST")
@@ -173,6 +174,25 @@ void http_session::on_body(beast::error_code ec, std::size_t) {
   if (!routed)
     return send_rejection(routed.error());
   forward(std::move(*routed));
+}
+
+void http_session::reject_framing(beast::error_code ec) {
+  // Only a request the parser refused deserves an answer; a peer that left or stalled
+  // gets none.
+  if (ec.category() != http::make_error_code(http::error::bad_method).category()
+      || ec == http::error::end_of_stream || ec == http::error::partial_message
+      || ec == http::error::short_read || ec == http::error::need_more || shutting_down_)
+    return do_close();
+  // The rest of the request cannot be located: answer, then close without reading it.
+  version_ = 11;
+  keep_alive_ = false;
+  body_unread_ = true;
+  if (ec == http::error::header_limit)
+    return send_rejection(rejection{431, transport_error_body(
+      "Request Header Fields Too Large: the request line and headers exceed "
+      + std::to_string(header_limit) + " bytes")});
+  send_rejection(rejection{400, transport_error_body("Bad Request: malformed HTTP request ("
+                                                     + ec.message() + ")")});
 }
 
 void http_session::forward(inbound in) {

@@ -37,6 +37,9 @@ public:
   // Server shutdown: ends an SSE stream with its last chunk, closes idle connections.
   void post_shutdown();
 
+  // Request line plus headers, Beast's default for requests; beyond it: 431.
+  static constexpr std::uint32_t header_limit = 8 * 1024;
+
 private:
   enum class phase {
     reading,   // waiting for (or reading) a request
@@ -60,6 +63,7 @@ private:
   void on_body(beast::error_code ec, std::size_t n);
   request_view view() const;
   void forward(inbound in);
+  void reject_framing(beast::error_code ec);
 
   void on_open(uint64_t seq, const stream_open& info);
   void on_event(uint64_t seq, const std::string& event_id, const std::string& data);

@@ -1,5 +1,6 @@
 #include "protocol/transport/http_sink.hpp"
 
+#include "protocol/json_limits.hpp"
 #include "protocol/transport/http_session.hpp"
 
 namespace tmcp::transport {
@@ -19,9 +20,11 @@ void http_sink::open(const stream_open& info) {
     session_->post_open(seq_, info);
 }
 
+// Every answer leaves as valid UTF-8, whatever bytes a message quoted (the copy was made
+// for the post anyway).
 void http_sink::event(const std::string& event_id, const std::string& data) {
   if (!finished_)
-    session_->post_event(seq_, event_id, data);
+    session_->post_event(seq_, event_id, json::to_valid_utf8(data));
 }
 
 void http_sink::close() {
@@ -31,7 +34,7 @@ void http_sink::close() {
 
 void http_sink::respond(int status, const std::string& body) {
   if (!finished_.exchange(true))
-    session_->post_respond(seq_, status, body);
+    session_->post_respond(seq_, status, json::to_valid_utf8(body));
 }
 
 bool http_sink::connected() const {

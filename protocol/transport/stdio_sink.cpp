@@ -1,5 +1,7 @@
 #include "protocol/transport/stdio_sink.hpp"
 
+#include "protocol/json_limits.hpp"
+
 namespace tmcp::transport {
 
 stdio_sink::stdio_sink(std::ostream& out) : out_(out) {
@@ -30,6 +32,9 @@ bool stdio_sink::connected() const {
 }
 
 bool stdio_sink::write_line(std::string_view line) {
+  // Every answer leaves as valid UTF-8, whatever bytes a message quoted.
+  if (!json::is_valid_utf8(line))
+    return write_line(json::to_valid_utf8(line));
   std::lock_guard<std::mutex> guard{mtx_};
   if (!connected_)
     return false;

@@ -15,6 +15,50 @@ namespace {
 
 constexpr std::chrono::seconds create_timeout{10};
 
+// The same default as the HTTP body limit: a longer line is skipped, not buffered.
+constexpr std::size_t max_message_bytes = std::size_t{4} << 20;
+
+enum class line_status { line, too_long, eof };
+
+// Reads one '\n'-terminated line of at most `max` bytes into `line`; the rest of a longer
+// line is read and dropped in chunks, so memory stays bounded whatever stdin carries.
+line_status read_line(std::istream& in, std::string& line, std::size_t max) {
+  line.clear();
+  bool too_long = false;
+  bool any = false;
+  char buf[16384];
+  auto append = [&](std::size_t n) {
+    if (too_long)
+      return;
+    if (line.size() + n > max) {
+      too_long = true;
+      line.clear();
+      line.shrink_to_fit();
+    } else {
+      line.append(buf, n);
+    }
+  };
+  for (;;) {
+    in.getline(buf, sizeof buf);
+    auto got = static_cast<std::size_t>(in.gcount());
+    if (in.eof()) {
+      append(got);
+      if (!any && got == 0)
+        return line_status::eof;
+      break;
+    }
+    any = true;
+    if (in.fail()) { // the buffer filled before a newline
+      in.clear();
+      append(got);
+      continue;
+    }
+    append(got - 1); // gcount counts the newline, which is not stored
+    break;
+  }
+  return too_long ? line_status::too_long : line_status::line;
+}
+
 bool is_blank(std::string_view s) {
   return s.find_first_not_of(" \t\r") == std::string_view::npos;
 }
@@ -25,7 +69,17 @@ void read_loop(std::istream& in, actors::session_supervisor_actor supervisor,
                std::string session_id, std::shared_ptr<stdio_sink> sink,
                std::function<void()> on_eof, std::shared_ptr<std::atomic<bool>> done) {
   std::string line;
-  while (std::getline(in, line)) {
+  for (;;) {
+    auto status = read_line(in, line, max_message_bytes);
+    if (status == line_status::eof)
+      break;
+    if (status == line_status::too_long) {
+      sink->write_line(make_error_response(
+        "null", make_rpc_error(rpc_errc::invalid_request,
+                               "Invalid Request: the message exceeds "
+                                 + std::to_string(max_message_bytes) + " bytes")));
+      continue;
+    }
     if (!line.empty() && line.back() == '\r')
       line.pop_back();
     if (is_blank(line))

@@ -2,6 +2,7 @@
 #define CAF_SUITE transport.stdio
 #include "caf/test/unit_test.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <sstream>
 
@@ -96,6 +97,30 @@ CAF_TEST(each line is forwarded and requests are answered one line each) {
   }));
 }
 
+CAF_TEST(an over long line is refused and the next line is still read) {
+  // 5 MiB of nested arrays on one line: past the 4 MiB line limit, never buffered whole.
+  std::string huge(5u << 20, '[');
+  std::istringstream in{huge + "\n" + std::string(40000, '[') + "\n"
+                        + R"({"jsonrpc":"2.0","id":2,"method":"ping"})" + "\n"};
+  std::ostringstream out;
+  stdio_transport transport{sys, sup, in, out};
+  CAF_REQUIRE(transport.start([] {}));
+  transport.join();
+  CAF_REQUIRE(p->wait_for([&] { return p->seen.size() == 2; }));
+  {
+    std::lock_guard<std::mutex> guard{p->mtx};
+    CAF_CHECK_EQUAL(p->seen.back().method, "ping");
+  }
+  auto lines = lines_of(out.str());
+  auto count = [&](const std::string& needle) {
+    return std::count_if(lines.begin(), lines.end(), [&](const std::string& l) {
+      return l.find(needle) != std::string::npos;
+    });
+  };
+  CAF_CHECK_EQUAL(count("the message exceeds 4194304 bytes"), 1);
+  CAF_CHECK_EQUAL(count("nesting deeper than 64 levels"), 1);
+}
+
 CAF_TEST(start reports an error when the supervisor is gone) {
   auto dead = test::spawn_fake_supervisor(sys, p);
   {
@@ -124,6 +149,13 @@ CAF_TEST(the stdio sink writes one line per message and skips priming and empty 
   sink.close();
   CAF_CHECK_EQUAL(out.str(), "{\"a\":1}\n{\"b\":2}\n");
   CAF_CHECK(sink.connected());
+}
+
+CAF_TEST(the stdio sink never writes invalid utf8) {
+  std::ostringstream out;
+  stdio_sink sink{out};
+  sink.respond(200, "{\"a\":\"\xff\"}");
+  CAF_CHECK_EQUAL(out.str(), "{\"a\":\"\xef\xbf\xbd\"}\n");
 }
 
 CAF_TEST(a failing output marks the stdio sink disconnected) {
