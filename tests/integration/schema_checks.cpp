@@ -1,6 +1,8 @@
 #define CAF_SUITE integration.schema_checks
 #include "caf/test/unit_test.hpp"
 
+#include <chrono>
+
 #include "integration/schema_model.hpp"
 #include "tests/integration/support/recorded_schema.hpp"
 
@@ -118,6 +120,36 @@ CAF_TEST(order by checks fields and directions) {
   auto field = check_order_by(obj("people"), "createdat[AscNullsFirst]");
   CAF_REQUIRE(field);
   CAF_CHECK(contains(*field, "did you mean 'createdAt'?"));
+}
+
+CAF_TEST(deeply nested conjunctions are refused without exhausting the stack) {
+  std::string deep;
+  for (int i = 0; i < 200000; ++i)
+    deep += "and(";
+  auto e = filter("person", deep.c_str());
+  CAF_CHECK(contains(e, "conjunctions nested deeper than 32 levels"));
+  std::string ok = "jobTitle[eq]:x";
+  for (int i = 0; i < 30; ++i)
+    ok = "and(" + ok + ")";
+  CAF_CHECK_EQUAL(filter("person", ok.c_str()), "");
+}
+
+CAF_TEST(a megabyte of bad conditions costs linear time and a short answer) {
+  std::string many;
+  for (int i = 0; i < 100000; ++i)
+    many += (i ? "," : "") + std::string("nope") + std::to_string(i) + "[eq]:1";
+  auto t0 = std::chrono::steady_clock::now();
+  auto e = filter("person", many.c_str());
+  auto order = check_order_by(obj("person"), many);
+  std::vector<std::string> names(100000, std::string(1 << 10, 'z'));
+  auto fields = check_field_names(obj("person"), names);
+  CAF_CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  CAF_CHECK(contains(e, "unknown field 'nope0'"));
+  CAF_CHECK(contains(e, ", ..."));
+  CAF_CHECK_LESS(e.size(), 20000u);
+  CAF_REQUIRE(order && fields);
+  CAF_CHECK_LESS(order->size(), 20000u);
+  CAF_CHECK_LESS(fields->size(), 100000u);
 }
 
 CAF_TEST(an unknown object is answered with the closest plural name or the list) {
