@@ -10,17 +10,20 @@ namespace {
 void fetch_page(schema_self self, const std::string& cursor);
 
 // Ends the introspection under way: answers everyone waiting for it.
-void finish(schema_self self, const std::optional<std::string>& failure) {
+void finish(schema_self self, const std::optional<twenty::error>& failure) {
   auto& st = self->state;
   st.in_flight = false;
   st.pending.clear();
   auto waiting = std::move(st.waiting);
   st.waiting.clear();
+  if (st.settings.on_outcome)
+    st.settings.on_outcome(failure);
   if (failure) {
+    auto text = std::string(twenty::to_string(failure->code)) + ": " + failure->message;
     spdlog::warn("schema introspection failed, keeping schema version {}: {}", st.version(),
-                 *failure);
+                 text);
     for (auto& rp : waiting)
-      rp.deliver(caf::make_error(caf::sec::runtime_error, "schema refresh failed: " + *failure));
+      rp.deliver(caf::make_error(caf::sec::runtime_error, "schema refresh failed: " + text));
     return;
   }
   for (auto& rp : waiting)
@@ -47,7 +50,12 @@ void fetch_page(schema_self self, const std::string& cursor) {
   auto& st = self->state;
   self->request(st.gateway, st.settings.request_timeout, atom::fetch_v, st.page_request(cursor))
     .then([self](twenty::outcome& answer) { on_answer(self, answer); },
-          [self](caf::error& err) { finish(self, "gateway: " + to_string(err)); });
+          [self](caf::error& err) {
+            finish(self, twenty::error{twenty::errc::twenty_api_error, 0,
+                                       "The Twenty gateway did not answer (" + to_string(err)
+                                         + ")",
+                                       ""});
+          });
 }
 
 // Starts an introspection unless one is under way (its answer serves everyone).
@@ -72,25 +80,36 @@ void schema_state::start_introspection() {
   last_cursor.clear();
 }
 
-expected<std::optional<std::string>, std::string>
+expected<std::optional<std::string>, twenty::error>
 schema_state::take_page(const twenty::outcome& answer) {
-  if (!answer) {
-    auto& e = answer.error();
-    return make_unexpected(std::string(twenty::to_string(e.code)) + ": " + e.message);
+  auto garbage = [&](std::string why) {
+    return make_unexpected(twenty::error{twenty::errc::twenty_api_error,
+                                         answer ? answer->status : 0, std::move(why), ""});
+  };
+  if (!answer)
+    return make_unexpected(answer.error());
+  if (answer->status < 200 || answer->status >= 300) {
+    auto e = twenty::classify(*answer);
+    e.message = "/metadata answered HTTP " + std::to_string(answer->status) + ". " + e.message;
+    return make_unexpected(std::move(e));
   }
-  if (answer->status < 200 || answer->status >= 300)
-    return make_unexpected("/metadata answered HTTP " + std::to_string(answer->status));
   auto page = twenty::parse_metadata_page(answer->body);
-  if (!page)
-    return make_unexpected(page.error());
+  if (!page) {
+    // GraphQL failures arrive inside a 200: keep their code (e.g. INVALID_API_KEY) and advice.
+    if (auto gql = twenty::graphql_error(answer->body)) {
+      gql->message = page.error() + ". " + gql->message;
+      return make_unexpected(std::move(*gql));
+    }
+    return garbage(page.error());
+  }
   ++pages;
   for (auto& o : page->objects)
     pending.push_back(std::move(o));
   if (!page->has_next_page)
     return std::optional<std::string>{};
   if (page->end_cursor.empty() || page->end_cursor == last_cursor || pages >= max_pages)
-    return make_unexpected("/metadata paging does not advance (cursor '" + page->end_cursor
-                           + "' after " + std::to_string(pages) + " pages)");
+    return garbage("/metadata paging does not advance (cursor '" + page->end_cursor + "' after "
+                   + std::to_string(pages) + " pages)");
   last_cursor = page->end_cursor;
   return std::optional<std::string>{page->end_cursor};
 }

@@ -22,6 +22,9 @@ struct schema_settings {
   // Called (inside the actor) with each new snapshot whose fingerprint differs from the
   // previous one, including the first successful load.
   std::function<void(schema_ptr)> on_change;
+  // Called (inside the actor) after every introspection: nullopt on success, else why it
+  // failed (invalid key, unreachable URL, TLS...) with Twenty's advice.
+  std::function<void(const std::optional<twenty::error>&)> on_outcome;
   // How long one page request may take at the gateway before the introspection fails.
   std::chrono::milliseconds request_timeout{120000};
 };
@@ -48,9 +51,9 @@ struct schema_state {
   // Starts collecting a new introspection.
   void start_introspection();
 
-  // Takes one page answer: the cursor of the next page, nullopt when this was the last, or an
-  // error message.
-  expected<std::optional<std::string>, std::string> take_page(const twenty::outcome& answer);
+  // Takes one page answer: the cursor of the next page, nullopt when this was the last, or
+  // the failure classified like any Twenty error.
+  expected<std::optional<std::string>, twenty::error> take_page(const twenty::outcome& answer);
 
   // Turns the collected pages into the current snapshot; true when the fingerprint changed.
   bool install();

@@ -49,6 +49,29 @@ schema_ptr twenty_service::schema() const {
   return schema_;
 }
 
+std::optional<twenty::error> twenty_service::schema_failure() const {
+  std::lock_guard<std::mutex> guard(mtx_);
+  return health_.last_failure;
+}
+
+void twenty_service::note_schema_outcome(const std::optional<twenty::error>& failure) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  health_.attempted = true;
+  health_.last_failure = failure;
+  auto now = std::chrono::system_clock::now();
+  if (failure) {
+    health_.last_failure_at = now;
+  } else {
+    health_.loaded = true;
+    health_.last_success = now;
+  }
+}
+
+schema_health twenty_service::health() const {
+  std::lock_guard<std::mutex> guard(mtx_);
+  return health_;
+}
+
 namespace {
 
 // Cache first; on a miss `ask` sends the upstream request and a 2xx answer is stored.

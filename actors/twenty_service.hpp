@@ -2,6 +2,7 @@
 // the schema actor for the live schema. Thread-safe: tool handlers call it from any session.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -20,6 +21,15 @@ struct integration_handles {
   schema_actor schema;
 };
 
+// What the last schema introspections say about reaching Twenty, for /health and for tools.
+struct schema_health {
+  bool attempted = false; // at least one introspection finished
+  bool loaded = false;    // a schema was loaded at least once
+  std::optional<twenty::error> last_failure; // of the latest introspection; nullopt = it worked
+  std::chrono::system_clock::time_point last_success{};
+  std::chrono::system_clock::time_point last_failure_at{};
+};
+
 class twenty_service : public twenty::twenty_api {
 public:
   using changed_fn = std::function<void(const std::string& plural, const std::string& id)>;
@@ -36,9 +46,16 @@ public:
              std::vector<std::pair<std::string, std::string>> changed, done_fn done) override;
   schema_ptr schema() const override;
   void refresh_schema(std::function<void()> done) override;
+  std::optional<twenty::error> schema_failure() const override;
+
+  // Records how an introspection ended (the schema actor's on_outcome).
+  void note_schema_outcome(const std::optional<twenty::error>& failure);
+  schema_health health() const;
+
+  // The current actors (for probes such as /health).
+  integration_handles handles() const;
 
 private:
-  integration_handles handles() const;
 
   caf::actor_system& sys_;
   std::string workspace_; // cache keys are scoped by workspace (URL + key fingerprint)
@@ -46,6 +63,7 @@ private:
   mutable std::mutex mtx_;
   integration_handles handles_;
   schema_ptr schema_;
+  schema_health health_;
 };
 
 } // namespace tmcp::actors

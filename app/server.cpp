@@ -11,6 +11,7 @@
 
 #include "actors/catalog_store.hpp"
 #include "actors/session_supervisor.hpp"
+#include "app/ops_routes.hpp"
 #include "app/twenty_wiring.hpp"
 #include "config/server_config.hpp"
 #include "protocol/conformance/fixtures.hpp"
@@ -74,6 +75,36 @@ void drain(caf::actor_system& sys, const actors::session_supervisor_actor& sup) 
   caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
 }
 
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+// The admin listener serves only the route layer (no MCP endpoint); it is meant for a
+// private network, so any Host is accepted.
+std::unique_ptr<transport::http_server>
+start_admin(caf::actor_system& sys, const actors::session_supervisor_actor& sup,
+            const config::server_config& cfg, std::shared_ptr<const transport::route_layer> layer) {
+  if (cfg.admin_port < 0)
+    return nullptr;
+  transport::http_options admin;
+  admin.host = cfg.http_host;
+  admin.port = static_cast<uint16_t>(cfg.admin_port);
+  admin.path = "";
+  admin.validate_host = false;
+  admin.threads = 1;
+  admin.layer = std::move(layer);
+  auto server = std::make_unique<transport::http_server>(sys, sup, admin);
+  auto port = server->start();
+  if (!port) {
+    spdlog::error("cannot listen on {}:{} (MCP_ADMIN_PORT): {}", cfg.http_host, cfg.admin_port,
+                  port.error());
+    return nullptr;
+  }
+  std::cerr << "twenty-mcp-server admin endpoints on http://" << url_host(cfg.http_host) << ":"
+            << *port << "/health" << std::endl;
+  return server;
+}
+
 } // namespace
 
 int run_server(int argc, char** argv) {
@@ -125,6 +156,21 @@ int run_server(int argc, char** argv) {
     }
   } guard{twenty};
 
+  health_targets health;
+  health.conformance = cfg.conformance;
+  health.twenty_url = cfg.twenty_api_url;
+  health.sessions = sup;
+  if (twenty) {
+    health.service = twenty->service;
+    health.integration = twenty->supervisor;
+  }
+  auto layer = make_ops_layer(sys, health);
+  auto admin = start_admin(sys, sup, cfg, layer);
+  if (cfg.admin_port >= 0 && !admin) {
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+
   std::atomic<bool> eof{false};
   if (cfg.transport == "stdio") {
     transport::stdio_transport stdio{sys, sup};
@@ -153,6 +199,7 @@ int run_server(int argc, char** argv) {
   http.allowed_origins = with_loopback(cfg.allowed_origins);
   http.max_body_bytes = cfg.max_body_bytes;
   http.threads = cfg.http_threads;
+  http.layer = layer;
   transport::http_server server{sys, sup, http};
   auto port = server.start();
   if (!port) {
@@ -160,10 +207,8 @@ int run_server(int argc, char** argv) {
     caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
     return 1;
   }
-  auto host = cfg.http_host.find(':') != std::string::npos ? "[" + cfg.http_host + "]"
-                                                           : cfg.http_host;
-  std::cerr << "twenty-mcp-server listening on http://" << host << ":" << *port << "/mcp"
-            << std::endl;
+  std::cerr << "twenty-mcp-server listening on http://" << url_host(cfg.http_host) << ":" << *port
+            << "/mcp" << std::endl;
   wait_for_stop(signals, eof);
   server.stop_accepting();
   drain(sys, sup);

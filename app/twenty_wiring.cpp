@@ -87,7 +87,10 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
     for (const char* kind : {"tools", "resources", "prompts"})
       caf::anon_send(sessions, atom::changed_v, std::string(kind));
   };
-  // Tools exist before the schema arrives; they answer "schema not loaded" until it does.
+  is.schema.on_outcome = [service](const std::optional<twenty::error>& failure) {
+    service->note_schema_outcome(failure);
+  };
+  // Tools exist before the schema arrives; until it does they answer why it is missing.
   catalogs->replace(twenty::tools::build_catalog(service, tools_cfg));
   rt.supervisor = sys.spawn(actors::integration_supervisor_impl, is, rt.service);
   // The first answer proves the supervisor ran its setup, so the service has its handles.
@@ -100,9 +103,14 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
   // Serve with a schema when Twenty answers within a few seconds; otherwise start anyway.
   auto loaded = std::make_shared<std::promise<void>>();
   rt.service->refresh_schema([loaded] { loaded->set_value(); });
-  if (loaded->get_future().wait_for(15s) != std::future_status::ready || !rt.service->schema())
-    spdlog::warn("Twenty at {} did not answer /metadata yet; tools will report it until it does",
-                 cfg.twenty_api_url);
+  if (loaded->get_future().wait_for(15s) != std::future_status::ready || !rt.service->schema()) {
+    auto failure = rt.service->schema_failure();
+    spdlog::warn("Twenty at {} gave no schema yet ({}); tools, resources and /health report "
+                 "this until it does",
+                 cfg.twenty_api_url,
+                 failure ? std::string(twenty::to_string(failure->code)) + ": " + failure->message
+                         : std::string("no answer"));
+  }
   return rt;
 }
 

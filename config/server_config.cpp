@@ -95,6 +95,12 @@ const std::vector<setting>& settings() {
      [](server_config& c, const std::string& v) {
        return parse_uint(v, c.http_port, 0, 65535, "MCP_HTTP_PORT");
      }},
+    {"MCP_ADMIN_PORT", "--admin-port",
+     "Port of a separate /health and /metrics listener on MCP_HTTP_HOST (default none; also "
+     "with stdio)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.admin_port, 0, 65535, "MCP_ADMIN_PORT");
+     }},
     {"MCP_ALLOWED_ORIGINS", "--allowed-origins",
      "Comma-separated Origin values accepted besides localhost ones",
      [](server_config& c, const std::string& v) {

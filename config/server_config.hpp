@@ -21,6 +21,8 @@ struct server_config {
   std::vector<std::string> allowed_hosts;   // extra Host values accepted besides localhost
   std::size_t max_body_bytes = 4u << 20;
   int http_threads = 2;
+  // A second listener for /health and /metrics only (-1 = none; 0 picks a free port).
+  int admin_port = -1;
   // Sessions.
   uint32_t session_idle_seconds = 1800;
   // Tools.

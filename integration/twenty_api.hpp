@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,10 @@ public:
 
   // Re-introspects now; `done` runs after the snapshot was replaced (or the attempt failed).
   virtual void refresh_schema(std::function<void()> done) = 0;
+
+  // Why the last schema introspection failed (invalid key, unreachable URL, TLS...), with its
+  // advice; nullopt when it succeeded or none has finished yet.
+  virtual std::optional<error> schema_failure() const { return std::nullopt; }
 };
 
 using api_ptr = std::shared_ptr<twenty_api>;

@@ -147,10 +147,7 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                  if (!name) {
                    auto schema = env->api->schema();
                    if (!schema)
-                     return ctx->reply(error_result(error{errc::twenty_api_error, 0,
-                                                          "The workspace schema is not loaded "
-                                                          "yet; retry in a few seconds",
-                                                          ""}));
+                     return ctx->reply(error_result(schema_unavailable(*env->api)));
                    return ctx->reply(structured_result(describe_objects(*schema)));
                  }
                  auto r = resolve_object(*env->api, *name);

@@ -196,10 +196,7 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
   auto limit = json::get_int(args, "limit").value_or(5);
   auto schema = env.api->schema();
   if (!schema)
-    return ctx->reply(error_result(error{errc::twenty_api_error, 0,
-                                         "The workspace schema is not loaded yet; retry in a "
-                                         "few seconds",
-                                         ""}));
+    return ctx->reply(error_result(schema_unavailable(*env.api)));
   std::vector<const object*> targets;
   auto names = string_list(args, "objects");
   if (names.empty()) {

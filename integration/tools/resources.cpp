@@ -16,10 +16,9 @@ namespace {
 
 constexpr const char* json_mime = "application/json";
 
-rpc_error not_loaded() {
-  return make_rpc_error(rpc_errc::internal_error,
-                        "The workspace schema is not loaded yet (Twenty has not answered "
-                        "/metadata); retry in a few seconds");
+rpc_error not_loaded(const twenty_api& api) {
+  auto e = schema_unavailable(api);
+  return make_rpc_error(rpc_errc::internal_error, std::string(to_string(e.code)) + ": " + e.message);
 }
 
 rpc_error not_found(const std::string& uri, const std::string& why) {
@@ -64,7 +63,7 @@ void read_record(const tool_env& env, const std::string& uri, const uri_vars& va
                  ctx_ptr ctx) {
   auto schema = env.api->schema();
   if (!schema)
-    return ctx->fail(not_loaded());
+    return ctx->fail(not_loaded(*env.api));
   auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx);
   if (!obj)
     return;
@@ -161,7 +160,7 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                    [env](const std::string& uri, const uri_vars&, ctx_ptr ctx) {
                      auto schema = env->api->schema();
                      if (!schema)
-                       return ctx->fail(not_loaded());
+                       return ctx->fail(not_loaded(*env->api));
                      ctx->reply(read_text_result(uri, json_mime, full_schema(*schema)));
                    });
   cat.add_resource({"twenty://objects", "objects", "Workspace objects",
@@ -171,7 +170,7 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                    [env](const std::string& uri, const uri_vars&, ctx_ptr ctx) {
                      auto schema = env->api->schema();
                      if (!schema)
-                       return ctx->fail(not_loaded());
+                       return ctx->fail(not_loaded(*env->api));
                      ctx->reply(read_text_result(uri, json_mime, describe_objects(*schema)));
                    });
   cat.add_template({"twenty://fields/{object}", "fields", "Fields of an object",
@@ -181,7 +180,7 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                    [env](const std::string& uri, const uri_vars& vars, ctx_ptr ctx) {
                      auto schema = env->api->schema();
                      if (!schema)
-                       return ctx->fail(not_loaded());
+                       return ctx->fail(not_loaded(*env->api));
                      if (auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx))
                        ctx->reply(read_text_result(uri, json_mime, describe_object(*obj)));
                    });

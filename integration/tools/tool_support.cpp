@@ -6,14 +6,23 @@
 
 namespace tmcp::twenty::tools {
 
+error schema_unavailable(const twenty_api& api) {
+  if (auto failure = api.schema_failure()) {
+    failure->message = "The workspace schema could not be loaded from Twenty. "
+                       + failure->message;
+    return *failure;
+  }
+  return error{errc::twenty_api_error, 0,
+               "The workspace schema is not loaded yet (Twenty has not answered /metadata); "
+               "retry in a few seconds",
+               ""};
+}
+
 resolved resolve_object(const twenty_api& api, const std::string& name) {
   resolved r;
   r.schema = api.schema();
   if (!r.schema) {
-    r.error_result = error_result(error{errc::twenty_api_error, 0,
-                                        "The workspace schema is not loaded yet (Twenty has not "
-                                        "answered /metadata); retry in a few seconds",
-                                        ""});
+    r.error_result = error_result(schema_unavailable(api));
     return r;
   }
   r.obj = r.schema->find_object(name);

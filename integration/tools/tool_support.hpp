@@ -39,6 +39,10 @@ struct resolved {
 };
 resolved resolve_object(const twenty_api& api, const std::string& name);
 
+// What to tell an agent while the schema is missing: the real cause of the last failed
+// introspection (so a wrong key is not retried forever), else "not loaded yet, retry".
+error schema_unavailable(const twenty_api& api);
+
 // The isError tool result for a Twenty failure: code, advice, Twenty's own words.
 std::string error_result(const error& e);
 std::string input_error(const std::string& message); // SCHEMA_VALIDATION_ERROR

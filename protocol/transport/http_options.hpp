@@ -4,8 +4,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "protocol/transport/route_layer.hpp"
 
 namespace tmcp::transport {
 
@@ -29,6 +32,8 @@ struct http_options {
   // close_all gives a connection this long to take its last bytes before cutting it off.
   std::chrono::milliseconds close_timeout{5000};
   int threads = 2;
+  // Health, metrics, auth: answered or checked before the MCP endpoint; null = none.
+  std::shared_ptr<const route_layer> layer;
 };
 
 } // namespace tmcp::transport

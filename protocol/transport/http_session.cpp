@@ -69,6 +69,10 @@ void http_session::post_respond(uint64_t seq, int status, std::string body) {
   });
 }
 
+void http_session::post_layer_response(uint64_t seq, layer_response r) {
+  post([seq, r = std::move(r)](http_session& s) { s.on_layer_response(seq, r); });
+}
+
 void http_session::post_abandoned(uint64_t seq) {
   // A dropped sink ends the exchange the same way a close() would.
   post_close(seq);
@@ -128,6 +132,8 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
   const auto& req = parser_->get();
   keep_alive_ = req.keep_alive();
   version_ = req.version();
+  if (serve_layer())
+    return;
   if (auto r = check_headers(view(), state_->routes)) {
     // The body is still unread: the connection cannot carry another request.
     if (!parser_->is_done()) {
@@ -143,6 +149,8 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
       "Payload Too Large: the body exceeds "
       + std::to_string(state_->options.max_body_bytes) + " bytes")});
   }
+  if (refused_by_layer())
+    return;
   read_body();
 }
 

@@ -33,6 +33,7 @@ public:
   void post_close(uint64_t seq);
   void post_respond(uint64_t seq, int status, std::string body);
   void post_abandoned(uint64_t seq);
+  void post_layer_response(uint64_t seq, layer_response r);
 
   // Server shutdown: ends an SSE stream with its last chunk, closes idle connections.
   void post_shutdown();
@@ -64,6 +65,13 @@ private:
   request_view view() const;
   void forward(inbound in);
   void reject_framing(beast::error_code ec);
+
+  // The route layer (http_session_layer.cpp): true when it took or refused the request.
+  layer_request layer_view() const;
+  bool serve_layer();
+  bool refused_by_layer();
+  void on_layer_response(uint64_t seq, const layer_response& r);
+  void send_layer(const layer_response& r);
 
   void on_open(uint64_t seq, const stream_open& info);
   void on_event(uint64_t seq, const std::string& event_id, const std::string& data);

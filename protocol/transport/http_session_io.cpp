@@ -26,19 +26,10 @@ void http_session::send_rejection(const rejection& r) {
 }
 
 void http_session::send_full(int status, const std::string& body, bool allow_header) {
-  phase_ = phase::finishing;
-  full_res_ = std::make_shared<http::response<http::string_body>>(
-    static_cast<http::status>(status), version_);
-  if (!body.empty())
-    full_res_->set(http::field::content_type, "application/json");
+  layer_response r{status, "application/json", body, {}};
   if (allow_header)
-    full_res_->set(http::field::allow, "GET, POST, DELETE");
-  full_res_->keep_alive(keep_alive_ && !shutting_down_);
-  full_res_->body() = body;
-  full_res_->prepare_payload();
-  if (!shutting_down_)
-    stream_.expires_after(state_->options.idle_timeout);
-  enqueue(out_item{out_item::full, {}});
+    r.headers.emplace_back("Allow", "GET, POST, DELETE");
+  send_layer(r);
 }
 
 void http_session::enqueue(out_item item) {

@@ -1,0 +1,30 @@
+// Probes the running server for /health: asks every core actor for its counters (a short
+// deadline each), reads what the schema loads said about Twenty, and evaluates the report.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <caf/actor_system.hpp>
+
+#include "actors/integration_supervisor.hpp"
+#include "actors/interfaces.hpp"
+#include "actors/twenty_service.hpp"
+#include "app/health_report.hpp"
+
+namespace tmcp::app {
+
+struct health_targets {
+  bool conformance = false;
+  std::string twenty_url;
+  actors::session_supervisor_actor sessions;
+  // Null when no Twenty is configured.
+  std::shared_ptr<actors::twenty_service> service;
+  actors::integration_supervisor_actor integration;
+};
+
+// Runs `done` once, on a CAF thread, within about the probe deadline.
+void probe_health(caf::actor_system& sys, const health_targets& targets,
+                  std::function<void(health_report)> done);
+
+} // namespace tmcp::app

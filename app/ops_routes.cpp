@@ -1,0 +1,42 @@
+#include "app/ops_routes.hpp"
+
+#include "protocol/json.hpp"
+
+namespace tmcp::app {
+
+namespace {
+
+transport::layer_response method_not_allowed(std::string_view path) {
+  transport::layer_response r;
+  r.status = 405;
+  r.body = "{\"error\":" + json::quote(std::string(path) + " answers GET only") + "}";
+  r.headers.emplace_back("Allow", "GET");
+  return r;
+}
+
+} // namespace
+
+std::shared_ptr<const transport::route_layer> make_ops_layer(caf::actor_system& sys,
+                                                             health_targets health) {
+  auto layer = std::make_shared<transport::route_layer>();
+  layer->serve = [&sys, health](const transport::layer_request& req, transport::layer_reply reply) {
+    auto path = transport::target_path(req.target);
+    if (path != "/health")
+      return false;
+    if (req.method != "GET") {
+      reply(method_not_allowed(path));
+      return true;
+    }
+    probe_health(sys, health, [reply](health_report h) {
+      transport::layer_response r;
+      r.status = h.http_status;
+      r.body = std::move(h.body);
+      r.headers.emplace_back("Cache-Control", "no-store");
+      reply(std::move(r));
+    });
+    return true;
+  };
+  return layer;
+}
+
+} // namespace tmcp::app

@@ -1,0 +1,124 @@
+#define CAF_SUITE app.ops
+#include "caf/test/unit_test.hpp"
+
+#include <thread>
+
+#include "app/http_probe.hpp"
+#include "app/mcp_stdio_client.hpp"
+#include "app/standin_process.hpp"
+
+using namespace tmcp;
+using namespace tmcp::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// The server over stdio (tools) with its admin listener (/health) on a free port.
+struct stdio_server {
+  uint16_t admin = free_port();
+  std::unique_ptr<mcp_stdio_client> mcp;
+
+  stdio_server(const std::string& url, const std::string& key) {
+    mcp = std::make_unique<mcp_stdio_client>(std::vector<std::string>{
+      TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn", "--twenty-api-url", url,
+      "--twenty-api-key", key, "--admin-port", std::to_string(admin)});
+    CAF_REQUIRE(mcp->initialize());
+  }
+
+  std::string tool_text(const std::string& tool, const std::string& args) {
+    auto r = mcp->call_tool(tool, args);
+    CAF_CHECK(is_error_result(r));
+    return result_text(r);
+  }
+
+  std::string resource_error(const std::string& uri) {
+    auto r = mcp->request("resources/read", R"({"uri":")" + uri + R"("})");
+    CAF_REQUIRE(r.IsObject() && r.HasMember("error"));
+    return r["error"]["message"].GetString();
+  }
+};
+
+} // namespace
+
+CAF_TEST(a wrong api key is reported by tools resources and health instead of retry later) {
+  standin_process standin;
+  stdio_server s{standin.url, "not-the-key"};
+  for (auto text : {s.tool_text("twenty_list_records", R"({"object":"people"})"),
+                    s.tool_text("twenty_get_schema", "{}"),
+                    s.tool_text("twenty_search_records", R"({"query":"x"})"),
+                    s.resource_error("twenty://schema")}) {
+    CAF_CHECK(has(text, "INVALID_API_KEY"));
+    CAF_CHECK(has(text, "retrying will not help"));
+    CAF_CHECK(!has(text, "retry in a few seconds"));
+  }
+  auto health = wait_http(s.admin, "/health");
+  CAF_CHECK_EQUAL(health.status, 503);
+  CAF_CHECK(has(health.body, R"("status":"unhealthy")"));
+  CAF_CHECK(has(health.body, R"("code":"INVALID_API_KEY")"));
+  CAF_CHECK(has(health.body, "TWENTY_API_KEY"));
+  // The key itself is never echoed back.
+  CAF_CHECK(!has(health.body, "not-the-key"));
+}
+
+CAF_TEST(an unreachable twenty url is reported with its cause) {
+  auto closed = free_port();
+  stdio_server s{"http://127.0.0.1:" + std::to_string(closed), "k"};
+  auto text = s.tool_text("twenty_list_records", R"({"object":"people"})");
+  CAF_CHECK(has(text, "NETWORK_ERROR"));
+  CAF_CHECK(has(text, "Could not connect"));
+  CAF_CHECK(has(text, "TWENTY_API_URL"));
+  auto health = wait_http(s.admin, "/health");
+  CAF_CHECK_EQUAL(health.status, 503);
+  CAF_CHECK(has(health.body, R"("code":"NETWORK_ERROR")"));
+}
+
+CAF_TEST(a tls failure is reported with its cause) {
+  standin_process standin; // plain HTTP: an https:// URL to it fails the handshake
+  auto url = standin.url;
+  url.replace(0, 4, "https");
+  stdio_server s{url, "standin-demo-key"};
+  auto text = s.tool_text("twenty_list_records", R"({"object":"people"})");
+  CAF_CHECK(has(text, "NETWORK_ERROR"));
+  CAF_CHECK(has(text, "TLS"));
+}
+
+CAF_TEST(a healthy server reports every component on the mcp listener and the admin port) {
+  standin_process standin;
+  auto port = free_port();
+  auto admin = free_port();
+  child_process server{{TMCP_SERVER_BINARY, "--transport", "http", "--http-port",
+                        std::to_string(port), "--admin-port", std::to_string(admin),
+                        "--log-level", "warn", "--twenty-api-url", standin.url,
+                        "--twenty-api-key", "standin-demo-key"}};
+  auto on_mcp = wait_http(port, "/health");
+  CAF_CHECK_EQUAL(on_mcp.status, 200);
+  CAF_CHECK(has(on_mcp.body, R"({"status":"healthy")"));
+  for (auto part : {R"("twenty":{"status":"healthy")", R"("schema_loaded":true)",
+                    R"("session_supervisor":{"status":"healthy")",
+                    R"("gateway":{"status":"healthy")", R"("cache":{"status":"healthy")",
+                    R"("schema":{"status":"healthy")",
+                    R"("integration_supervisor":{"status":"healthy")"})
+    CAF_CHECK(has(on_mcp.body, part));
+  auto on_admin = http_call(admin, "GET", "/health");
+  CAF_CHECK_EQUAL(on_admin.status, 200);
+  CAF_CHECK(has(on_admin.body, R"({"status":"healthy")"));
+  // The admin listener has no MCP endpoint; the MCP listener's health obeys its Host rules.
+  CAF_CHECK_EQUAL(http_call(admin, "POST", "/mcp").status, 404);
+  CAF_CHECK_EQUAL(http_call(port, "POST", "/health").status, 405);
+  CAF_CHECK_EQUAL(http_call(port, "GET", "/health", {{"Host", "evil.example"}}).status, 403);
+}
+
+CAF_TEST(without a workspace the server is degraded but serves) {
+  auto admin = free_port();
+  mcp_stdio_client mcp{{TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "error",
+                        "--admin-port", std::to_string(admin)}};
+  CAF_REQUIRE(mcp.initialize());
+  auto health = wait_http(admin, "/health");
+  CAF_CHECK_EQUAL(health.status, 200);
+  CAF_CHECK(has(health.body, R"({"status":"degraded")"));
+  CAF_CHECK(has(health.body, "TWENTY_API_URL"));
+}
