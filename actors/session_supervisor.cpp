@@ -34,6 +34,8 @@ void answer_drained(self_ptr self) {
 
 void route(self_ptr self, inbound& in) {
   auto& st = self->state;
+  if (st.settings.observe)
+    st.settings.observe(in);
   if (in.session_id.empty()) {
     bool is_init = in.verb == inbound_verb::post && in.msg && in.msg->is_request()
                    && in.msg->method == "initialize";

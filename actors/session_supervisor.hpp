@@ -21,6 +21,8 @@ struct supervisor_settings {
   std::chrono::milliseconds sweep_interval{std::chrono::seconds(30)};
   // Upper bound on live sessions; `initialize` beyond it is refused with 503.
   std::size_t max_sessions = 100000;
+  // Sees every transport message first (metrics wrap its sink); none when empty.
+  std::function<void(inbound&)> observe;
 };
 
 struct supervisor_state {

@@ -88,6 +88,8 @@ struct gateway_state {
   void enqueue(job_ptr j);
   job_ptr next_job();
   std::string stats_json() const;
+  // The rate budget left now, as two JSON members.
+  std::string rate_tokens_json() const;
   std::chrono::milliseconds backoff(int attempt, const twenty::outcome& o);
 };
 

@@ -59,6 +59,14 @@ std::chrono::milliseconds gateway_state::backoff(int attempt, const outcome& o) 
   return std::chrono::milliseconds(delay);
 }
 
+std::string gateway_state::rate_tokens_json() const {
+  if (!limiter)
+    return "\"short_tokens\":0,\"long_tokens\":0";
+  auto now = std::chrono::steady_clock::now();
+  return "\"short_tokens\":" + std::to_string(limiter->short_tokens(now))
+         + ",\"long_tokens\":" + std::to_string(limiter->long_tokens(now));
+}
+
 std::string gateway_state::stats_json() const {
   auto n = [](const char* k, uint64_t v) { return "\"" + std::string(k) + "\":" + std::to_string(v); };
   return "{" + n("requests", stats.requests) + "," + n("upstream", stats.upstream) + ","
@@ -70,7 +78,7 @@ std::string gateway_state::stats_json() const {
          + n("max_queued", stats.max_queued) + "," + n("queued", queued) + ","
          + n("expired", stats.expired) + "," + n("refused", stats.refused) + ","
          + n("cancelled", stats.cancelled) + ","
-         + n("in_flight", in_flight) + "}";
+         + n("in_flight", in_flight) + "," + rate_tokens_json() + "}";
 }
 
 } // namespace tmcp::actors

@@ -17,7 +17,7 @@ constexpr auto probe_deadline = 2s;
 struct probe_run {
   health_inputs inputs;
   std::size_t pending = 0;
-  std::function<void(health_report)> done;
+  std::function<void(health_inputs)> done;
 
   void answered(std::size_t index, bool ok, std::string stats) {
     inputs.actors[index].answered = ok;
@@ -34,7 +34,7 @@ struct probe_run {
                                  "{\"status\":\"" + std::string(a.answered ? "healthy" : "degraded")
                                    + "\",\"kind\":\"memory\",\"stats\":"
                                    + (a.answered ? a.stats_json : std::string("{}")) + "}"});
-    done(evaluate_health(inputs));
+    done(std::move(inputs));
   }
 };
 
@@ -52,8 +52,8 @@ void ask(caf::event_based_actor* self, std::shared_ptr<probe_run> run, std::size
 
 } // namespace
 
-void probe_health(caf::actor_system& sys, const health_targets& targets,
-                  std::function<void(health_report)> done) {
+void probe_server(caf::actor_system& sys, const health_targets& targets,
+                  std::function<void(health_inputs)> done) {
   auto run = std::make_shared<probe_run>();
   run->done = std::move(done);
   run->inputs.conformance = targets.conformance;

@@ -1,5 +1,5 @@
-// Probes the running server for /health: asks every core actor for its counters (a short
-// deadline each), reads what the schema loads said about Twenty, and evaluates the report.
+// Probes the running server for /health and /metrics: asks every core actor for its counters
+// (a short deadline each) and reads what the schema loads said about Twenty.
 #pragma once
 
 #include <functional>
@@ -24,7 +24,7 @@ struct health_targets {
 };
 
 // Runs `done` once, on a CAF thread, within about the probe deadline.
-void probe_health(caf::actor_system& sys, const health_targets& targets,
-                  std::function<void(health_report)> done);
+void probe_server(caf::actor_system& sys, const health_targets& targets,
+                  std::function<void(health_inputs)> done);
 
 } // namespace tmcp::app

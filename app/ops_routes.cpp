@@ -16,22 +16,31 @@ transport::layer_response method_not_allowed(std::string_view path) {
 
 } // namespace
 
-std::shared_ptr<const transport::route_layer> make_ops_layer(caf::actor_system& sys,
-                                                             health_targets health) {
+std::shared_ptr<const transport::route_layer>
+make_ops_layer(caf::actor_system& sys, health_targets health,
+               std::shared_ptr<const server_metrics> metrics) {
   auto layer = std::make_shared<transport::route_layer>();
-  layer->serve = [&sys, health](const transport::layer_request& req, transport::layer_reply reply) {
+  layer->serve = [&sys, health, metrics](const transport::layer_request& req,
+                                         transport::layer_reply reply) {
     auto path = transport::target_path(req.target);
-    if (path != "/health")
+    bool is_health = path == "/health";
+    if (!is_health && path != "/metrics")
       return false;
     if (req.method != "GET") {
       reply(method_not_allowed(path));
       return true;
     }
-    probe_health(sys, health, [reply](health_report h) {
+    probe_server(sys, health, [reply, is_health, metrics](health_inputs probe) {
       transport::layer_response r;
-      r.status = h.http_status;
-      r.body = std::move(h.body);
       r.headers.emplace_back("Cache-Control", "no-store");
+      if (is_health) {
+        auto h = evaluate_health(probe);
+        r.status = h.http_status;
+        r.body = std::move(h.body);
+      } else {
+        r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+        r.body = metrics->render(probe);
+      }
       reply(std::move(r));
     });
     return true;

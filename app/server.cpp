@@ -11,6 +11,8 @@
 
 #include "actors/catalog_store.hpp"
 #include "actors/session_supervisor.hpp"
+#include "app/log_redaction.hpp"
+#include "app/metered_sink.hpp"
 #include "app/ops_routes.hpp"
 #include "app/twenty_wiring.hpp"
 #include "config/server_config.hpp"
@@ -25,8 +27,11 @@ namespace {
 using namespace std::chrono_literals;
 
 void setup_logging(const config::server_config& cfg) {
+  // Secrets never reach a log line: every sink sits behind the one redaction point.
+  add_secret(cfg.twenty_api_key);
   // stdout belongs to the stdio transport: every log line goes to stderr.
-  auto logger = spdlog::stderr_color_mt("twenty-mcp");
+  auto sink = redacting(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("twenty-mcp", sink);
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
@@ -128,7 +133,9 @@ int run_server(int argc, char** argv) {
   caf::actor_system sys{caf_cfg};
 
   auto catalogs = std::make_shared<actors::catalog_store>(build_catalog(cfg));
+  auto metrics = std::make_shared<server_metrics>();
   actors::supervisor_settings ss;
+  ss.observe = [metrics](inbound& in) { meter_inbound(metrics, in); };
   ss.http.idle_expiry = std::chrono::seconds(cfg.session_idle_seconds);
   ss.stdio.protocol.replay_events = 0;
   ss.stdio.idle_expiry = std::chrono::hours(24 * 365); // the process is the stdio session
@@ -139,7 +146,7 @@ int run_server(int argc, char** argv) {
     spdlog::warn("no Twenty configured (TWENTY_API_URL is empty): serving MCP without a "
                  "workspace");
   } else if (!cfg.conformance) {
-    auto rt = start_twenty(sys, cfg, catalogs, sup);
+    auto rt = start_twenty(sys, cfg, catalogs, sup, metrics);
     if (!rt) {
       spdlog::error("{}", rt.error());
       caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
@@ -164,7 +171,7 @@ int run_server(int argc, char** argv) {
     health.service = twenty->service;
     health.integration = twenty->supervisor;
   }
-  auto layer = make_ops_layer(sys, health);
+  auto layer = make_ops_layer(sys, health, metrics);
   auto admin = start_admin(sys, sup, cfg, layer);
   if (cfg.admin_port >= 0 && !admin) {
     caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);

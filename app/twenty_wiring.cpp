@@ -45,7 +45,8 @@ std::string workspace_key(const config::server_config& cfg) {
 expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
                                                    const config::server_config& cfg,
                                                    actors::catalog_store_ptr catalogs,
-                                                   actors::session_supervisor_actor sessions) {
+                                                   actors::session_supervisor_actor sessions,
+                                                   std::shared_ptr<server_metrics> metrics) {
   twenty::client_options copts;
   copts.base_url = cfg.twenty_api_url;
   copts.api_key = cfg.twenty_api_key;
@@ -63,10 +64,15 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
   auto tools_cfg = tools_config_of(cfg);
   actors::integration_settings is;
   auto timeout = std::chrono::milliseconds(cfg.twenty_timeout_ms);
-  is.transport = [client = rt.client, timeout](const twenty::request& r, auto done) {
+  is.transport = [client = rt.client, timeout, metrics](const twenty::request& r, auto done) {
     auto req = r;
     req.deadline = std::min(req.deadline, timeout);
-    client->send(req, std::move(done));
+    auto start = std::chrono::steady_clock::now();
+    client->send(req, [done = std::move(done), metrics, kind = req.kind,
+                       start](twenty::outcome o) mutable {
+      metrics->upstream(kind, o, std::chrono::steady_clock::now() - start);
+      done(std::move(o));
+    });
   };
   is.gateway.limits.short_limit = cfg.rate_short_limit;
   is.gateway.limits.short_ttl = std::chrono::milliseconds(cfg.rate_short_ttl_ms);

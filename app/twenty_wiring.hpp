@@ -10,6 +10,7 @@
 #include "actors/catalog_store.hpp"
 #include "actors/integration_supervisor.hpp"
 #include "actors/interfaces.hpp"
+#include "app/metrics.hpp"
 #include "config/server_config.hpp"
 #include "integration/http_client.hpp"
 
@@ -24,7 +25,8 @@ struct twenty_runtime {
 expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
                                                    const config::server_config& cfg,
                                                    actors::catalog_store_ptr catalogs,
-                                                   actors::session_supervisor_actor sessions);
+                                                   actors::session_supervisor_actor sessions,
+                                                   std::shared_ptr<server_metrics> metrics);
 
 void stop_twenty(twenty_runtime& rt);
 

@@ -1,6 +1,9 @@
 #include "config/server_config.hpp"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <stdexcept>
@@ -205,6 +208,72 @@ const std::vector<setting>& settings() {
   return all;
 }
 
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos)
+    return {};
+  auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+// A file key names a setting by its environment name (TWENTY_API_URL) or its flag
+// (twenty-api-url, with or without the dashes in front).
+const setting* find_setting(const std::string& key) {
+  for (const auto& s : settings()) {
+    std::string flag = s.flag;
+    if (key == s.env || key == flag || key == flag.substr(2))
+      return &s;
+  }
+  return nullptr;
+}
+
+// Reads `NAME = value` lines ('#' and ';' start comments, [sections] are ignored, values may
+// be quoted); the first bad line stops with an error naming the file, line and setting.
+std::string apply_file(const std::string& path, server_config& c) {
+  std::ifstream in(path);
+  if (!in)
+    return "cannot read config file '" + path + "': " + std::strerror(errno);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    auto where = "config file " + path + " line " + std::to_string(n) + ": ";
+    auto text = trim(line);
+    if (text.empty() || text[0] == '#' || text[0] == ';'
+        || (text.front() == '[' && text.back() == ']'))
+      continue;
+    auto eq = text.find('=');
+    if (eq == std::string::npos)
+      return where + "expected NAME = value"; // the line may hold a secret: not echoed
+    auto key = trim(text.substr(0, eq));
+    auto value = trim(text.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'')
+        && value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    auto s = find_setting(key);
+    if (!s)
+      return where + "unknown setting '" + key + "' (see --help for the names)";
+    if (auto err = s->apply(c, value); !err.empty())
+      return where + err;
+  }
+  return {};
+}
+
+// --config FILE (or --config=FILE) anywhere on the command line, else MCP_CONFIG_FILE.
+std::string config_path(int argc, char** argv, const char* (*getenv_fn)(const char*)) {
+  std::string path;
+  if (auto v = getenv_fn("MCP_CONFIG_FILE"); v && *v)
+    path = v;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc)
+      path = argv[++i];
+    else if (arg.rfind("--config=", 0) == 0)
+      path = arg.substr(9);
+  }
+  return path;
+}
+
 } // namespace
 
 expected<parse_outcome, std::string> parse(int argc, char** argv,
@@ -212,6 +281,10 @@ expected<parse_outcome, std::string> parse(int argc, char** argv,
   if (!getenv_fn)
     getenv_fn = [](const char* name) -> const char* { return std::getenv(name); };
   parse_outcome out;
+  // Precedence: flags > environment > file > defaults, so the file is applied first.
+  if (auto path = config_path(argc, argv, getenv_fn); !path.empty())
+    if (auto err = apply_file(path, out.config); !err.empty())
+      return make_unexpected(err);
   for (const auto& s : settings())
     if (auto v = getenv_fn(s.env); v && *v)
       if (auto err = s.apply(out.config, v); !err.empty())
@@ -222,6 +295,14 @@ expected<parse_outcome, std::string> parse(int argc, char** argv,
       out.help = true;
       continue;
     }
+    if (arg == "--config") {
+      if (i + 1 >= argc)
+        return make_unexpected(std::string("option --config needs a file"));
+      ++i;
+      continue;
+    }
+    if (arg.rfind("--config=", 0) == 0)
+      continue;
     std::string value;
     bool has_value = false;
     if (auto eq = arg.find('='); eq != std::string::npos) {
@@ -250,16 +331,26 @@ expected<parse_outcome, std::string> parse(int argc, char** argv,
   return out;
 }
 
+std::vector<std::string> setting_names() {
+  std::vector<std::string> out;
+  for (const auto& s : settings())
+    out.emplace_back(s.env);
+  return out;
+}
+
 std::string help_text() {
   std::string out = "twenty-mcp-server: an MCP server for the Twenty CRM\n\n"
-                    "Usage: twenty-mcp-server [options]\n\n"
-                    "Every option can also be set by its environment variable; flags win.\n\n";
+                    "Usage: twenty-mcp-server [--config FILE] [options]\n\n"
+                    "Every option can also be set by its environment variable or in the config "
+                    "file\n(NAME = value, environment names); flags win over the environment, "
+                    "which wins\nover the file.\n\n";
   for (const auto& s : settings()) {
     std::string left = std::string("  ") + s.flag + " (" + s.env + ")";
     if (left.size() < 44)
       left.resize(44, ' ');
     out += left + " " + s.help + "\n";
   }
+  out += "  --config FILE (MCP_CONFIG_FILE)            Read settings from FILE first\n";
   out += "  --help                                     This text\n";
   return out;
 }

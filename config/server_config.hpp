@@ -1,4 +1,4 @@
-// The server's configuration: environment variables, overridden by command-line flags.
+// The server's configuration: a file, environment variables over it, flags over both.
 #pragma once
 
 #include <cstdint>
@@ -55,5 +55,8 @@ expected<parse_outcome, std::string> parse(int argc, char** argv,
                                            const char* (*getenv_fn)(const char*) = nullptr);
 
 std::string help_text();
+
+// Every setting's environment name, in --help order.
+std::vector<std::string> setting_names();
 
 } // namespace tmcp::config

@@ -2,7 +2,7 @@
 # Installs every Debian package the build, the tests and the benchmarks need; silent when all are present.
 set -euo pipefail
 packages=(g++ cmake make ccache git curl libcaf-dev rapidjson-dev libspdlog-dev libboost-dev
-          libssl-dev libhiredis-dev redis-server nodejs npm)
+          libssl-dev libhiredis-dev redis-server nodejs npm prometheus-cpp-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,8 @@
 #include "app/child_process.hpp"
 
 #include <csignal>
+#include <cstdlib>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +19,15 @@ child_process::child_process(const std::vector<std::string>& argv) {
     dup2(from_child[1], 1);
     close(to_child[1]);
     close(from_child[0]);
+    // The server's log output is kept for the secret grep (app.no_secrets_in_logs).
+    const char* dir = std::getenv("TMCP_E2E_LOG_DIR");
+    if (dir && *dir && argv[0].size() >= 17
+        && argv[0].compare(argv[0].size() - 17, 17, "twenty-mcp-server") == 0) {
+      auto path = std::string(dir) + "/server-" + std::to_string(getpid()) + ".log";
+      int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      if (fd >= 0)
+        dup2(fd, 2);
+    }
     std::vector<char*> args;
     for (auto& a : argv)
       args.push_back(const_cast<char*>(a.c_str()));

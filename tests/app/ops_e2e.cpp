@@ -24,7 +24,7 @@ struct stdio_server {
 
   stdio_server(const std::string& url, const std::string& key) {
     mcp = std::make_unique<mcp_stdio_client>(std::vector<std::string>{
-      TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn", "--twenty-api-url", url,
+      TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "debug", "--twenty-api-url", url,
       "--twenty-api-key", key, "--admin-port", std::to_string(admin)});
     CAF_REQUIRE(mcp->initialize());
   }
@@ -121,4 +121,44 @@ CAF_TEST(without a workspace the server is degraded but serves) {
   CAF_CHECK_EQUAL(health.status, 200);
   CAF_CHECK(has(health.body, R"({"status":"degraded")"));
   CAF_CHECK(has(health.body, "TWENTY_API_URL"));
+}
+
+CAF_TEST(metrics count mcp requests tool calls upstream calls and the actors counters) {
+  standin_process standin;
+  stdio_server s{standin.url, "standin-demo-key"};
+  auto ok = s.mcp->call_tool("twenty_list_records", R"({"object":"people","limit":2})");
+  CAF_CHECK(!is_error_result(ok));
+  s.mcp->call_tool("twenty_list_records", R"({"object":"people","limit":2})"); // a cache hit
+  s.tool_text("twenty_list_records", R"({"object":"nosuchthing"})");
+  s.mcp->request("no/such/method", "{}");
+  auto m = wait_http(s.admin, "/metrics");
+  CAF_CHECK_EQUAL(m.status, 200);
+  CAF_CHECK(has(m.headers["content-type"], "text/plain; version=0.0.4"));
+  for (auto line :
+       {R"(tmcp_mcp_requests_total{method="tools/call",outcome="ok"} 2)",
+        R"(tmcp_mcp_requests_total{method="tools/call",outcome="tool_error"} 1)",
+        R"(tmcp_mcp_requests_total{method="other",outcome="error"} 1)",
+        R"(tmcp_mcp_requests_total{method="initialize",outcome="ok"} 1)",
+        R"(tmcp_tool_calls_total{outcome="ok",tool="twenty_list_records"} 2)",
+        R"(tmcp_tool_call_duration_seconds_count{tool="twenty_list_records"} 3)",
+        R"(tmcp_upstream_requests_total{api="metadata",status="2xx"})",
+        R"(tmcp_upstream_requests_total{api="rest",status="2xx"} 1)",
+        R"(tmcp_upstream_duration_seconds_bucket{api="rest",le="+Inf"} 1)",
+        "tmcp_upstream_rate_limited_total 0", "tmcp_cache_hits_total 1",
+        "tmcp_cache_misses_total 1", "tmcp_cache_evictions_total 0", "tmcp_sessions 1",
+        "tmcp_actor_restarts_total 0", R"(tmcp_rate_budget_tokens{window="short"})",
+        R"(tmcp_queue_depth{queue="gateway"} 0)", R"(tmcp_actor_up{actor="gateway"} 1)",
+        R"(tmcp_actor_up{actor="session_supervisor"} 1)", "# TYPE tmcp_cache_hits_total counter",
+        "# TYPE tmcp_tool_call_duration_seconds histogram"})
+    if (!has(m.body, line))
+      CAF_FAIL("missing in /metrics: " << line << "\n" << m.body);
+}
+
+CAF_TEST(metrics count twenty errors by code) {
+  standin_process standin;
+  stdio_server s{standin.url, "not-the-key"};
+  auto m = wait_http(s.admin, "/metrics");
+  CAF_CHECK(has(m.body, R"(tmcp_upstream_errors_total{code="INVALID_API_KEY"})"));
+  // Twenty's metadata API answers a bad key inside a 200 (GraphQL errors).
+  CAF_CHECK(has(m.body, R"(tmcp_upstream_requests_total{api="metadata",status="2xx"})"));
 }

@@ -1,0 +1,83 @@
+#include "app/metered_sink.hpp"
+
+#include <atomic>
+
+#include "protocol/json.hpp"
+
+namespace tmcp::app {
+
+namespace {
+
+class metered_sink : public stream_sink {
+public:
+  metered_sink(sink_ptr inner, std::shared_ptr<server_metrics> metrics, std::string id,
+               std::string method, std::string tool)
+    : inner_(std::move(inner)), metrics_(std::move(metrics)), id_(std::move(id)),
+      method_(std::move(method)), tool_(std::move(tool)) {}
+
+  void open(const stream_open& info) override { inner_->open(info); }
+
+  void event(const std::string& event_id, const std::string& data) override {
+    see(data);
+    inner_->event(event_id, data);
+  }
+
+  void close() override { inner_->close(); }
+
+  void respond(int status, const std::string& body) override {
+    if (!see(body) && status >= 400)
+      record("error");
+    inner_->respond(status, body);
+  }
+
+  bool connected() const override { return inner_->connected(); }
+
+private:
+  // True when `data` is this request's answer (counted once).
+  bool see(const std::string& data) {
+    if (done_ || data.find("\"id\"") == std::string::npos)
+      return false;
+    auto doc = json::parse(data);
+    if (!doc || !doc->IsObject())
+      return false;
+    auto id = json::find(*doc, "id");
+    if (!id || json::stringify(*id) != id_)
+      return false;
+    if (json::find(*doc, "error"))
+      record("error");
+    else if (auto result = json::find(*doc, "result"); result && result->IsObject()
+                                                        && json::get_bool(*result, "isError")
+                                                             .value_or(false))
+      record("tool_error");
+    else
+      record("ok");
+    return true;
+  }
+
+  void record(const char* outcome) {
+    if (done_.exchange(true))
+      return;
+    metrics_->mcp_request(method_, tool_, outcome, std::chrono::steady_clock::now() - start_);
+  }
+
+  sink_ptr inner_;
+  std::shared_ptr<server_metrics> metrics_;
+  std::string id_, method_, tool_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::atomic<bool> done_{false};
+};
+
+} // namespace
+
+void meter_inbound(const std::shared_ptr<server_metrics>& metrics, inbound& in) {
+  if (in.verb != inbound_verb::post || !in.msg || !in.msg->is_request() || !in.sink)
+    return;
+  std::string tool;
+  if (in.msg->method == "tools/call")
+    if (auto p = in.msg->params(); p && p->IsObject())
+      tool = json::get_string(*p, "name").value_or("");
+  in.sink = std::make_shared<metered_sink>(std::move(in.sink), metrics, in.msg->id,
+                                           in.msg->method, std::move(tool));
+}
+
+} // namespace tmcp::app
