@@ -1,6 +1,7 @@
 #include "protocol/json.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <unordered_set>
 #include <vector>
 
@@ -23,6 +24,7 @@ public:
   depth_guard(document& d, std::size_t max_depth) : d_(d), max_(max_depth) {}
 
   bool too_deep() const { return too_deep_; }
+  bool infinite() const { return infinite_; }
 
   bool Null() { return d_.Null(); }
   bool Bool(bool b) { return d_.Bool(b); }
@@ -30,7 +32,14 @@ public:
   bool Uint(unsigned i) { return d_.Uint(i); }
   bool Int64(int64_t i) { return d_.Int64(i); }
   bool Uint64(uint64_t i) { return d_.Uint64(i); }
-  bool Double(double x) { return d_.Double(x); }
+  // RapidJSON 1.1.0 lets some overflowing numbers through as infinity (-922e308), which
+  // no writer can put back into JSON.
+  bool Double(double x) {
+    if (std::isfinite(x))
+      return d_.Double(x);
+    infinite_ = true;
+    return false;
+  }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) {
     return d_.RawNumber(s, n, copy);
   }
@@ -59,6 +68,7 @@ private:
   std::size_t max_;
   std::size_t depth_ = 0;
   bool too_deep_ = false;
+  bool infinite_ = false;
 };
 
 std::string_view key_of(const value& m) {
@@ -148,6 +158,7 @@ expected<document, parse_error> parse_limited(std::string_view text, const limit
   rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> is(ms);
   rapidjson::ParseResult result;
   bool too_deep = false;
+  bool infinite = false;
   // Iterative: the parser keeps its own heap stack instead of recursing per level.
   auto generate = [&](document& target) {
     depth_guard guard(target, lim.max_depth);
@@ -157,6 +168,7 @@ expected<document, parse_error> parse_limited(std::string_view text, const limit
                                | rapidjson::kParseStopWhenDoneFlag;
     result = reader.Parse<flags>(is, guard);
     too_deep = guard.too_deep();
+    infinite = guard.infinite();
     return !result.IsError();
   };
   d.Populate(generate);
@@ -164,6 +176,10 @@ expected<document, parse_error> parse_limited(std::string_view text, const limit
     return fail(parse_errc::too_deep, "nesting deeper than " + std::to_string(lim.max_depth)
                                         + " levels at offset "
                                         + std::to_string(result.Offset()));
+  if (infinite)
+    return fail(parse_errc::syntax, std::string(rapidjson::GetParseError_En(
+                                      rapidjson::kParseErrorNumberTooBig))
+                                      + " at offset " + std::to_string(result.Offset()));
   if (result.IsError())
     return fail(parse_errc::syntax, std::string(rapidjson::GetParseError_En(result.Code()))
                                       + " at offset " + std::to_string(result.Offset()));

@@ -35,10 +35,14 @@ std::optional<std::string> closest_match(std::string_view name,
   std::optional<std::string> best;
   auto best_d = std::max<std::size_t>(2, name.size() / 3) + 1;
   for (const auto& c : candidates) {
-    auto d = edit_distance(name, c);
     // A candidate that contains the name (or vice versa) is a good guess too.
     bool contains = !name.empty()
                     && (c.find(name) != std::string::npos || name.find(c) != std::string_view::npos);
+    // The distance is at least the length difference: skip hopeless candidates cheaply.
+    auto gap = name.size() > c.size() ? name.size() - c.size() : c.size() - name.size();
+    if (!contains && gap >= best_d)
+      continue;
+    auto d = edit_distance(name, c);
     if (contains && d > 1)
       d = std::min<std::size_t>(d, best_d - 1);
     if (d < best_d) {

@@ -9,19 +9,6 @@
 
 namespace tmcp::transport {
 
-namespace {
-
-std::optional<std::string_view> field(const http::request<http::string_body>& req,
-                                      beast::string_view name) {
-  auto it = req.find(name);
-  if (it == req.end())
-    return std::nullopt;
-  auto v = it->value();
-  return std::string_view(v.data(), v.size());
-}
-
-} // namespace
-
 http_session::http_session(tcp::socket&& socket, std::shared_ptr<server_state> state)
   : state_(std::move(state)), stream_(std::move(socket)) {
   // SSE writes many small chunks: Nagle plus delayed ACKs would hold each one ~40 ms.
@@ -99,20 +86,7 @@ void http_session::do_read() {
 }
 
 request_view http_session::view() const {
-  const auto& req = parser_->get();
-  auto method = req.method_string();
-  auto target = req.target();
-  request_view v;
-  v.method = std::string_view(method.data(), method.size());
-  v.target = std::string_view(target.data(), target.size());
-  v.host = field(req, "Host");
-  v.origin = field(req, "Origin");
-  v.content_type = field(req, "Content-Type");
-  v.accept = field(req, "Accept");
-  v.session_id = field(req, "Mcp-Session-Id");
-  v.protocol_version = field(req, "MCP-Protocol-Version");
-  v.last_event_id = field(req, "Last-Event-ID");
-  return v;
+  return view_of(parser_->get());
 }
 
 void http_session::on_header(beast::error_code ec, std::size_t) {

@@ -25,6 +25,31 @@ struct request_view {
   std::optional<std::string_view> last_event_id;
 };
 
+// The view of a parsed Beast request (any body type); the fuzz targets build it the same way.
+template <class Request>
+request_view view_of(const Request& req) {
+  auto field = [&](const char* name) -> std::optional<std::string_view> {
+    auto it = req.find(name);
+    if (it == req.end())
+      return std::nullopt;
+    auto v = it->value();
+    return std::string_view(v.data(), v.size());
+  };
+  auto method = req.method_string();
+  auto target = req.target();
+  request_view v;
+  v.method = std::string_view(method.data(), method.size());
+  v.target = std::string_view(target.data(), target.size());
+  v.host = field("Host");
+  v.origin = field("Origin");
+  v.content_type = field("Content-Type");
+  v.accept = field("Accept");
+  v.session_id = field("Mcp-Session-Id");
+  v.protocol_version = field("MCP-Protocol-Version");
+  v.last_event_id = field("Last-Event-ID");
+  return v;
+}
+
 struct route_config {
   std::string path = "/mcp";
   std::vector<std::string> allowed_hosts;   // effective list, see effective_allowed_hosts

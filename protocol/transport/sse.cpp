@@ -15,17 +15,16 @@ std::string format_sse_event(std::string_view event_id, std::string_view data,
   if (data.empty()) {
     out += "data: \n";
   } else {
-    // A raw newline would end the field; SSE joins consecutive data lines with "\n".
+    // CR, LF and CRLF all end an SSE line: each becomes its own data line, and the client
+    // joins consecutive data lines with "\n".
     std::size_t pos = 0;
     while (pos <= data.size()) {
-      auto nl = data.find('\n', pos);
+      auto nl = data.find_first_of("\r\n", pos);
       auto line = data.substr(pos, nl == std::string_view::npos ? data.npos : nl - pos);
-      if (!line.empty() && line.back() == '\r')
-        line.remove_suffix(1);
       out.append("data: ").append(line).append("\n");
       if (nl == std::string_view::npos)
         break;
-      pos = nl + 1;
+      pos = nl + (data.compare(nl, 2, "\r\n") == 0 ? 2 : 1);
     }
   }
   out += "\n";
