@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds, runs all ctest suites (unit, actor,
-# transport, stand-in, end-to-end, Inspector smoke runs), then both conformance suites.
+# transport, stand-in, end-to-end, Inspector smoke runs), both conformance suites, then each
+# fuzz target for FUZZ_SECONDS (default 30).
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 bash "$root/scripts/install_deps.sh" || exit 1
@@ -14,15 +15,26 @@ ctest_rc=${PIPESTATUS[0]}
 echo "== conformance"
 bash "$root/scripts/conformance.sh" 2>&1 | tee -a "$log"
 conf_rc=${PIPESTATUS[0]}
+# libFuzzer targets (clang, ASan+UBSan, own build dir), FUZZ_SECONDS each (0 skips them).
+fuzz_seconds=${FUZZ_SECONDS:-30}
+fuzz_rc=0
+if [ "$fuzz_seconds" -gt 0 ]; then
+  echo "== fuzz ($fuzz_seconds s per target)"
+  bash "$root/scripts/fuzz.sh" "$fuzz_seconds" 2>&1 | tee -a "$log"
+  fuzz_rc=${PIPESTATUS[0]}
+fi
 # One closing line over everything that ran.
 total=$(grep -oE 'tests failed out of [0-9]+' "$log" | grep -oE '[0-9]+$' | tail -1)
 failed=$(grep -oE '[0-9]+ tests failed out of' "$log" | grep -oE '^[0-9]+' | tail -1)
 conf_total=$(grep -cE '^[✓✗] ' "$log")
 conf_failed=$(grep -cE '^✗ ' "$log")
-passed=$(( ${total:-0} - ${failed:-0} + conf_total - conf_failed ))
-failures=$(( ${failed:-0} + conf_failed ))
+fuzz_total=$(grep -cE '^fuzz [a-z_]+: ' "$log")
+fuzz_failed=$(grep -cE '^fuzz [a-z_]+: .*FAILED' "$log")
+passed=$(( ${total:-0} - ${failed:-0} + conf_total - conf_failed + fuzz_total - fuzz_failed ))
+failures=$(( ${failed:-0} + conf_failed + fuzz_failed ))
 [ $ctest_rc -ne 0 ] && [ "${failed:-0}" -eq 0 ] && failures=$((failures + 1))
 [ $conf_rc -ne 0 ] && [ "$conf_failed" -eq 0 ] && failures=$((failures + 1))
+[ $fuzz_rc -ne 0 ] && [ "$fuzz_failed" -eq 0 ] && failures=$((failures + 1))
 rm -f "$log"
 echo "tests: $passed passed, $failures failed"
-[ $ctest_rc -eq 0 ] && [ $conf_rc -eq 0 ]
+[ $ctest_rc -eq 0 ] && [ $conf_rc -eq 0 ] && [ $fuzz_rc -eq 0 ]

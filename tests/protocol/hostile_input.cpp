@@ -103,6 +103,25 @@ CAF_TEST(nul bytes inside or after a message are parse errors) {
   CAF_CHECK_EQUAL(parse(R"({"jsonrpc":"2.0","id":"a\u0000b","method":"ping"})").code, 0);
 }
 
+CAF_TEST(a lone low surrogate escape is a parse error) {
+  // Found by fuzz_json: RapidJSON 1.1.0 turned "\ude00" into bytes that are not UTF-8.
+  auto o = parse(R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"s":"x\ude00"}})");
+  CAF_CHECK_EQUAL(o.code, -32700);
+  CAF_CHECK(contains(o.message, "surrogate"));
+  CAF_CHECK(!json::parse(R"({"\udfff":1})"));
+  // A proper pair and characters next to the surrogate range still pass.
+  auto ok = json::parse(R"(["\ud83d\ude00","\ud7ff","\ue000"])");
+  CAF_REQUIRE(ok);
+  CAF_CHECK(json::is_valid_utf8(json::stringify(*ok)));
+}
+
+CAF_TEST(stray byte order mark bytes are not skipped) {
+  // Found by fuzz_json: RapidJSON's stream dropped a leading 0xBB and parsed "\xbb9" as 9.
+  CAF_CHECK(!json::parse("\xbb" "9"));
+  CAF_CHECK_EQUAL(parse("\xef\xbb\xbf{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").code, -32700);
+  CAF_CHECK_EQUAL(parse("\xbf{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}").code, -32700);
+}
+
 CAF_TEST(trailing bytes after a message are a parse error but whitespace is fine) {
   CAF_CHECK_EQUAL(parse(R"({"jsonrpc":"2.0","id":1,"method":"ping"} x)").code, -32700);
   CAF_CHECK_EQUAL(parse(R"({"jsonrpc":"2.0","id":1,"method":"ping"}{})").code, -32700);

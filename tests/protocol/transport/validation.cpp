@@ -226,3 +226,9 @@ CAF_TEST(sse events frame priming and message events) {
   CAF_CHECK_EQUAL(format_sse_event("", "a\nb\r\nc"),
                   "event: message\ndata: a\ndata: b\ndata: c\n\n");
 }
+
+CAF_TEST(a lone carriage return in sse data starts a new data line) {
+  // SSE readers end a line at CR too: left raw it would cut the data (fuzz_sse's invariant).
+  CAF_CHECK_EQUAL(format_sse_event("", "a\rb\r\r\nc\r"),
+                  "event: message\ndata: a\ndata: b\ndata: \ndata: c\ndata: \n\n");
+}
