@@ -18,11 +18,16 @@ transport::layer_response method_not_allowed(std::string_view path) {
 
 std::shared_ptr<const transport::route_layer>
 make_ops_layer(caf::actor_system& sys, health_targets health,
-               std::shared_ptr<const server_metrics> metrics) {
+               std::shared_ptr<const server_metrics> metrics,
+               std::shared_ptr<inbound_auth> auth) {
   auto layer = std::make_shared<transport::route_layer>();
-  layer->serve = [&sys, health, metrics](const transport::layer_request& req,
-                                         transport::layer_reply reply) {
+  if (auth && auth->enabled())
+    layer->admit = [auth](const transport::layer_request& req) { return auth->admit(req); };
+  layer->serve = [&sys, health, metrics, auth](const transport::layer_request& req,
+                                               transport::layer_reply reply) {
     auto path = transport::target_path(req.target);
+    if (auth && req.method == "GET" && auth->serve_metadata(req, reply))
+      return true;
     bool is_health = path == "/health";
     if (!is_health && path != "/metrics")
       return false;
@@ -30,6 +35,12 @@ make_ops_layer(caf::actor_system& sys, health_targets health,
       reply(method_not_allowed(path));
       return true;
     }
+    // Liveness stays open; the metrics of an authenticated server need its credentials.
+    if (!is_health && auth && auth->enabled())
+      if (auto refusal = auth->admit(req)) {
+        reply(std::move(*refusal));
+        return true;
+      }
     probe_server(sys, health, [reply, is_health, metrics](health_inputs probe) {
       transport::layer_response r;
       r.headers.emplace_back("Cache-Control", "no-store");

@@ -110,6 +110,17 @@ start_admin(caf::actor_system& sys, const actors::session_supervisor_actor& sup,
   return server;
 }
 
+expected<std::shared_ptr<inbound_auth>, std::string> make_auth(const config::server_config& cfg) {
+  auth_settings a;
+  a.tokens_file = cfg.auth_tokens_file;
+  a.issuer = cfg.oauth_issuer;
+  a.audience = cfg.oauth_audience;
+  a.jwks_file = cfg.oauth_jwks_file;
+  a.required_scopes = cfg.oauth_scopes;
+  a.public_url = cfg.public_url;
+  return inbound_auth::create(a);
+}
+
 } // namespace
 
 int run_server(int argc, char** argv) {
@@ -171,8 +182,13 @@ int run_server(int argc, char** argv) {
     health.service = twenty->service;
     health.integration = twenty->supervisor;
   }
-  auto layer = make_ops_layer(sys, health, metrics);
-  auto admin = start_admin(sys, sup, cfg, layer);
+  auto auth = make_auth(cfg);
+  if (!auth) {
+    spdlog::error("{}", auth.error());
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    return 2;
+  }
+  auto admin = start_admin(sys, sup, cfg, make_ops_layer(sys, health, metrics, nullptr));
   if (cfg.admin_port >= 0 && !admin) {
     caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
     return 1;
@@ -206,7 +222,12 @@ int run_server(int argc, char** argv) {
   http.allowed_origins = with_loopback(cfg.allowed_origins);
   http.max_body_bytes = cfg.max_body_bytes;
   http.threads = cfg.http_threads;
-  http.layer = layer;
+  http.layer = make_ops_layer(sys, health, metrics, *auth);
+  if (!(*auth)->enabled() && cfg.http_host != "127.0.0.1" && cfg.http_host != "::1"
+      && cfg.http_host != "localhost")
+    spdlog::warn("MCP over HTTP on {} without authentication: anyone who reaches it uses the "
+                 "workspace's API key; set MCP_AUTH_TOKENS_FILE or MCP_OAUTH_*",
+                 cfg.http_host);
   transport::http_server server{sys, sup, http};
   auto port = server.start();
   if (!port) {

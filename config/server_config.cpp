@@ -104,6 +104,42 @@ const std::vector<setting>& settings() {
      [](server_config& c, const std::string& v) {
        return parse_uint(v, c.admin_port, 0, 65535, "MCP_ADMIN_PORT");
      }},
+    {"MCP_AUTH_TOKENS_FILE", "--auth-tokens-file",
+     "File of '<sha256 hex of a token> <name>' lines: HTTP clients must send one as a bearer "
+     "token",
+     [](server_config& c, const std::string& v) {
+       c.auth_tokens_file = v;
+       return std::string{};
+     }},
+    {"MCP_OAUTH_ISSUER", "--oauth-issuer",
+     "OAuth authorization server whose JWTs (RS256/ES256) are accepted (with the next two)",
+     [](server_config& c, const std::string& v) {
+       c.oauth_issuer = v;
+       return std::string{};
+     }},
+    {"MCP_OAUTH_AUDIENCE", "--oauth-audience", "The `aud` JWTs must carry: this resource's URL",
+     [](server_config& c, const std::string& v) {
+       c.oauth_audience = v;
+       return std::string{};
+     }},
+    {"MCP_OAUTH_JWKS_FILE", "--oauth-jwks-file", "The issuer's public keys as a JWKS file",
+     [](server_config& c, const std::string& v) {
+       c.oauth_jwks_file = v;
+       return std::string{};
+     }},
+    {"MCP_OAUTH_SCOPES", "--oauth-scopes", "Scopes every JWT must grant (comma-separated)",
+     [](server_config& c, const std::string& v) {
+       c.oauth_scopes = split_list(v);
+       return std::string{};
+     }},
+    {"MCP_PUBLIC_URL", "--public-url",
+     "The MCP endpoint's public URL (e.g. https://mcp.example.com/mcp), for OAuth metadata",
+     [](server_config& c, const std::string& v) {
+       if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+         return "MCP_PUBLIC_URL must start with http:// or https://, got '" + v + "'";
+       c.public_url = v;
+       return std::string{};
+     }},
     {"MCP_ALLOWED_ORIGINS", "--allowed-origins",
      "Comma-separated Origin values accepted besides localhost ones",
      [](server_config& c, const std::string& v) {

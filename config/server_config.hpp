@@ -21,6 +21,13 @@ struct server_config {
   std::vector<std::string> allowed_hosts;   // extra Host values accepted besides localhost
   std::size_t max_body_bytes = 4u << 20;
   int http_threads = 2;
+  // Inbound auth of the HTTP endpoint (none when all empty).
+  std::string auth_tokens_file;
+  std::string oauth_issuer;
+  std::string oauth_audience;
+  std::string oauth_jwks_file;
+  std::vector<std::string> oauth_scopes;
+  std::string public_url; // the MCP endpoint as clients reach it (behind a TLS proxy)
   // A second listener for /health and /metrics only (-1 = none; 0 picks a free port).
   int admin_port = -1;
   // Sessions.

@@ -17,6 +17,8 @@ layer_request http_session::layer_view() const {
   v.target = std::string_view(target.data(), target.size());
   if (auto it = req.find(http::field::authorization); it != req.end())
     v.authorization = std::string_view(it->value().data(), it->value().size());
+  if (auto it = req.find(http::field::host); it != req.end())
+    v.host = std::string_view(it->value().data(), it->value().size());
   beast::error_code ec;
   auto peer = stream_.socket().remote_endpoint(ec);
   if (!ec)

@@ -17,6 +17,7 @@ struct layer_request {
   std::string_view method;
   std::string_view target; // path and query
   std::optional<std::string_view> authorization;
+  std::optional<std::string_view> host;
   std::string client_address; // the peer's IP, for per-client limits
 };
 
