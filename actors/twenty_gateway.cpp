@@ -50,13 +50,9 @@ void answer(gateway_state& st, const gateway_state::job_ptr& j, const outcome& o
 }
 
 twenty::error budget_error(const gateway_state& st, std::chrono::milliseconds waited) {
-  const auto& l = st.settings.limits;
   return twenty::error{twenty::errc::rate_limit_exceeded, 429,
-                       "Twenty's API budget (" + std::to_string(l.short_limit) + " requests per "
-                         + std::to_string(l.short_ttl.count()) + " ms and "
-                         + std::to_string(l.long_limit) + " per "
-                         + std::to_string(l.long_ttl.count() / 1000)
-                         + " s) is used up; this call waited "
+                       "Twenty's API budget (" + st.limiter->describe()
+                         + ") is used up; this call waited "
                          + std::to_string(waited.count() / 1000)
                          + " s without a turn. Retry later, or fetch more per call (higher "
                            "limit, batch tools)",
@@ -78,9 +74,11 @@ void finish(self_ptr self, const gateway_state::job_ptr& j, outcome o) {
   --st.in_flight;
   if (!st.active.count(j))
     return; // answered already (shutdown)
+  st.left_wire(j);
   auto now = self->clock().now();
   if (o)
-    st.limiter->on_response(*o, now);
+    st.limiter->learn(twenty::read_rate_info(*o, j->req.kind), now,
+                      std::chrono::system_clock::now());
   else
     ++st.stats.network_errors;
   auto d = should_retry(j->req, o);
@@ -142,6 +140,7 @@ void pump(self_ptr self) {
     // A call whose only caller cancelled is dropped instead of being sent to Twenty.
     if (j->req.cancelled && *j->req.cancelled && j->waiters.size() == 1) {
       ++st.stats.cancelled;
+      st.left_wire(j);
       answer(st, j, make_unexpected(twenty::error{twenty::errc::network_error, 0,
                                                   "cancelled by the client before it was sent",
                                                   ""}));
@@ -156,26 +155,27 @@ void pump(self_ptr self) {
 void expire_queued(self_ptr self) {
   auto& st = self->state;
   auto now = self->clock().now();
-  for (auto it = st.queues.begin(); it != st.queues.end();) {
-    auto& q = it->second;
-    for (auto j = q.begin(); j != q.end();) {
-      auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - (*j)->queued_at);
-      if (waited <= (*j)->req.deadline) {
-        ++j;
-        continue;
+  std::vector<std::string> emptied;
+  for (auto& [key, sq] : st.queues) {
+    for (auto* q : {&sq.interactive, &sq.bulk})
+      for (auto j = q->begin(); j != q->end();) {
+        auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - (*j)->queued_at);
+        if (waited <= (*j)->req.deadline) {
+          ++j;
+          continue;
+        }
+        ++st.stats.expired;
+        --st.queued;
+        auto job = *j;
+        j = q->erase(j);
+        answer(st, job, make_unexpected(budget_error(st, waited)));
       }
-      ++st.stats.expired;
-      --st.queued;
-      auto job = *j;
-      j = q.erase(j);
-      answer(st, job, make_unexpected(budget_error(st, waited)));
-    }
-    if (q.empty()) {
-      st.turn.erase(std::remove(st.turn.begin(), st.turn.end(), it->first), st.turn.end());
-      it = st.queues.erase(it);
-    } else {
-      ++it;
-    }
+    if (sq.empty())
+      emptied.push_back(key);
+  }
+  for (auto& key : emptied) {
+    st.turn.erase(std::remove(st.turn.begin(), st.turn.end(), key), st.turn.end());
+    st.forget_if_idle(key);
   }
 }
 
@@ -240,7 +240,8 @@ void flush(self_ptr self) {
       std::vector<std::string> chunk(ids.begin() + at,
                                      ids.begin() + std::min(ids.size(), at + st.settings.collapse_limit));
       twenty::request req;
-      req.fairness_key = "records";
+      // Queued as the first caller's; the others ride along.
+      req.fairness_key = pending.front().fairness_key;
       if (chunk.size() == 1) {
         req.target = twenty::with_query("/rest/" + plural + "/" + chunk[0], {{"depth", depth}});
         submit(self, std::move(req), [deliver, id = chunk[0]](const outcome& o) {
@@ -299,7 +300,8 @@ twenty_gateway_impl(twenty_gateway_actor::stateful_pointer<gateway_state> self,
                     twenty_transport transport, gateway_settings settings) {
   auto& st = self->state;
   st.transport = std::move(transport);
-  st.limiter = std::make_unique<twenty::rate_limiter>(settings.limits);
+  st.limiter = settings.budget ? settings.budget
+                               : std::make_shared<twenty::rate_limiter>(settings.limits);
   st.jitter.seed(settings.jitter_seed);
   st.settings = std::move(settings);
   // On shutdown every caller gets an answer now instead of waiting for its own timeout.
@@ -308,8 +310,10 @@ twenty_gateway_impl(twenty_gateway_actor::stateful_pointer<gateway_state> self,
     twenty::error down{twenty::errc::network_error, 0,
                        "The server is shutting down; the call was not sent to Twenty", ""};
     std::vector<gateway_state::job_ptr> all(st.active.begin(), st.active.end());
-    for (auto& [key, q] : st.queues)
-      all.insert(all.end(), q.begin(), q.end());
+    for (auto& [key, q] : st.queues) {
+      all.insert(all.end(), q.interactive.begin(), q.interactive.end());
+      all.insert(all.end(), q.bulk.begin(), q.bulk.end());
+    }
     st.active.clear();
     st.queues.clear();
     st.turn.clear();
@@ -329,7 +333,7 @@ twenty_gateway_impl(twenty_gateway_actor::stateful_pointer<gateway_state> self,
       return rp;
     },
     [self](atom::record, std::string& plural, std::string& id, int32_t depth,
-           std::string&) -> caf::result<outcome> {
+           std::string& fairness_key) -> caf::result<outcome> {
       auto& st = self->state;
       ++st.stats.record_gets;
       if (!twenty::is_uuid(id))
@@ -337,7 +341,7 @@ twenty_gateway_impl(twenty_gateway_actor::stateful_pointer<gateway_state> self,
           twenty::errc::invalid_input, 400, "'" + id + "' is not a valid record id (a UUID)", ""})};
       auto rp = self->make_response_promise<outcome>();
       st.collapse[plural + "\n" + std::to_string(depth)].push_back(
-        {id, [rp](const outcome& o) mutable { rp.deliver(o); }});
+        {id, fairness_key, [rp](const outcome& o) mutable { rp.deliver(o); }});
       if (!st.flush_scheduled) {
         st.flush_scheduled = true;
         self->delayed_send(self, st.settings.collapse_window, atom::flush_v);

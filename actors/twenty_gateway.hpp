@@ -1,7 +1,8 @@
-// The Twenty gateway actor: the one place that talks to Twenty. It queues requests fairly per
-// MCP session, spends tokens like Twenty's own buckets, shares one upstream call among
-// identical concurrent reads, collapses get-by-id calls into list calls, and retries with
-// backoff only where a retry cannot duplicate a write.
+// The Twenty gateway actor: the one place that talks to Twenty. It queues requests per MCP
+// session and serves the sessions round-robin (interactive calls before bulk ones within a
+// session), spends tokens like Twenty's own buckets and learns Twenty's real limits from its
+// answers, shares one upstream call among identical concurrent reads, collapses get-by-id
+// calls into list calls, and retries with backoff only where a retry cannot duplicate a write.
 #pragma once
 
 #include <chrono>
@@ -27,6 +28,9 @@ using twenty_transport =
 
 struct gateway_settings {
   twenty::rate_limits limits;
+  // The budget to spend; null: a local rate_limiter over `limits`. A shared backend (several
+  // server instances on one Twenty) slots in here.
+  std::shared_ptr<twenty::rate_budget> budget;
   // Requests on the wire at once (match the HTTP client's connection pool).
   std::size_t max_in_flight = 8;
   // Attempts after the first, for retryable failures.
@@ -56,17 +60,27 @@ struct gateway_state {
   using job_ptr = std::shared_ptr<job>;
   struct pending_record {
     std::string id;
+    std::string fairness_key;
     waiter done;
+  };
+
+  // One MCP session's calls: interactive ones are served before bulk ones.
+  struct session_queue {
+    std::deque<job_ptr> interactive;
+    std::deque<job_ptr> bulk;
+    std::size_t in_flight = 0;
+    bool empty() const { return interactive.empty() && bulk.empty(); }
   };
 
   twenty_transport transport;
   gateway_settings settings;
-  std::unique_ptr<twenty::rate_limiter> limiter;
+  std::shared_ptr<twenty::rate_budget> limiter;
   std::mt19937 jitter;
 
-  // Fair queue: one FIFO per fairness key, served round-robin.
-  std::map<std::string, std::deque<job_ptr>> queues;
-  std::deque<std::string> turn;
+  // Fair queue: one queue per fairness key (the MCP session), served round-robin; a session
+  // holds at most its share of the connections while others wait.
+  std::map<std::string, session_queue> queues;
+  std::deque<std::string> turn; // keys with queued calls, next first
   std::size_t queued = 0;
   std::size_t in_flight = 0;
   // Jobs on the wire or waiting for a retry, so a shutdown can answer their callers.
@@ -87,6 +101,10 @@ struct gateway_state {
 
   void enqueue(job_ptr j);
   job_ptr next_job();
+  // A job left the wire (answered or waiting for a retry): its session's share frees up.
+  void left_wire(const job_ptr& j);
+  // Drops a session's queue once it holds nothing.
+  void forget_if_idle(const std::string& key);
   std::string stats_json() const;
   // The rate budget left now, as two JSON members.
   std::string rate_tokens_json() const;

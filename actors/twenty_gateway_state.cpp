@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "protocol/json.hpp"
+
 namespace tmcp::actors {
 
 using twenty::outcome;
@@ -25,28 +27,51 @@ retry_decision should_retry(const twenty::request& req, const outcome& o) {
 }
 
 void gateway_state::enqueue(job_ptr j) {
-  auto& q = queues[j->req.fairness_key];
+  const auto& key = j->req.fairness_key;
+  auto& q = queues[key];
   // A key that just became active goes first (as fq_codel's new flows): a session with one
   // request does not wait behind another session's backlog.
   if (q.empty())
-    turn.push_front(j->req.fairness_key);
-  q.push_back(std::move(j));
+    turn.push_front(key);
+  (j->req.prio == twenty::priority::bulk ? q.bulk : q.interactive).push_back(std::move(j));
   ++queued;
   stats.max_queued = std::max<uint64_t>(stats.max_queued, queued);
 }
 
 gateway_state::job_ptr gateway_state::next_job() {
-  auto key = turn.front();
-  turn.pop_front();
+  // Each session's share of the connections; one over it waits while another has work.
+  auto share = std::max<std::size_t>(1, settings.max_in_flight / std::max<std::size_t>(1, queues.size()));
+  auto pick = turn.begin();
+  for (auto it = turn.begin(); it != turn.end(); ++it)
+    if (queues[*it].in_flight < share) {
+      pick = it;
+      break;
+    }
+  auto key = *pick;
+  turn.erase(pick);
   auto& q = queues[key];
-  auto j = q.front();
-  q.pop_front();
+  auto& from = q.interactive.empty() ? q.bulk : q.interactive;
+  auto j = from.front();
+  from.pop_front();
   --queued;
-  if (q.empty())
-    queues.erase(key);
-  else
+  ++q.in_flight;
+  if (!q.empty())
     turn.push_back(key); // round-robin: this key waits for every other key's turn
   return j;
+}
+
+void gateway_state::left_wire(const job_ptr& j) {
+  auto it = queues.find(j->req.fairness_key);
+  if (it == queues.end() || it->second.in_flight == 0)
+    return;
+  --it->second.in_flight;
+  forget_if_idle(j->req.fairness_key);
+}
+
+void gateway_state::forget_if_idle(const std::string& key) {
+  auto it = queues.find(key);
+  if (it != queues.end() && it->second.empty() && it->second.in_flight == 0)
+    queues.erase(it);
 }
 
 std::chrono::milliseconds gateway_state::backoff(int attempt, const outcome& o) {
@@ -77,8 +102,8 @@ std::string gateway_state::stats_json() const {
          + "," + n("collapsed_calls", stats.collapsed_calls) + ","
          + n("max_queued", stats.max_queued) + "," + n("queued", queued) + ","
          + n("expired", stats.expired) + "," + n("refused", stats.refused) + ","
-         + n("cancelled", stats.cancelled) + ","
-         + n("in_flight", in_flight) + "," + rate_tokens_json() + "}";
+         + n("cancelled", stats.cancelled) + ",\"limits\":" + json::quote(limiter->describe())
+         + "," + n("in_flight", in_flight) + "," + rate_tokens_json() + "}";
 }
 
 } // namespace tmcp::actors

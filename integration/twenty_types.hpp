@@ -18,6 +18,9 @@ enum class api { rest, graphql, metadata };
 
 enum class verb { get, post, patch, put, del };
 
+// Within one MCP session's queue, interactive calls go before bulk ones (imports, batches).
+enum class priority { interactive, bulk };
+
 struct request {
   verb method = verb::get;
   // Path and query, e.g. "/rest/people?limit=5&filter=...". Always starts with '/'.
@@ -31,6 +34,7 @@ struct request {
   // Who asked (the MCP session id): the gateway serves keys round-robin so no session starves
   // the others.
   std::string fairness_key;
+  priority prio = priority::interactive;
   std::chrono::milliseconds deadline{15000};
   // Set when the MCP request that needs this call was cancelled: a call still queued is then
   // dropped instead of spending Twenty's budget.

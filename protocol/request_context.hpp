@@ -37,6 +37,10 @@ public:
 
   virtual const client_view& client() const = 0;
 
+  // The MCP session the request belongs to (stdio has one too); calls to Twenty are queued
+  // fairly per session by it.
+  virtual const std::string& session_id() const = 0;
+
   // Ends the request with a result (JSON text of the `result` member) or a JSON-RPC error.
   virtual void reply(std::string result) = 0;
   virtual void fail(rpc_error error) = 0;

@@ -13,15 +13,18 @@ constexpr std::array<const char*, 8> level_names{"debug", "info",     "notice", 
 
 class context_impl : public request_context {
 public:
-  context_impl(std::weak_ptr<session> s, host_ptr host, std::string req_id, client_view client,
-               std::shared_ptr<context_flags> flags)
+  context_impl(std::weak_ptr<session> s, std::string session_id, host_ptr host, std::string req_id,
+               client_view client, std::shared_ptr<context_flags> flags)
     : session_(std::move(s)),
+      session_id_(std::move(session_id)),
       host_(std::move(host)),
       id_(std::move(req_id)),
       client_(std::move(client)),
       flags_(std::move(flags)) {}
 
   const client_view& client() const override { return client_; }
+
+  const std::string& session_id() const override { return session_id_; }
 
   void reply(std::string result) override {
     if (flags_->done.exchange(true))
@@ -101,6 +104,7 @@ private:
   }
 
   std::weak_ptr<session> session_;
+  std::string session_id_;
   host_ptr host_;
   std::string id_;
   client_view client_;
@@ -128,7 +132,8 @@ bool client_view::supports(const char* capability) const {
 ctx_ptr session::make_context(const std::string& req_id) {
   auto& rs = *requests_.at(req_id);
   rs.ctx_state = std::make_shared<context_flags>();
-  return std::make_shared<context_impl>(weak_from_this(), host_, req_id, client_, rs.ctx_state);
+  return std::make_shared<context_impl>(weak_from_this(), id_, host_, req_id, client_,
+                                        rs.ctx_state);
 }
 
 } // namespace tmcp

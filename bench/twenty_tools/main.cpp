@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     if (o->mode == "import") return run_import(*o);
     if (o->mode == "offered") return run_offered(*o);
     if (o->mode == "tools-list") return run_tools_list(*o);
+    if (o->mode == "fairness") return run_fairness(*o);
   } catch (const std::exception& e) {
     std::cerr << "twenty-tools-bench " << o->mode << ": " << e.what() << "\n";
     return 1;

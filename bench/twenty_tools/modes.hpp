@@ -11,5 +11,6 @@ int run_burst(const options& o);
 int run_import(const options& o);
 int run_offered(const options& o);
 int run_tools_list(const options& o);
+int run_fairness(const options& o);
 
 }  // namespace twenty_bench

@@ -14,6 +14,7 @@ void print_usage() {
     "  import     --url U --standin S [--records 1000]\n"
     "  offered    (--url U | --direct) --standin S [--rate 100] [--duration 10] [--drain 20] [--settle 2]\n"
     "  tools-list --url U\n"
+    "  fairness   --url U --standin S [--sessions 16 readers] [--records 1000] [--duration 5] [--warmup 0.5]\n"
     "common: --label L --key K --object companies --threads 2 --timeout 120\n"
     "Loopback only. Each mode prints a human summary and one 'RESULT key=value ...' line.\n";
 }

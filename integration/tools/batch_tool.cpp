@@ -106,8 +106,7 @@ void run_creates(const tool_env& env, const resolved& r, const json::value& reco
     req.target = "/rest/batch/" + r.obj->name_plural;
     req.body = std::move(body);
     req.idempotent = false;
-    req.fairness_key = "batch";
-    watch_cancel(req, ctx);
+    tie_to_caller(req, ctx, priority::bulk);
     env.api->write(std::move(req), tags, {}, [run, chunk, ctx](outcome o) {
       auto body = parse_body(o);
       auto created = body ? envelope_record(*body) : nullptr;
@@ -151,8 +150,7 @@ void run_updates(const tool_env& env, const resolved& r, const json::value& upda
     req.method = verb::patch;
     req.target = "/rest/" + r.obj->name_plural + "/" + id;
     req.body = json::stringify(*data);
-    req.fairness_key = "batch";
-    watch_cancel(req, ctx);
+    tie_to_caller(req, ctx, priority::bulk);
     env.api->write(std::move(req), write_invalidations(*r.schema, *r.obj, id),
                    {{r.obj->name_plural, id}}, [run, i, id, ctx](outcome o) {
                      run->set(i, static_cast<bool>(o), id, o ? "" : describe(o.error()));
@@ -188,8 +186,7 @@ void run_deletes(const tool_env& env, const resolved& r, const std::vector<std::
     req.method = verb::del;
     req.target = with_query("/rest/" + r.obj->name_plural,
                             {{"filter", "id[in]:[" + list + "]"}, {"soft_delete", soft ? "true" : ""}});
-    req.fairness_key = "batch";
-    watch_cancel(req, ctx);
+    tie_to_caller(req, ctx, priority::bulk);
     env.api->write(std::move(req), tags, changed, [run, chunk, ids, ctx](outcome o) {
       std::set<std::string> gone;
       auto body = parse_body(o);

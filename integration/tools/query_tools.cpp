@@ -180,8 +180,7 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
     req.target = "/graphql";
     req.body = std::move(body);
     req.kind = api::graphql;
-    req.fairness_key = "graphql";
-    watch_cancel(req, ctx);
+    tie_to_caller(req, ctx);
     auto max = env->config.max_output_bytes;
     auto done = [ctx, max](outcome o) {
       if (!o)

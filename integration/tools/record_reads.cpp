@@ -116,8 +116,7 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
                            {"order_by", order_by},
                            {"starting_after", str_arg(args, "cursor")},
                            {"depth", std::to_string(depth)}});
-  req.fairness_key = "list";
-  watch_cancel(req, ctx);
+  tie_to_caller(req, ctx);
   auto plural = obj.name_plural;
   auto max_bytes = env.config.max_output_bytes;
   env.api->read(std::move(req), {object_tag(plural)},
@@ -170,7 +169,7 @@ void get_record(const tool_env& env, const std::string& object_name, const json:
       return ctx->reply(input_error(*problem));
   auto depth = static_cast<int>(json::get_int(args, "depth").value_or(0));
   auto plural = r.obj->name_plural;
-  env.api->get_record(plural, id, depth, "get", [ctx, plural, fields](outcome o) {
+  env.api->get_record(plural, id, depth, ctx->session_id(), [ctx, plural, fields](outcome o) {
     if (!o)
       return ctx->reply(error_result(o.error()));
     auto rec = parse_body(o);
@@ -250,8 +249,7 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
     request req;
     req.target = with_query("/rest/" + plural, {{"filter", paths.size() > 1 ? "or(" + filter + ")" : filter},
                                                 {"limit", std::to_string(limit)}});
-    req.fairness_key = "search";
-    watch_cancel(req, ctx);
+    tie_to_caller(req, ctx);
     env.api->read(std::move(req), {object_tag(plural)}, [g, i, plural, finish](outcome o) {
       std::string part;
       auto body = parse_body(o);

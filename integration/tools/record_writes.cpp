@@ -142,8 +142,7 @@ void create_record(const tool_env& env, const std::string& object_name, const js
   req.target = "/rest/" + r.obj->name_plural;
   req.body = json::stringify(*data);
   req.idempotent = false; // a blind retry could create the record twice
-  req.fairness_key = "write";
-  watch_cancel(req, ctx);
+  tie_to_caller(req, ctx);
   send_write(env, r, std::move(req), "", std::move(ctx));
 }
 
@@ -163,8 +162,7 @@ void update_record(const tool_env& env, const std::string& object_name, const js
   req.target = "/rest/" + r.obj->name_plural + "/" + id;
   req.body = json::stringify(*data);
   req.idempotent = true; // the same PATCH twice leaves the same record
-  req.fairness_key = "write";
-  watch_cancel(req, ctx);
+  tie_to_caller(req, ctx);
   send_write(env, r, std::move(req), id, std::move(ctx));
 }
 
@@ -179,8 +177,7 @@ void delete_record(const tool_env& env, const std::string& object_name, const js
   req.method = verb::del;
   req.target = "/rest/" + r.obj->name_plural + "/" + id + (soft ? "?soft_delete=true" : "");
   req.idempotent = true;
-  req.fairness_key = "write";
-  watch_cancel(req, ctx);
+  tie_to_caller(req, ctx);
   send_write(env, r, std::move(req), id, std::move(ctx));
 }
 
@@ -216,9 +213,7 @@ void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                  request req;
                  req.method = verb::patch;
                  req.target = "/rest/" + r.obj->name_plural + "/" + id + "/restore";
-                 req.fairness_key = "write";
-                 watch_cancel(req, ctx);
-  watch_cancel(req, ctx);
+                 tie_to_caller(req, ctx);
                  send_write(*env, r, std::move(req), id, std::move(ctx));
                });
 }

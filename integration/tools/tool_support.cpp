@@ -137,7 +137,9 @@ std::string structured_result(const std::string& json_text) {
   return tool_result().text(json_text).structured(json_text).str();
 }
 
-void watch_cancel(request& req, const ctx_ptr& ctx) {
+void tie_to_caller(request& req, const ctx_ptr& ctx, priority prio) {
+  req.fairness_key = ctx->session_id();
+  req.prio = prio;
   auto flag = std::make_shared<std::atomic<bool>>(false);
   ctx->on_cancel([flag] { *flag = true; });
   req.cancelled = std::move(flag);

@@ -68,9 +68,10 @@ std::string bounded_json(json::document& v, std::size_t max_bytes);
 // A structured result whose text block carries the same JSON.
 std::string structured_result(const std::string& json_text);
 
-// Ties an upstream call to the MCP request: when the client cancels, a still-queued call is
-// dropped by the gateway.
-void watch_cancel(request& req, const ctx_ptr& ctx);
+// Ties an upstream call to the MCP request: it is queued fairly with the rest of the caller's
+// session (at `prio` within it), and when the client cancels, a still-queued call is dropped by
+// the gateway.
+void tie_to_caller(request& req, const ctx_ptr& ctx, priority prio = priority::interactive);
 
 // Annotation presets.
 tool_annotations read_only_hints();

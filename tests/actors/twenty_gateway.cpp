@@ -74,6 +74,28 @@ struct fixture : test_coordinator_fixture<> {
     consume_messages();
   }
 
+  void answer_with(std::size_t i, twenty::response r) {
+    wire->calls.at(i).done(std::move(r));
+    consume_messages();
+  }
+
+  // Twenty answers the first call 429 with headers saying 10 per period, none left.
+  void learn_ten_per_second() {
+    fetch(get("/rest/people?n=0"));
+    consume_messages();
+    twenty::response r;
+    r.status = 429;
+    r.ratelimit_limit = 10;
+    r.ratelimit_remaining = 0;
+    answer_with(0, r);
+  }
+
+  // Calls put on the wire so far that nobody answered yet, answered 200 in order.
+  void answer_open(std::size_t& next) {
+    while (next < wire->calls.size())
+      answer(next++, 200, "{}");
+  }
+
   void fail_network(std::size_t i) {
     wire->calls.at(i).done(make_unexpected(
       twenty::error{twenty::errc::network_error, 0, "connection reset", ""}));
@@ -337,6 +359,170 @@ CAF_TEST(a shutdown answers every queued and in flight caller at once) {
   CAF_REQUIRE_EQUAL(answers.size(), 2u);
   for (auto& a : answers)
     CAF_CHECK(!a.has_value());
+}
+
+CAF_TEST(a 429 with only rate limit headers lowers the short bucket to the limit it names) {
+  start();
+  learn_ten_per_second();
+  std::size_t next = 1;
+  CAF_CHECK(stats().find("10 requests per 1000 ms (learned from Twenty)") != std::string::npos);
+  // The retry, then nine more, fit the learned ten per second; the rest wait for tokens.
+  for (int i = 1; i < 30; ++i)
+    fetch(get("/rest/people?n=" + std::to_string(i)));
+  consume_messages();
+  advance_time(1s);
+  consume_messages();
+  answer_open(next);
+  CAF_CHECK_LESS_OR_EQUAL(wire->calls.size(), 11u);
+  advance_time(1s);
+  consume_messages();
+  answer_open(next);
+  CAF_CHECK_LESS_OR_EQUAL(wire->calls.size(), 21u);
+}
+
+CAF_TEST(a twenty 2_5 429 body lowers only the minute bucket) {
+  start();
+  fetch(get("/rest/people?n=0"));
+  consume_messages();
+  answer(0, 429, R"J({"statusCode":429,"error":"HttpException","messages":["Limit reached (100 tokens per 60000 ms)"]})J");
+  // No headers: the retry waits for the backoff and for a minute-bucket token (600 ms).
+  fetch(get("/rest/people?n=1"));
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 1u);
+  advance_time(600ms);
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 2u);
+  // The configured limits stay: 100 per minute is what this Twenty has.
+  auto st = stats();
+  CAF_CHECK(st.find("\"limits\":\"100 requests per 1000 ms and 100 requests per 60000 ms\"")
+            != std::string::npos);
+}
+
+CAF_TEST(the newest 429 body teaches a lower per second limit that paces later calls) {
+  start();
+  fetch(get("/rest/people?n=0"));
+  consume_messages();
+  answer(0, 429,
+         R"J({"statusCode":429,"error":"RATE_LIMITED","messages":["Limit reached (10 tokens per 1000 ms)"],)J"
+         R"J("limit":10,"remaining":0,"periodCount":1,"periodUnit":"second","retryAfterSeconds":1})J");
+  CAF_CHECK(stats().find("10 requests per 1000 ms (learned") != std::string::npos);
+  std::size_t next = 1;
+  for (int i = 1; i < 60; ++i)
+    fetch(get("/rest/people?n=" + std::to_string(i)));
+  consume_messages();
+  CAF_CHECK_EQUAL(wire->calls.size(), 1u); // held until Retry-After
+  // 60 calls at ten per second: all sent within about six seconds, none refused.
+  for (int t = 0; t < 70; ++t) {
+    advance_time(100ms);
+    consume_messages();
+    answer_open(next);
+  }
+  CAF_CHECK_EQUAL(wire->calls.size(), 61u);
+  CAF_CHECK_EQUAL(answers.size(), 60u);
+  for (auto& a : answers)
+    CAF_CHECK(a.has_value());
+}
+
+CAF_TEST(a graphql rate limit error teaches the limit too) {
+  start();
+  auto q = get("/graphql");
+  q.method = twenty::verb::post;
+  q.kind = twenty::api::graphql;
+  q.body = R"({"query":"{ companies { edges { node { id } } } }"})";
+  fetch(q);
+  consume_messages();
+  answer(0, 200,
+         R"J({"errors":[{"message":"Limit reached (5 tokens per 1000 ms)","extensions":{"code":"RATE_LIMITED"}}],"data":{"companies":null}})J");
+  CAF_CHECK(stats().find("5 requests per 1000 ms (learned") != std::string::npos);
+  CAF_CHECK(stats().find("\"rate_limited\":1") != std::string::npos);
+}
+
+CAF_TEST(a raised limit is taken again once an answer shows the headroom) {
+  start();
+  learn_ten_per_second();
+  CAF_REQUIRE(stats().find("10 requests per 1000 ms (learned") != std::string::npos);
+  advance_time(2s);
+  consume_messages();
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 2u);
+  twenty::response ok;
+  ok.status = 200;
+  ok.body = "{}";
+  ok.ratelimit_limit = 100;
+  ok.ratelimit_remaining = 98;
+  answer_with(1, ok);
+  CAF_CHECK(stats().find("\"limits\":\"100 requests per 1000 ms and") != std::string::npos);
+}
+
+CAF_TEST(an answer without rate information leaves a learned limit alone) {
+  start();
+  learn_ten_per_second();
+  advance_time(2s);
+  consume_messages();
+  answer(1, 200, "{}");
+  CAF_CHECK(stats().find("10 requests per 1000 ms (learned") != std::string::npos);
+}
+
+CAF_TEST(a bulk session cannot delay the read of another session by more than one turn) {
+  gateway_settings s;
+  s.max_in_flight = 2;
+  start(s);
+  for (int i = 0; i < 50; ++i) {
+    auto w = get("/rest/batch/people?n=" + std::to_string(i), "importer");
+    w.method = twenty::verb::post;
+    w.idempotent = false;
+    w.prio = twenty::priority::bulk;
+    fetch(w);
+  }
+  consume_messages();
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 2u);
+  fetch(get("/rest/companies", "reader"));
+  consume_messages();
+  // The next free connection serves the reader, not the importer's 48 queued calls.
+  answer(0, 201, "{}");
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 3u);
+  CAF_CHECK_EQUAL(wire->calls[2].req.fairness_key, "reader");
+}
+
+CAF_TEST(a session holds at most its share of the connections while another waits) {
+  gateway_settings s;
+  s.max_in_flight = 4;
+  start(s);
+  for (int i = 0; i < 10; ++i)
+    fetch(get("/rest/people?n=" + std::to_string(i), "a"));
+  consume_messages();
+  // Alone, a session may use every connection.
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 4u);
+  for (int i = 0; i < 10; ++i)
+    fetch(get("/rest/companies?n=" + std::to_string(i), "b"));
+  consume_messages();
+  answer(0, 200, "{}");
+  answer(1, 200, "{}");
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 6u);
+  CAF_CHECK_EQUAL(wire->calls[4].req.fairness_key, "b");
+  CAF_CHECK_EQUAL(wire->calls[5].req.fairness_key, "b");
+  // Now each holds two, its share of four: a freed connection of "a" goes back to "a".
+  answer(2, 200, "{}");
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 7u);
+  CAF_CHECK_EQUAL(wire->calls[6].req.fairness_key, "a");
+}
+
+CAF_TEST(within a session interactive calls go before bulk calls) {
+  gateway_settings s;
+  s.max_in_flight = 1;
+  start(s);
+  fetch(get("/rest/people?n=first"));
+  for (int i = 0; i < 3; ++i) {
+    auto w = get("/rest/batch/people?n=" + std::to_string(i));
+    w.method = twenty::verb::post;
+    w.idempotent = false;
+    w.prio = twenty::priority::bulk;
+    fetch(w);
+  }
+  fetch(get("/rest/people?n=read"));
+  consume_messages();
+  answer(0, 200, "{}");
+  CAF_REQUIRE_EQUAL(wire->calls.size(), 2u);
+  CAF_CHECK_EQUAL(wire->calls[1].req.target, "/rest/people?n=read");
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -42,6 +42,37 @@ public:
     return {};
   }
 
+  // Sends every request at once, then collects the responses (by id, in the order sent); a
+  // response missing at the deadline stays a null document.
+  std::vector<json::document> requests_at_once(const std::string& method,
+                                               const std::vector<std::string>& params,
+                                               std::chrono::milliseconds timeout) {
+    auto first = next_id_ + 1;
+    for (const auto& p : params)
+      proc_.write_line(R"({"jsonrpc":"2.0","id":)" + std::to_string(++next_id_)
+                       + R"(,"method":")" + method + R"(","params":)" + p + "}");
+    std::vector<json::document> out(params.size());
+    std::size_t got = 0;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (got < params.size() && std::chrono::steady_clock::now() < deadline) {
+      auto line = proc_.read_line(std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now()));
+      if (!line)
+        break;
+      auto doc = json::parse(*line);
+      if (!doc || !doc->HasMember("id") || !(*doc)["id"].IsInt()) {
+        notifications.push_back(*line);
+        continue;
+      }
+      auto at = (*doc)["id"].GetInt() - first;
+      if (at >= 0 && static_cast<std::size_t>(at) < out.size() && out[at].IsNull()) {
+        out[at] = std::move(*doc);
+        ++got;
+      }
+    }
+    return out;
+  }
+
   void notify(const std::string& method, const std::string& params = "{}") {
     proc_.write_line(R"({"jsonrpc":"2.0","method":")" + method + R"(","params":)" + params
                      + "}");

@@ -140,3 +140,31 @@ CAF_TEST(the server stays under the twenty rate limit instead of collecting 429s
   }
   CAF_CHECK(standin.stats().find("\"rateLimited\":0") != std::string::npos);
 }
+
+CAF_TEST(sixty concurrent lists all succeed against a twenty limited to ten per second) {
+  // A self-hosted Twenty with a lower limit than the server's configured 100 per second.
+  standin_process standin({"--rate-short", "10/1000", "--rate-long", "1000/60000"});
+  auto mcp = start_server(standin, {"--cache-ttl-ms", "0"});
+  standin.reset_stats();
+  std::vector<std::string> calls;
+  for (int i = 0; i < 60; ++i)
+    calls.push_back(R"({"name":"twenty_list_records","arguments":{"object":"companies","limit":1,)"
+                    R"("filter":"name[neq]:x)"
+                    + std::to_string(i) + R"("}})");
+  auto t0 = std::chrono::steady_clock::now();
+  auto answers = mcp->requests_at_once("tools/call", calls, 60s);
+  auto took = std::chrono::steady_clock::now() - t0;
+  int ok = 0;
+  for (auto& a : answers)
+    ok += a.IsObject() && a.HasMember("result") && !is_error_result(a["result"]);
+  CAF_CHECK_EQUAL(ok, 60);
+  // Twenty would serve them in about six seconds; the server learns the limit from the first
+  // 429s (the calls already on the wire by then) and sends no more after.
+  auto stats = json::parse(standin.stats());
+  CAF_REQUIRE(stats.has_value());
+  auto limited = (*stats)["rateLimited"].GetInt64();
+  CAF_MESSAGE("429s: " << limited << ", took "
+                   << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
+  CAF_CHECK_LESS_OR_EQUAL(limited, 10);
+  CAF_CHECK_LESS(took, 15s);
+}

@@ -161,3 +161,103 @@ CAF_TEST(an ordinary answer without rate limit headers changes nothing) {
   CAF_CHECK_EQUAL(rl.short_tokens(t0), 100);
   CAF_CHECK(!rl.paused_until().has_value());
 }
+
+namespace {
+
+rate_info limited(int limit, std::chrono::milliseconds period) {
+  rate_info i;
+  i.limited = true;
+  i.limit = limit;
+  i.period = period;
+  return i;
+}
+
+} // namespace
+
+CAF_TEST(a 429 from the minute bucket lowers only the minute bucket) {
+  rate_limiter rl;
+  CAF_CHECK_EQUAL(drain(rl, t0, 10), 10);
+  // Twenty 2.5's body: "Limit reached (100 tokens per 60000 ms)".
+  rl.learn(limited(100, 60000ms), t0, wall0);
+  CAF_CHECK_EQUAL(rl.long_tokens(t0), 0);
+  CAF_CHECK_EQUAL(rl.short_tokens(t0), 90);
+  CAF_CHECK_EQUAL(rl.long_limit(), 100);
+  // The minute bucket refills one token every 600 ms.
+  CAF_CHECK(rl.next_available(t0) == t0 + 600ms);
+}
+
+CAF_TEST(a 429 from the second bucket lowers only the second bucket) {
+  rate_limiter rl;
+  rl.learn(limited(100, 1000ms), t0, wall0);
+  CAF_CHECK_EQUAL(rl.short_tokens(t0), 0);
+  CAF_CHECK_EQUAL(rl.long_tokens(t0), 100);
+}
+
+CAF_TEST(a learned limit below the configured one replaces it) {
+  rate_limiter rl{short_only()};
+  rl.learn(limited(10, 1000ms), t0, wall0);
+  CAF_CHECK_EQUAL(rl.short_limit(), 10);
+  CAF_CHECK_EQUAL(rl.short_tokens(t0), 0);
+  // Ten per second from now on: one every 100 ms, at most ten at once.
+  CAF_CHECK(rl.next_available(t0) == t0 + 100ms);
+  CAF_CHECK_EQUAL(drain(rl, t0 + 10s), 10);
+  CAF_CHECK(rl.describe().find("10 requests per 1000 ms (learned") != std::string::npos);
+}
+
+CAF_TEST(a learned limit above the configured one changes nothing) {
+  rate_limiter rl{short_only()};
+  rl.learn(limited(500, 1000ms), t0 + 1s, wall0);
+  CAF_CHECK_EQUAL(rl.short_limit(), 100);
+}
+
+CAF_TEST(more headroom in a later answer restores the configured limit) {
+  rate_limiter rl{short_only()};
+  rl.learn(limited(10, 1000ms), t0, wall0);
+  CAF_REQUIRE_EQUAL(rl.short_limit(), 10);
+  // Headers of a later answer: the limit was raised to 100 again.
+  rate_info raised;
+  raised.limit = 100;
+  raised.remaining = 99;
+  rl.learn(raised, t0 + 5s, wall0);
+  CAF_CHECK_EQUAL(rl.short_limit(), 100);
+  CAF_CHECK_EQUAL(rl.short_tokens(t0 + 5s), 10);
+  // Or only a remaining count above the learned limit.
+  rl.learn(limited(10, 1000ms), t0 + 6s, wall0);
+  CAF_REQUIRE_EQUAL(rl.short_limit(), 10);
+  rate_info more;
+  more.remaining = 40;
+  rl.learn(more, t0 + 7s, wall0);
+  CAF_CHECK_EQUAL(rl.short_limit(), 100);
+}
+
+CAF_TEST(a learned limit expires so a raised limit is found again) {
+  rate_limits l = short_only();
+  l.relearn_after = 60s;
+  rate_limiter rl{l};
+  rl.learn(limited(10, 1000ms), t0, wall0);
+  CAF_CHECK_EQUAL(rl.short_limit(), 10);
+  CAF_CHECK(rl.try_acquire(t0 + 59s));
+  CAF_CHECK_EQUAL(rl.short_limit(), 10);
+  CAF_CHECK(rl.try_acquire(t0 + 61s));
+  CAF_CHECK_EQUAL(rl.short_limit(), 100);
+}
+
+CAF_TEST(an answer without rate information changes no limit or token) {
+  rate_limiter rl{short_only()};
+  rl.learn(limited(10, 1000ms), t0, wall0);
+  rl.learn(rate_info{}, t0 + 2s, wall0);
+  CAF_CHECK_EQUAL(rl.short_limit(), 10);
+  CAF_CHECK_EQUAL(rl.short_tokens(t0 + 2s), 10);
+}
+
+CAF_TEST(a hold blocks only the bucket it names) {
+  rate_limiter rl;
+  rate_info i = limited(100, 60000ms);
+  i.retry_after_seconds = 30;
+  rl.learn(i, t0, wall0);
+  CAF_CHECK(!rl.try_acquire(t0 + 29s));
+  CAF_CHECK(rl.next_available(t0) == t0 + 30s);
+  CAF_CHECK(rl.try_acquire(t0 + 30s));
+  // The short bucket kept its tokens all along.
+  CAF_CHECK_EQUAL(rl.short_tokens(t0 + 30s), 99);
+}

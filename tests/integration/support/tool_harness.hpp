@@ -24,6 +24,7 @@ public:
   bool done() const { return !replies.empty() || !failures.empty(); }
 
   const client_view& client() const override { return view_; }
+  const std::string& session_id() const override { return session_; }
   void reply(std::string result) override { replies.push_back(std::move(result)); }
   void fail(rpc_error error) override { failures.push_back(std::move(error)); }
   void progress(double value, std::optional<double> total, std::string) override {
@@ -46,6 +47,8 @@ public:
   void on_cancel(std::function<void()>) override {
     // nop
   }
+
+  std::string session_ = "fake-session";
 
 private:
   client_view view_{"2025-11-25", "{}"};
