@@ -21,6 +21,8 @@ struct health_targets {
   // Null when no Twenty is configured.
   std::shared_ptr<actors::twenty_service> service;
   actors::integration_supervisor_actor integration;
+  // POST /faults/kill?actor=... is served (MCP_FAULT_INJECTION).
+  bool fault_injection = false;
 };
 
 // Runs `done` once, on a CAF thread, within about the probe deadline.

@@ -1,5 +1,8 @@
 #include "app/ops_routes.hpp"
 
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
 #include "protocol/json.hpp"
 
 namespace tmcp::app {
@@ -11,6 +14,32 @@ transport::layer_response method_not_allowed(std::string_view path) {
   r.status = 405;
   r.body = "{\"error\":" + json::quote(std::string(path) + " answers GET only") + "}";
   r.headers.emplace_back("Allow", "GET");
+  return r;
+}
+
+// Kills one integration actor (gateway, cache or schema) as a crash would; its supervisor
+// restarts it. Only with MCP_FAULT_INJECTION.
+transport::layer_response kill_actor(const health_targets& t, std::string_view target) {
+  transport::layer_response r;
+  auto q = target.find("actor=");
+  auto name = q == std::string_view::npos ? std::string() : std::string(target.substr(q + 6));
+  auto h = t.service ? t.service->handles() : actors::integration_handles{};
+  caf::actor victim;
+  if (name == "gateway")
+    victim = caf::actor_cast<caf::actor>(h.gateway);
+  else if (name == "cache")
+    victim = caf::actor_cast<caf::actor>(h.cache);
+  else if (name == "schema")
+    victim = caf::actor_cast<caf::actor>(h.schema);
+  if (!victim) {
+    r.status = 404;
+    r.body = R"({"error":"actor= names gateway, cache or schema, with a Twenty configured"})";
+    return r;
+  }
+  spdlog::warn("fault injection: killing the {} actor", name);
+  caf::anon_send_exit(victim, caf::exit_reason::kill);
+  r.status = 202;
+  r.body = "{\"killed\":" + json::quote(name) + "}";
   return r;
 }
 
@@ -28,6 +57,10 @@ make_ops_layer(caf::actor_system& sys, health_targets health,
     auto path = transport::target_path(req.target);
     if (auth && req.method == "GET" && auth->serve_metadata(req, reply))
       return true;
+    if (health.fault_injection && path == "/faults/kill" && req.method == "POST") {
+      reply(kill_actor(health, req.target));
+      return true;
+    }
     bool is_health = path == "/health";
     if (!is_health && path != "/metrics")
       return false;

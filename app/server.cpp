@@ -178,6 +178,7 @@ int run_server(int argc, char** argv) {
   health.conformance = cfg.conformance;
   health.twenty_url = cfg.twenty_api_url;
   health.sessions = sup;
+  health.fault_injection = cfg.fault_injection;
   if (twenty) {
     health.service = twenty->service;
     health.integration = twenty->supervisor;

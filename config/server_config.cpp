@@ -163,6 +163,11 @@ const std::vector<setting>& settings() {
      [](server_config& c, const std::string& v) {
        return parse_bool(v, c.conformance, "MCP_CONFORMANCE");
      }},
+    {"MCP_FAULT_INJECTION", "--fault-injection",
+     "1 lets POST /faults/kill?actor=gateway|cache|schema kill that actor (testing only)",
+     [](server_config& c, const std::string& v) {
+       return parse_bool(v, c.fault_injection, "MCP_FAULT_INJECTION");
+     }},
     {"LOG_LEVEL", "--log-level", "trace, debug, info (default), warn, error or off",
      [](server_config& c, const std::string& v) {
        static const char* ok[] = {"trace", "debug", "info", "warn", "error", "off"};
@@ -353,7 +358,8 @@ expected<parse_outcome, std::string> parse(int argc, char** argv,
     if (!found)
       return make_unexpected("unknown option '" + arg + "'; see --help");
     if (!has_value) {
-      if (arg == "--conformance" || arg == "--read-only" || arg == "--allow-graphql-mutations") {
+      if (arg == "--conformance" || arg == "--read-only" || arg == "--allow-graphql-mutations"
+          || arg == "--fault-injection") {
         value = "1";
       } else if (i + 1 < argc) {
         value = argv[++i];

@@ -48,6 +48,7 @@ struct server_config {
   uint32_t cache_max_mb = 64;
   // Behaviour.
   bool conformance = false; // registers the conformance suite's fixtures
+  bool fault_injection = false; // POST /faults/kill?actor=... kills a core actor (tests only)
   std::string log_level = "info";
   int worker_threads = 2; // CAF scheduler threads
 };

@@ -1,6 +1,7 @@
 #define CAF_SUITE app.ops
 #include "caf/test/unit_test.hpp"
 
+#include <atomic>
 #include <thread>
 
 #include "app/http_probe.hpp"
@@ -161,4 +162,95 @@ CAF_TEST(metrics count twenty errors by code) {
   CAF_CHECK(has(m.body, R"(tmcp_upstream_errors_total{code="INVALID_API_KEY"})"));
   // Twenty's metadata API answers a bad key inside a 200 (GraphQL errors).
   CAF_CHECK(has(m.body, R"(tmcp_upstream_requests_total{api="metadata",status="2xx"})"));
+}
+
+namespace {
+
+// One MCP session over HTTP for the fault test: initialize, then tools/call from any thread.
+struct http_session_client {
+  uint16_t port;
+  std::string session;
+
+  std::vector<std::pair<std::string, std::string>> headers() const {
+    std::vector<std::pair<std::string, std::string>> h{
+      {"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
+    if (!session.empty()) {
+      h.emplace_back("Mcp-Session-Id", session);
+      h.emplace_back("MCP-Protocol-Version", "2025-11-25");
+    }
+    return h;
+  }
+
+  bool start() {
+    auto a = http_call(port, "POST", "/mcp", headers(),
+                       R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
+    session = a.headers["mcp-session-id"];
+    http_call(port, "POST", "/mcp", headers(),
+              R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+    return a.status == 200 && !session.empty();
+  }
+
+  http_answer list(int n) {
+    return http_call(port, "POST", "/mcp", headers(),
+                     R"({"jsonrpc":"2.0","id":)" + std::to_string(100 + n)
+                       + R"(,"method":"tools/call","params":{"name":"twenty_list_records","arguments":{"object":"people","limit":)"
+                       + std::to_string(1 + n % 20) + "}}}");
+  }
+};
+
+} // namespace
+
+CAF_TEST(killing each integration actor under load ends in flight calls clearly and recovers) {
+  standin_process standin;
+  auto port = free_port();
+  auto admin = free_port();
+  child_process server{{TMCP_SERVER_BINARY, "--transport", "http", "--http-port",
+                        std::to_string(port), "--admin-port", std::to_string(admin),
+                        "--fault-injection", "--log-level", "warn", "--twenty-api-url",
+                        standin.url, "--twenty-api-key", "standin-demo-key"}};
+  CAF_REQUIRE_EQUAL(wait_http(port, "/health").status, 200);
+  http_session_client mcp{port, {}};
+  CAF_REQUIRE(mcp.start());
+  for (std::string actor : {"gateway", "cache", "schema"}) {
+    std::atomic<int> answered{0}, unanswered{0};
+    std::vector<std::thread> load;
+    for (int t = 0; t < 4; ++t)
+      load.emplace_back([&, t] {
+        for (int i = 0; i < 10; ++i) {
+          auto a = mcp.list(t * 10 + i);
+          // Every call gets a complete answer: a result, or an error that says what happened.
+          bool clear = a.status == 200 && (has(a.body, "\"result\"") || has(a.body, "\"error\""));
+          (clear ? answered : unanswered)++;
+        }
+      });
+    std::this_thread::sleep_for(20ms);
+    auto killed = http_call(admin, "POST", "/faults/kill?actor=" + actor);
+    CAF_CHECK_EQUAL(killed.status, 202);
+    for (auto& th : load)
+      th.join();
+    CAF_CHECK_EQUAL(answered.load(), 40);
+    CAF_CHECK_EQUAL(unanswered.load(), 0);
+    // Later calls succeed: the supervisor restarted the actor.
+    bool recovered = false;
+    for (int i = 0; i < 50 && !recovered; ++i) {
+      auto a = mcp.list(i);
+      recovered = a.status == 200 && has(a.body, "\"result\"") && !has(a.body, "\"isError\":true");
+      if (!recovered)
+        std::this_thread::sleep_for(100ms);
+    }
+    if (!recovered)
+      CAF_FAIL("no successful call after killing the " << actor);
+  }
+  auto health = http_call(admin, "GET", "/health");
+  CAF_CHECK_EQUAL(health.status, 200);
+  CAF_CHECK(has(health.body, "\"restarts\":3"));
+  auto metrics = http_call(admin, "GET", "/metrics");
+  CAF_CHECK(has(metrics.body, "tmcp_actor_restarts_total 3"));
+  CAF_CHECK_EQUAL(http_call(port, "POST", "/faults/kill?actor=gateway").status, 202);
+}
+
+CAF_TEST(fault injection is off by default) {
+  standin_process standin;
+  stdio_server s{standin.url, "standin-demo-key"};
+  CAF_CHECK_EQUAL(http_call(s.admin, "POST", "/faults/kill?actor=gateway").status, 404);
 }
