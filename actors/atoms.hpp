@@ -30,4 +30,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(tmcp_atoms, caf::first_custom_type_id)
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, invalidate, "invalidate")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, stats, "stats")
 
+  // Real time: webhook deliveries and the changes they (and other instances) announce.
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, webhook, "webhook")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, apply, "apply")
+
 CAF_END_TYPE_ID_BLOCK(tmcp_atoms)

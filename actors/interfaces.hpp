@@ -4,12 +4,14 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "actors/atoms.hpp"
 #include "integration/twenty_types.hpp"
+#include "integration/webhook_verify.hpp"
 #include "protocol/inbound.hpp"
 
 namespace tmcp::twenty {
@@ -32,6 +34,26 @@ struct task {
   std::function<void()> fn;
 };
 
+// A webhook delivery as the listener received it; `respond(status, body)` answers the HTTP
+// request, exactly once, from any thread.
+struct webhook_delivery {
+  twenty::webhook_signing signing;
+  std::string body;
+  std::function<void(int, std::string)> respond;
+};
+
+// A change to apply on this instance: cache tags to drop ("*" = the workspace's whole cache),
+// resource URIs whose subscribers are told, and whether the schema must be re-read.
+struct change_note {
+  std::vector<std::string> tags;
+  std::vector<std::string> uris;
+  bool refresh_schema = false;
+  // The instance that announced it over Redis; empty for a change that started here.
+  std::string origin;
+  // Already applied here (a write made through this server): only announce it to the others.
+  bool applied_here = false;
+};
+
 } // namespace tmcp
 
 // Local-only payloads: they carry sinks and closures, never cross a process boundary.
@@ -41,6 +63,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::schema_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::cache_lookup)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::twenty::request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::twenty::outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::webhook_delivery)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::change_note)
 
 namespace tmcp::actors {
 
@@ -116,5 +140,22 @@ using cache_actor = caf::typed_actor<
   caf::reacts_to<atom::invalidate, std::string>,
   // Hit/miss/eviction counters as JSON text.
   caf::replies_to<atom::stats>::with<std::string>>;
+
+/// Twenty's webhook deliveries: verified (signature, age, nonce), acknowledged, then turned
+/// into changes for the change hub; a duplicate delivery is processed once.
+using webhook_receiver_actor = caf::typed_actor<
+  // One delivery; its callback gets 401 (rejected), 400 (not an event) or 200 before any
+  // processing.
+  caf::reacts_to<atom::webhook, webhook_delivery>,
+  // The same delivery after the shared replay check (nonce fresh, first delivery of its body).
+  caf::reacts_to<atom::webhook, webhook_delivery, bool, bool>,
+  // Counters as JSON text.
+  caf::replies_to<atom::stats>::with<std::string>>;
+
+/// Applies changes on this instance: drops cache entries, tells subscribed sessions, re-reads
+/// the schema; with Redis, announces local changes to the other instances and applies theirs.
+using change_hub_actor = caf::typed_actor<
+  // One change, from a webhook, a write made through this server, or another instance.
+  caf::reacts_to<atom::apply, change_note>>;
 
 } // namespace tmcp::actors

@@ -12,6 +12,14 @@ using namespace std::chrono_literals;
 // per-attempt deadlines.
 constexpr auto gateway_timeout = 180s;
 
+// The record resources a write changed, for the other instances' subscribers.
+std::vector<std::string> changed_uris(const std::vector<std::pair<std::string, std::string>>& c) {
+  std::vector<std::string> out;
+  for (auto& [plural, id] : c)
+    out.push_back("twenty://records/" + plural + "/" + id);
+  return out;
+}
+
 twenty::error actor_error(const caf::error& e) {
   return twenty::error{twenty::errc::twenty_api_error, 0,
                        "The Twenty gateway did not answer (" + to_string(e)
@@ -74,31 +82,49 @@ schema_health twenty_service::health() const {
 
 namespace {
 
-// Cache first; on a miss `ask` sends the upstream request and a 2xx answer is stored.
+twenty::response hit_response(std::string body) {
+  twenty::response hit;
+  hit.status = 200;
+  hit.body = std::move(body);
+  return hit;
+}
+
+// L1 first, then the shared L2 (when configured); on a miss `ask` sends the upstream request
+// and a 2xx answer is stored in both.
 template <class Ask>
-void cached(caf::actor_system& sys, const integration_handles& h, std::string key,
-            std::vector<std::string> tags, Ask ask, twenty::twenty_api::done_fn done) {
-  sys.spawn([h, key = std::move(key), tags = std::move(tags), ask = std::move(ask),
-             done = std::move(done)](caf::event_based_actor* a) mutable {
-    auto upstream = [a, h, key, tags, ask, done]() {
+void cached(caf::actor_system& sys, const integration_handles& h,
+            std::shared_ptr<twenty::l2_cache> l2, std::string key, std::vector<std::string> tags,
+            Ask ask, twenty::twenty_api::done_fn done) {
+  // Its own short-lived actor: an L2 miss calls it from the Redis client's thread.
+  auto upstream = [&sys, h, l2, key, tags, ask, done]() {
+    sys.spawn([h, l2, key, tags, ask, done](caf::event_based_actor* a) {
       ask(a, h.gateway)
         .then(
-          [h, key, tags, done](twenty::outcome& o) {
-            if (cacheable(o))
+          [h, l2, key, tags, done](twenty::outcome& o) {
+            if (cacheable(o)) {
               caf::anon_send(h.cache, atom::store_v, key, o->body, tags);
+              if (l2)
+                l2->put(key, o->body, tags);
+            }
             done(std::move(o));
           },
           [done](caf::error& e) { done(make_unexpected(actor_error(e))); });
-    };
+    });
+  };
+  sys.spawn([h, l2, key, tags, upstream, done](caf::event_based_actor* a) {
     a->request(h.cache, 5s, atom::lookup_v, key)
       .then(
-        [upstream, done](cache_lookup& l) {
-          if (!l.hit)
+        [h, l2, key, tags, upstream, done](cache_lookup& l) {
+          if (l.hit)
+            return done(hit_response(std::move(l.value)));
+          if (!l2)
             return upstream();
-          twenty::response hit;
-          hit.status = 200;
-          hit.body = std::move(l.value);
-          done(std::move(hit));
+          l2->get(key, [h, key, tags, upstream, done](std::optional<std::string> v) {
+            if (!v)
+              return upstream();
+            caf::anon_send(h.cache, atom::store_v, key, *v, tags);
+            done(hit_response(std::move(*v)));
+          });
         },
         // A missing cache only costs an upstream call.
         [upstream](caf::error&) { upstream(); });
@@ -113,7 +139,7 @@ void twenty_service::read(twenty::request req, std::vector<std::string> tags, do
   auto ask = [req = std::move(req)](caf::event_based_actor* a, const twenty_gateway_actor& gw) {
     return a->request(gw, gateway_timeout, atom::fetch_v, req);
   };
-  cached(sys_, handles(), std::move(key), std::move(tags), std::move(ask), std::move(done));
+  cached(sys_, handles(), l2(), std::move(key), std::move(tags), std::move(ask), std::move(done));
 }
 
 void twenty_service::get_record(const std::string& plural, const std::string& id, int depth,
@@ -125,38 +151,77 @@ void twenty_service::get_record(const std::string& plural, const std::string& id
     return a->request(gw, gateway_timeout, atom::record_v, plural, id,
                       static_cast<int32_t>(depth), fairness_key);
   };
-  cached(sys_, handles(), std::move(key), std::move(tags), std::move(ask), std::move(done));
+  cached(sys_, handles(), l2(), std::move(key), std::move(tags), std::move(ask), std::move(done));
 }
 
 void twenty_service::write(twenty::request req, std::vector<std::string> invalidates,
                            std::vector<std::pair<std::string, std::string>> changed,
                            done_fn done) {
   auto h = handles();
-  // "*" (a GraphQL mutation: anything may have changed) drops this workspace's whole cache.
+  auto unscoped = invalidates;
   for (auto& tag : invalidates)
-    if (tag == "*")
-      tag = workspace_ + "*";
+    tag = scoped_tag(tag);
   auto on_changed = on_changed_;
+  // The other instances (and the shared L2) hear about the write too.
+  auto shared = [l2c = l2(), tell = announce(), tags = unscoped](std::vector<std::string> uris) {
+    if (l2c)
+      l2c->invalidate(tags);
+    if (tell)
+      tell(change_note{tags, std::move(uris), false, "", true});
+  };
   sys_.spawn([h, req = std::move(req), invalidates = std::move(invalidates),
-              changed = std::move(changed), on_changed,
+              changed = std::move(changed), on_changed, shared,
               done = std::move(done)](caf::event_based_actor* a) mutable {
     a->request(h.gateway, gateway_timeout, atom::fetch_v, req)
       .then(
-        [h, invalidates, changed, on_changed, done](twenty::outcome& o) {
+        [h, invalidates, changed, on_changed, shared, done](twenty::outcome& o) {
           // Invalidate even on failure: a failed write may still have changed something.
           for (auto& tag : invalidates)
             caf::anon_send(h.cache, atom::invalidate_v, tag);
           if (o && on_changed)
             for (auto& [plural, id] : changed)
               on_changed(plural, id);
+          shared(changed_uris(o ? changed : decltype(changed){}));
           done(std::move(o));
         },
-        [h, invalidates, done](caf::error& e) {
+        [h, invalidates, shared, done](caf::error& e) {
           for (auto& tag : invalidates)
             caf::anon_send(h.cache, atom::invalidate_v, tag);
+          shared({});
           done(make_unexpected(actor_error(e)));
         });
   });
+}
+
+std::string twenty_service::scoped_tag(const std::string& tag) const {
+  // "*" (a GraphQL mutation, a metadata change: anything may have changed) drops this
+  // workspace's whole cache.
+  return tag == "*" ? workspace_ + "*" : tag;
+}
+
+void twenty_service::invalidate(std::vector<std::string> tags, bool shared_too) {
+  auto h = handles();
+  for (auto& tag : tags)
+    caf::anon_send(h.cache, atom::invalidate_v, scoped_tag(tag));
+  if (auto l2_cache = l2(); shared_too && l2_cache)
+    l2_cache->invalidate(tags);
+}
+
+void twenty_service::set_shared(std::shared_ptr<twenty::l2_cache> l2_cache,
+                                std::function<void(change_note)> announce) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  l2_ = std::move(l2_cache);
+  announce_ = std::move(announce);
+}
+
+std::shared_ptr<twenty::l2_cache> twenty_service::l2() const {
+  std::lock_guard<std::mutex> guard(mtx_);
+  return l2_;
+}
+
+std::function<void(change_note)> twenty_service::announce() const {
+  std::lock_guard<std::mutex> guard(mtx_);
+  return announce_;
 }
 
 void twenty_service::refresh_schema(std::function<void()> done) {

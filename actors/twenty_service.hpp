@@ -10,6 +10,7 @@
 #include <caf/actor_system.hpp>
 
 #include "actors/interfaces.hpp"
+#include "integration/l2_cache.hpp"
 #include "integration/twenty_api.hpp"
 
 namespace tmcp::actors {
@@ -55,7 +56,18 @@ public:
   // The current actors (for probes such as /health).
   integration_handles handles() const;
 
+  // Drops the cache entries under `tags` ("*" stands for this workspace's whole cache), in
+  // the shared L2 too unless `shared_too` is false.
+  void invalidate(std::vector<std::string> tags, bool shared_too = true);
+
+  // With Redis: the shared L2 cache under the L1, and where writes made here are announced
+  // to the other instances (the change hub).
+  void set_shared(std::shared_ptr<twenty::l2_cache> l2, std::function<void(change_note)> announce);
+
 private:
+  std::string scoped_tag(const std::string& tag) const;
+  std::shared_ptr<twenty::l2_cache> l2() const;
+  std::function<void(change_note)> announce() const;
 
   caf::actor_system& sys_;
   std::string workspace_; // cache keys are scoped by workspace (URL + key fingerprint)
@@ -64,6 +76,8 @@ private:
   integration_handles handles_;
   schema_ptr schema_;
   schema_health health_;
+  std::shared_ptr<twenty::l2_cache> l2_;
+  std::function<void(change_note)> announce_;
 };
 
 } // namespace tmcp::actors

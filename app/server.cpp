@@ -19,6 +19,7 @@
 #include "protocol/conformance/fixtures.hpp"
 #include "protocol/transport/http_server.hpp"
 #include "protocol/transport/stdio_transport.hpp"
+#include "protocol/transport/webhook_server.hpp"
 
 namespace tmcp::app {
 
@@ -58,6 +59,34 @@ sigset_t block_signals() {
   sigaddset(&set, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   return set;
+}
+
+// Twenty's webhooks on their own port, when a secret lets the receiver verify them.
+expected<std::unique_ptr<transport::webhook_server>, std::string>
+start_webhooks(const config::server_config& cfg, const std::optional<twenty_runtime>& twenty) {
+  if (!twenty || !twenty->webhooks) {
+    if (twenty)
+      spdlog::info("webhook receiver off: set TWENTY_WEBHOOK_SECRET to receive Twenty's "
+                   "webhooks (changes made in Twenty then reach the cache within ms)");
+    return std::unique_ptr<transport::webhook_server>{};
+  }
+  transport::webhook_options opts;
+  opts.host = cfg.webhook_host;
+  opts.port = cfg.webhook_port;
+  opts.path = cfg.webhook_path;
+  opts.max_body_bytes = cfg.webhook_max_body_bytes;
+  auto receiver = twenty->webhooks;
+  auto server = std::make_unique<transport::webhook_server>(
+    opts, [receiver](webhook_delivery d) { caf::anon_send(receiver, atom::webhook_v, std::move(d)); });
+  auto port = server->start();
+  if (!port)
+    return make_unexpected("cannot listen for webhooks on " + cfg.webhook_host + ":"
+                           + std::to_string(cfg.webhook_port) + ": " + port.error());
+  auto host = cfg.webhook_host.find(':') != std::string::npos ? "[" + cfg.webhook_host + "]"
+                                                              : cfg.webhook_host;
+  std::cerr << "twenty-mcp-server receiving webhooks on http://" << host << ":" << *port
+            << cfg.webhook_path << std::endl;
+  return server;
 }
 
 void wait_for_stop(const sigset_t& set, const std::atomic<bool>& eof) {
@@ -191,6 +220,12 @@ int run_server(int argc, char** argv) {
   }
   auto admin = start_admin(sys, sup, cfg, make_ops_layer(sys, health, metrics, nullptr));
   if (cfg.admin_port >= 0 && !admin) {
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  auto webhooks = start_webhooks(cfg, twenty);
+  if (!webhooks) {
+    spdlog::error("{}", webhooks.error());
     caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
     return 1;
   }

@@ -5,7 +5,11 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/change_hub.hpp"
+#include "actors/webhook_receiver.hpp"
+#include "integration/l2_cache.hpp"
 #include "integration/schema_model.hpp"
+#include "integration/webhook_registration.hpp"
 #include "integration/tools/registry.hpp"
 
 namespace tmcp::app {
@@ -40,6 +44,50 @@ std::string workspace_key(const config::server_config& cfg) {
   return buf;
 }
 
+// Redis connects (and reconnects) in the background; its state changes are logged, since
+// they change how this instance behaves.
+std::shared_ptr<redis::client> connect_redis(const redis::redis_url& url) {
+  redis::client_options ro;
+  ro.url = url;
+  auto client = redis::client::create(ro);
+  auto where = url.host + ":" + std::to_string(url.port);
+  client->on_state([where](bool up) {
+    if (up)
+      spdlog::info("redis {}: connected; cache, invalidations and webhook nonces are shared",
+                   where);
+    else
+      spdlog::warn("redis {}: unreachable, running degraded (this instance's cache and nonces "
+                   "only); reconnecting with backoff",
+                   where);
+  });
+  return client;
+}
+
+// The receiver's secret: TWENTY_WEBHOOK_SECRET, or the one of this server's own registration
+// in Twenty when MCP_WEBHOOK_PUBLIC_URL asks for one (created or reused); empty = no receiver.
+std::string webhook_secret(const config::server_config& cfg, twenty::api_ptr api) {
+  if (cfg.webhook_public_url.empty())
+    return cfg.webhook_secret;
+  using result = expected<std::string, std::string>;
+  auto registered = std::make_shared<std::promise<result>>();
+  twenty::ensure_webhook(std::move(api), cfg.webhook_public_url, cfg.webhook_secret,
+                         [registered](result r) { registered->set_value(std::move(r)); });
+  auto answer = registered->get_future();
+  if (answer.wait_for(15s) != std::future_status::ready) {
+    spdlog::warn("webhook self-registration at {}: Twenty did not answer in time",
+                 cfg.webhook_public_url);
+    return cfg.webhook_secret;
+  }
+  auto r = answer.get();
+  if (!r) {
+    spdlog::warn("webhook self-registration at {} failed: {}", cfg.webhook_public_url,
+                 r.error());
+    return cfg.webhook_secret;
+  }
+  spdlog::info("webhook registered in Twenty for {}", cfg.webhook_public_url);
+  return *r;
+}
+
 } // namespace
 
 expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
@@ -57,6 +105,12 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
                            + client.error());
   twenty_runtime rt;
   rt.client = *client;
+  if (!cfg.redis_url.empty()) {
+    auto url = redis::parse_redis_url(cfg.redis_url);
+    if (!url)
+      return make_unexpected(url.error());
+    rt.redis = connect_redis(*url);
+  }
   rt.service = std::make_shared<actors::twenty_service>(
     sys, workspace_key(cfg), [sessions](const std::string& plural, const std::string& id) {
       caf::anon_send(sessions, atom::updated_v, "twenty://records/" + plural + "/" + id);
@@ -117,13 +171,42 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
                  failure ? std::string(twenty::to_string(failure->code)) + ": " + failure->message
                          : std::string("no answer"));
   }
+  auto prefix = "tmcp:" + workspace_key(cfg);
+  actors::hub_settings hs;
+  hs.redis = rt.redis;
+  hs.channel = prefix + ":changes";
+  hs.instance_id = twenty::random_hex(8);
+  rt.hub = sys.spawn(actors::change_hub_impl, rt.service, sessions, hs);
+  if (rt.redis) {
+    auto l2 = std::make_shared<twenty::l2_cache>(rt.redis, prefix,
+                                                 std::chrono::milliseconds(cfg.cache_ttl_ms));
+    rt.service->set_shared(l2, [hub = rt.hub](change_note note) {
+      caf::anon_send(hub, atom::apply_v, std::move(note));
+    });
+  }
+  auto secret = webhook_secret(cfg, rt.service);
+  if (!secret.empty()) {
+    actors::webhook_settings ws;
+    ws.secret = secret;
+    ws.max_age = std::chrono::seconds(cfg.webhook_max_age_seconds);
+    ws.schema = [service] { return service->schema(); };
+    ws.redis = rt.redis;
+    ws.key_prefix = prefix + ":webhooks";
+    rt.webhooks = sys.spawn(actors::webhook_receiver_impl, ws, rt.hub);
+  }
   return rt;
 }
 
 void stop_twenty(twenty_runtime& rt) {
+  // Actors first (their exit messages are queued), then the connections they used.
+  if (rt.webhooks)
+    caf::anon_send_exit(rt.webhooks, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(rt.hub, caf::exit_reason::user_shutdown);
   caf::anon_send_exit(rt.supervisor, caf::exit_reason::user_shutdown);
   if (rt.client)
     rt.client->shutdown();
+  if (rt.redis)
+    rt.redis->shutdown();
 }
 
 } // namespace tmcp::app

@@ -13,6 +13,7 @@
 #include "app/metrics.hpp"
 #include "config/server_config.hpp"
 #include "integration/http_client.hpp"
+#include "integration/redis_client.hpp"
 
 namespace tmcp::app {
 
@@ -20,6 +21,11 @@ struct twenty_runtime {
   std::shared_ptr<twenty::http_client> client;
   std::shared_ptr<actors::twenty_service> service;
   actors::integration_supervisor_actor supervisor;
+  actors::change_hub_actor hub;
+  // Null when no webhook secret is configured (the receiver does not run).
+  actors::webhook_receiver_actor webhooks;
+  // Null without REDIS_URL.
+  std::shared_ptr<redis::client> redis;
 };
 
 expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,

@@ -237,6 +237,66 @@ const std::vector<setting>& settings() {
      [](server_config& c, const std::string& v) {
        return parse_uint(v, c.cache_max_mb, 1, 65536, "MCP_CACHE_MAX_MB");
      }},
+    {"MCP_WEBHOOK_HOST", "--webhook-host", "Address the webhook receiver binds (127.0.0.1)",
+     [](server_config& c, const std::string& v) {
+       if (v.empty())
+         return std::string("MCP_WEBHOOK_HOST must not be empty");
+       c.webhook_host = v;
+       return std::string{};
+     }},
+    {"MCP_WEBHOOK_PORT", "--webhook-port",
+     "Port of the webhook receiver (3002; 0 picks a free port and prints it on stderr)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.webhook_port, 0, 65535, "MCP_WEBHOOK_PORT");
+     }},
+    {"MCP_WEBHOOK_PATH", "--webhook-path", "Path Twenty posts webhooks to (/webhooks/twenty)",
+     [](server_config& c, const std::string& v) {
+       if (v.empty() || v[0] != '/' || v.find_first_of("? #") != std::string::npos)
+         return "MCP_WEBHOOK_PATH must be a path starting with '/', got '" + v + "'";
+       c.webhook_path = v;
+       return std::string{};
+     }},
+    {"TWENTY_WEBHOOK_SECRET", "--webhook-secret",
+     "Secret of the Twenty webhook; the receiver runs only with one and refuses unsigned calls",
+     [](server_config& c, const std::string& v) {
+       c.webhook_secret = v;
+       return std::string{};
+     }},
+    {"MCP_WEBHOOK_MAX_AGE_SECONDS", "--webhook-max-age-seconds",
+     "Deliveries with a timestamp further than this from now are refused (300)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.webhook_max_age_seconds, 1, 86400, "MCP_WEBHOOK_MAX_AGE_SECONDS");
+     }},
+    {"MCP_WEBHOOK_MAX_BODY_BYTES", "--webhook-max-body-bytes",
+     "Larger webhook bodies are refused with 413 (1048576)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.webhook_max_body_bytes, 1024, 64u << 20,
+                         "MCP_WEBHOOK_MAX_BODY_BYTES");
+     }},
+    {"MCP_WEBHOOK_PUBLIC_URL", "--webhook-public-url",
+     "URL at which Twenty reaches the webhook receiver; set it to have the server register "
+     "(or reuse) its own webhook in Twenty, with a generated secret unless one is given",
+     [](server_config& c, const std::string& v) {
+       if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+         return "MCP_WEBHOOK_PUBLIC_URL must start with http:// or https://, got '" + v + "'";
+       c.webhook_public_url = v;
+       return std::string{};
+     }},
+    {"REDIS_URL", "--redis-url",
+     "redis://[:password@]host:port[/db]: share cache, invalidations, webhook nonces and the "
+     "Twenty rate budget with the other instances",
+     [](server_config& c, const std::string& v) {
+       if (v.rfind("redis://", 0) != 0)
+         return "REDIS_URL must start with redis://, got '" + v + "'";
+       c.redis_url = v;
+       return std::string{};
+     }},
+    {"MCP_INSTANCES", "--instances",
+     "Instances sharing one Twenty (1); the shared budget's local fallback spends "
+     "limit/instances",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.instances, 1, 1000, "MCP_INSTANCES");
+     }},
     {"MCP_WORKER_THREADS", "--worker-threads", "Actor scheduler threads (default 2)",
      [](server_config& c, const std::string& v) {
        return parse_uint(v, c.worker_threads, 1, 256, "MCP_WORKER_THREADS");

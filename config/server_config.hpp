@@ -46,6 +46,19 @@ struct server_config {
   uint32_t schema_refresh_seconds = 60;
   uint32_t cache_ttl_ms = 30000;
   uint32_t cache_max_mb = 64;
+  // Webhook receiver (started when a secret is known).
+  std::string webhook_host = "127.0.0.1";
+  uint16_t webhook_port = 3002; // 0 picks a free port and prints it
+  std::string webhook_path = "/webhooks/twenty";
+  std::string webhook_secret;
+  uint32_t webhook_max_age_seconds = 300;
+  std::size_t webhook_max_body_bytes = 1u << 20;
+  // When set, the server registers its receiver under this URL in Twenty (or reuses it).
+  std::string webhook_public_url;
+  // Several instances: Redis shares the cache, invalidations, webhook nonces and the Twenty
+  // budget; without it (or while it is away) each instance spends limit/instances.
+  std::string redis_url;
+  int instances = 1;
   // Behaviour.
   bool conformance = false; // registers the conformance suite's fixtures
   bool fault_injection = false; // POST /faults/kill?actor=... kills a core actor (tests only)

@@ -4,6 +4,7 @@
 #include "integration/tools/query_tools.hpp"
 #include "integration/tools/record_reads.hpp"
 #include "integration/tools/record_writes.hpp"
+#include "integration/tools/webhook_tool.hpp"
 
 namespace tmcp::twenty::tools {
 
@@ -34,6 +35,7 @@ catalog_ptr build_catalog(api_ptr api, const tools_config& config) {
   if (config.toolsets.count("core")) {
     add_read_tools(*cat, env);
     add_query_tools(*cat, env);
+    add_webhook_tool(*cat, env);
     if (!config.read_only) {
       add_write_tools(*cat, env);
       add_batch_tool(*cat, env);

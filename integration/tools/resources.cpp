@@ -15,6 +15,8 @@ namespace tmcp::twenty::tools {
 namespace {
 
 constexpr const char* json_mime = "application/json";
+// Records in a collection resource (twenty://records/{object}).
+constexpr int collection_size = 20;
 
 rpc_error not_loaded(const twenty_api& api) {
   auto e = schema_unavailable(api);
@@ -59,12 +61,26 @@ std::string full_schema(const workspace_schema& schema) {
   return json::stringify(*doc);
 }
 
+// The schema and the object a URI's {object} names; on failure `obj` is null and the failure
+// went out through `ctx`.
+struct uri_object {
+  schema_ptr schema; // keeps `obj` alive
+  const object* obj = nullptr;
+};
+
+uri_object object_of(const tool_env& env, const std::string& uri, const uri_vars& vars,
+                     const ctx_ptr& ctx) {
+  uri_object out{env.api->schema()};
+  if (!out.schema)
+    ctx->fail(not_loaded(*env.api));
+  else
+    out.obj = find_or_fail(*out.schema, vars.at("object"), uri, ctx);
+  return out;
+}
+
 void read_record(const tool_env& env, const std::string& uri, const uri_vars& vars,
                  ctx_ptr ctx) {
-  auto schema = env.api->schema();
-  if (!schema)
-    return ctx->fail(not_loaded(*env.api));
-  auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx);
+  auto [schema, obj] = object_of(env, uri, vars, ctx);
   if (!obj)
     return;
   const auto& id = vars.at("id");
@@ -88,6 +104,39 @@ void read_record(const tool_env& env, const std::string& uri, const uri_vars& va
                                       "TWENTY_API_ERROR: Twenty answered with a malformed record"));
     compact_record(*rec, rec->GetAllocator());
     ctx->reply(read_text_result(uri, json_mime, json::stringify(*rec)));
+  });
+}
+
+// The most recently updated records of one object: what a client subscribes to in order to
+// hear about any change to the object's records.
+void read_collection(const tool_env& env, const std::string& uri, const uri_vars& vars,
+                     ctx_ptr ctx) {
+  auto [schema, obj] = object_of(env, uri, vars, ctx);
+  if (!obj)
+    return;
+  request req;
+  req.target = with_query("/rest/" + obj->name_plural,
+                          {{"limit", std::to_string(collection_size)},
+                           {"order_by", "updatedAt[DescNullsLast]"}});
+  req.fairness_key = "resource";
+  auto plural = obj->name_plural;
+  env.api->read(std::move(req), {object_tag(plural)}, [ctx, uri, plural](outcome o) {
+    auto body = o ? parse_body(o) : std::nullopt;
+    auto data = body ? json::find(*body, "data") : nullptr;
+    auto rows = data ? json::find(*data, plural.c_str()) : nullptr;
+    if (!rows || !rows->IsArray()) {
+      auto why = o ? std::string("Twenty answered the list call with an unexpected shape")
+                   : std::string(to_string(o.error().code)) + ": " + o.error().message;
+      return ctx->fail(make_rpc_error(rpc_errc::internal_error, why));
+    }
+    json::document out(rapidjson::kObjectType);
+    auto& a = out.GetAllocator();
+    json::value records(*rows, a);
+    for (auto& r : records.GetArray())
+      compact_record(r, a);
+    out.AddMember("object", json::str(plural, a), a);
+    out.AddMember("records", records, a);
+    ctx->reply(read_text_result(uri, json_mime, json::stringify(out)));
   });
 }
 
@@ -184,6 +233,13 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                      if (auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx))
                        ctx->reply(read_text_result(uri, json_mime, describe_object(*obj)));
                    });
+  cat.add_template({"twenty://records/{object}", "records", "Recent records of an object",
+                    "The 20 most recently updated records of one object, compact. Subscribe to "
+                    "it to hear about changes to any record of the object.",
+                    json_mime},
+                   [env](const std::string& uri, const uri_vars& vars, ctx_ptr ctx) {
+                     read_collection(*env, uri, vars, std::move(ctx));
+                   });
   cat.add_template({"twenty://records/{object}/{id}", "record", "A record",
                     "One record by object (plural or singular name) and id, compact: empty "
                     "values are left out.",
@@ -192,6 +248,7 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                      read_record(*env, uri, vars, std::move(ctx));
                    });
   cat.add_template_completion("twenty://fields/{object}", completer(env));
+  cat.add_template_completion("twenty://records/{object}", completer(env));
   cat.add_template_completion("twenty://records/{object}/{id}", completer(env));
 }
 

@@ -5,12 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
 #include "app/child_process.hpp"
+#include "app/loopback_http.hpp"
 #include "protocol/json.hpp"
 
 namespace tmcp::testing {
@@ -36,31 +32,10 @@ public:
   std::pair<int, std::string> http(const std::string& method, const std::string& target,
                                    const std::string& body = {},
                                    const std::string& api_key = "standin-demo-key") {
-    namespace beast = boost::beast;
-    namespace http = beast::http;
-    boost::asio::io_context ioc;
-    boost::asio::ip::tcp::resolver resolver{ioc};
-    beast::tcp_stream stream{ioc};
-    boost::system::error_code ec;
-    stream.connect(resolver.resolve("127.0.0.1", port, ec), ec);
-    if (ec)
-      return {0, ec.message()};
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, "127.0.0.1:" + port);
+    header_list headers;
     if (!api_key.empty())
-      req.set(http::field::authorization, "Bearer " + api_key);
-    if (!body.empty()) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = body;
-    }
-    req.prepare_payload();
-    http::write(stream, req, ec);
-    beast::flat_buffer buf;
-    http::response<http::string_body> res;
-    http::read(stream, buf, res, ec);
-    if (ec)
-      return {0, ec.message()};
-    return {static_cast<int>(res.result_int()), res.body()};
+      headers.emplace_back("Authorization", "Bearer " + api_key);
+    return loopback_request(port, method, target, body, headers);
   }
 
   // The stand-in's request counter for one route ("GET /rest/{object}/{id}"), 0 if absent.

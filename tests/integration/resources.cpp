@@ -64,7 +64,8 @@ CAF_TEST(resources and templates are listed with titles and mime types) {
   strings templates;
   for (auto& t : tpl.result()["resourceTemplates"].GetArray())
     templates.emplace_back(t["uriTemplate"].GetString());
-  CAF_CHECK_EQUAL(templates, (strings{"twenty://fields/{object}", "twenty://records/{object}/{id}"}));
+  CAF_CHECK_EQUAL(templates, (strings{"twenty://fields/{object}", "twenty://records/{object}",
+                                        "twenty://records/{object}/{id}"}));
   auto prompts = request("prompts/list", "{}");
   strings names;
   for (auto& p : prompts.result()["prompts"].GetArray())
@@ -134,6 +135,19 @@ CAF_TEST(the records template reads one record and leaves out empty values) {
   CAF_CHECK_EQUAL(calls[0].req.target, std::string("/rest/people/") + ada_id + "?depth=0");
   // Queued with the rest of the reading session's calls.
   CAF_CHECK_EQUAL(calls[0].fairness_key, "sid-1");
+}
+
+CAF_TEST(the collection template reads the recently updated records of an object) {
+  api->on(verb::get, "/rest/people?", 200,
+          std::string(R"({"data":{"people":[{"id":")") + ada_id
+            + R"(","jobTitle":null,"city":"Paris"}]},"pageInfo":{},"totalCount":1})");
+  CAF_CHECK_EQUAL(read_text("twenty://records/person"),
+                  std::string(R"({"object":"people","records":[{"id":")") + ada_id
+                    + R"(","city":"Paris"}]})");
+  auto calls = api->calls();
+  CAF_REQUIRE_EQUAL(calls.size(), 1u);
+  CAF_CHECK(contains(calls[0].req.target, "order_by=updatedAt"));
+  CAF_CHECK_EQUAL(read("twenty://records/peeple").error_code(), -32002);
 }
 
 CAF_TEST(a record id that is not a uuid is resource not found without a call) {

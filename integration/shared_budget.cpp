@@ -1,0 +1,141 @@
+#include "integration/shared_budget.hpp"
+
+#include <algorithm>
+
+namespace tmcp::twenty {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// KEYS: short bucket, long bucket, pause. ARGV: short limit, short ttl ms, long limit,
+// long ttl ms (a limit of 0 = bucket off), tokens wanted. Returns {granted, wait ms}: up to
+// the tokens wanted, taken from both buckets at once, or none and how long until one refills.
+// Tokens refill continuously like Twenty's; time is Redis' clock, so skewed hosts agree.
+constexpr const char* lease_script = R"LUA(
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local pause = redis.call('PTTL', KEYS[3])
+if pause and pause > 0 then return {0, pause} end
+local want = tonumber(ARGV[5])
+local grant = want
+local wait = 0
+local state = {}
+for i = 1, 2 do
+  local limit = tonumber(ARGV[i * 2 - 1])
+  local ttl = tonumber(ARGV[i * 2])
+  if limit > 0 then
+    local b = redis.call('HMGET', KEYS[i], 'tokens', 'ts')
+    local tokens = tonumber(b[1]) or limit
+    local ts = tonumber(b[2]) or now
+    if now > ts then tokens = math.min(limit, tokens + (now - ts) * limit / ttl) end
+    grant = math.min(grant, math.floor(tokens))
+    if tokens < 1 then wait = math.max(wait, math.ceil((1 - tokens) * ttl / limit)) end
+    state[i] = {tokens, ttl}
+  end
+end
+if grant < 0 then grant = 0 end
+for i = 1, 2 do
+  if state[i] then
+    redis.call('HSET', KEYS[i], 'tokens', tostring(state[i][1] - grant), 'ts', tostring(now))
+    redis.call('PEXPIRE', KEYS[i], state[i][2] * 2)
+  end
+end
+return {grant, wait}
+)LUA";
+
+} // namespace
+
+rate_limits shared_budget::local_share(const rate_limits& l, int instances) {
+  auto n = std::max(1, instances);
+  auto out = l;
+  out.short_limit = std::max(1, l.short_limit / n);
+  out.long_limit = std::max(1, l.long_limit / n);
+  return out;
+}
+
+shared_budget::shared_budget(std::shared_ptr<redis::client> redis, budget_settings settings)
+  : redis_(std::move(redis)),
+    settings_(std::move(settings)),
+    local_(local_share(settings_.limits, redis_ ? settings_.instances : 1)) {
+  // Small leases keep the instances fair; at least one token.
+  auto limit = settings_.limits.short_enabled ? settings_.limits.short_limit
+                                              : settings_.limits.long_limit;
+  lease_size_ = std::max(1, limit / (4 * std::max(1, settings_.instances)));
+}
+
+bool shared_budget::degraded() const {
+  return redis_ && !redis_->up();
+}
+
+bool shared_budget::try_acquire(time_point now) {
+  std::lock_guard<std::mutex> guard(mtx_);
+  if (!redis_ || !redis_->up()) {
+    leased_ = 0;
+    return local_.try_acquire(now);
+  }
+  // Unused tokens go back to nobody after a short window, so no instance hoards them.
+  if (leased_ > 0 && now >= lease_expires_)
+    leased_ = 0;
+  bool got = leased_ > 0;
+  if (got)
+    --leased_;
+  if (leased_ == 0)
+    refill(now);
+  return got;
+}
+
+shared_budget::time_point shared_budget::next_available(time_point now) const {
+  std::lock_guard<std::mutex> guard(mtx_);
+  if (!redis_ || !redis_->up())
+    return local_.next_available(now);
+  if (leased_ > 0)
+    return now;
+  // A lease is on its way (a Redis round trip) or Redis asked to wait.
+  return std::max(now + 2ms, retry_at_);
+}
+
+void shared_budget::refill(time_point now) {
+  if (refilling_ || now < retry_at_)
+    return;
+  refilling_ = true;
+  const auto& l = settings_.limits;
+  auto p = settings_.key_prefix;
+  std::vector<std::string> argv{
+    "EVAL", lease_script, "3", p + ":short", p + ":long", p + ":pause",
+    std::to_string(l.short_enabled ? l.short_limit : 0), std::to_string(l.short_ttl.count()),
+    std::to_string(l.long_enabled ? l.long_limit : 0), std::to_string(l.long_ttl.count()),
+    std::to_string(lease_size_)};
+  auto window = l.short_enabled ? l.short_ttl : l.long_ttl;
+  redis_->command(std::move(argv), [self = shared_from_this(), window](redis::reply r) {
+    std::lock_guard<std::mutex> guard(self->mtx_);
+    self->refilling_ = false;
+    auto at = clock::now();
+    if (r.type != redis::reply::kind::array || r.elements.size() != 2) {
+      self->retry_at_ = at + 10ms; // Redis hiccup: the local share takes over if it is down
+      return;
+    }
+    auto granted = static_cast<int>(r.elements[0].integer);
+    auto wait = std::chrono::milliseconds(std::max<long long>(0, r.elements[1].integer));
+    self->leased_ += granted;
+    self->lease_expires_ = at + window;
+    self->retry_at_ = granted > 0 ? at : at + std::max(wait, std::chrono::milliseconds{1});
+  });
+}
+
+void shared_budget::on_response(const response& r) {
+  {
+    std::lock_guard<std::mutex> guard(mtx_);
+    local_.on_response(r, clock::now());
+  }
+  if (!redis_ || (r.status != 429 && !r.retry_after_seconds))
+    return;
+  auto seconds = r.retry_after_seconds.value_or(1);
+  auto ms = std::clamp<long long>(seconds * 1000LL, 1, settings_.limits.max_pause.count());
+  redis_->command({"SET", settings_.key_prefix + ":pause", "1", "PX", std::to_string(ms)},
+                  [](redis::reply) {});
+  std::lock_guard<std::mutex> guard(mtx_);
+  leased_ = 0; // what was leased before the 429 is not trusted
+}
+
+} // namespace tmcp::twenty

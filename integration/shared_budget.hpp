@@ -1,0 +1,69 @@
+// One Twenty rate budget for every instance: Twenty's two token buckets kept in Redis and
+// taken atomically by a Lua script (on Redis' clock), plus pauses learned from Twenty's 429s
+// shared the same way. The gateway asks synchronously (it must never wait on Redis), so
+// tokens are leased from Redis a few at a time in the background and spent locally; a token
+// taken from the shared bucket early is still safe to spend later, since Twenty's own bucket
+// has only refilled meanwhile. While Redis is away each instance spends limit/N locally.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "integration/rate_limiter.hpp"
+#include "integration/redis_client.hpp"
+
+namespace tmcp::twenty {
+
+struct budget_settings {
+  rate_limits limits;
+  // Redis keys start with this (e.g. "tmcp:<workspace>:rl").
+  std::string key_prefix = "tmcp:rl";
+  // Instances sharing the budget: the local fallback spends limit/instances.
+  int instances = 1;
+};
+
+class shared_budget : public std::enable_shared_from_this<shared_budget> {
+public:
+  using clock = std::chrono::steady_clock;
+  using time_point = clock::time_point;
+
+  // Create with make_shared; `redis` may be null (then only the local budget exists).
+  shared_budget(std::shared_ptr<redis::client> redis, budget_settings settings);
+
+  // Spends one token if the lease (or, without Redis, the local share) has one; never waits.
+  // Starts a lease refill in the background when the lease runs low.
+  bool try_acquire(time_point now);
+
+  // When try_acquire is worth calling again.
+  time_point next_available(time_point now) const;
+
+  // Learns from Twenty's answer: a 429 or Retry-After pauses every instance.
+  void on_response(const response& r);
+
+  // True while Redis is configured but not reachable (the local share is in use).
+  bool degraded() const;
+
+  // The local fallback's limits (limit/instances, at least 1 per window).
+  static rate_limits local_share(const rate_limits& l, int instances);
+
+  // Tokens asked of Redis per lease.
+  int lease_size() const { return lease_size_; }
+
+private:
+  void refill(time_point now);
+
+  std::shared_ptr<redis::client> redis_;
+  budget_settings settings_;
+  int lease_size_ = 1;
+  mutable std::mutex mtx_;
+  rate_limiter local_;
+  int leased_ = 0;
+  time_point lease_expires_{};
+  bool refilling_ = false;
+  time_point retry_at_{}; // Redis said "wait" until then
+};
+
+} // namespace tmcp::twenty

@@ -1,0 +1,134 @@
+// Three server instances, one stand-in, one real redis-server: a record cached by one instance
+// is a hit on another, and a webhook delivered to one instance invalidates and notifies all
+// three within 100 ms.
+#define CAF_SUITE app.scale_out
+#include "caf/test/unit_test.hpp"
+
+#include <thread>
+
+#include "app/mcp_stdio_client.hpp"
+#include "app/standin_process.hpp"
+#include "app/webhook_client.hpp"
+#include "integration/support/redis_process.hpp"
+
+using namespace tmcp;
+using namespace tmcp::testing;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string secret = "scale-out-secret";
+const std::string path = "/webhooks/twenty";
+
+struct instance {
+  uint16_t webhook_port = free_port();
+  std::unique_ptr<mcp_stdio_client> mcp;
+};
+
+struct fixture {
+  redis_process redis;
+  standin_process standin{{"--rate-short", "30/1000", "--no-rate-long"}};
+  std::vector<instance> instances{3};
+
+  fixture() {
+    CAF_REQUIRE(!standin.url.empty());
+    for (auto& i : instances) {
+      i.mcp = std::make_unique<mcp_stdio_client>(std::vector<std::string>{
+        TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn", "--twenty-api-url",
+        standin.url, "--twenty-api-key", "standin-demo-key", "--webhook-port",
+        std::to_string(i.webhook_port), "--webhook-secret", secret, "--redis-url",
+        // Each instance gets a third of Twenty's 30/s until the gateway spends the shared
+        // budget.
+        redis.url(), "--instances", "3", "--rate-short-limit", "10", "--rate-long-limit",
+        "0"});
+      CAF_REQUIRE(i.mcp->initialize());
+    }
+  }
+
+  std::string read(mcp_stdio_client& c, const std::string& uri) {
+    auto r = c.request("resources/read", R"({"uri":")" + uri + R"("})");
+    CAF_REQUIRE(r.HasMember("result"));
+    return r["result"]["contents"][0]["text"].GetString();
+  }
+
+  std::string first_id(mcp_stdio_client& c, const std::string& object) {
+    auto r = c.call_tool("twenty_list_records", R"({"object":")" + object + R"(","limit":1})");
+    CAF_REQUIRE(r.HasMember("structuredContent"));
+    return r["structuredContent"]["records"][0]["id"].GetString();
+  }
+
+  int64_t record_gets() {
+    return standin.count("GET /rest/{object}/{id}") + standin.count("GET /rest/{object}");
+  }
+
+  static bool updated(mcp_stdio_client& c, const std::string& uri) {
+    for (auto& line : c.notifications)
+      if (line.find("notifications/resources/updated") != std::string::npos
+          && line.find("\"" + uri + "\"") != std::string::npos)
+        return true;
+    return false;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(scale_out_tests, fixture)
+
+CAF_TEST(a record cached by one instance is a cache hit on the others) {
+  auto id = first_id(*instances[0].mcp, "companies");
+  auto uri = "twenty://records/companies/" + id;
+  auto before = record_gets();
+  auto first = read(*instances[0].mcp, uri);
+  CAF_CHECK_EQUAL(record_gets() - before, 1);
+  std::this_thread::sleep_for(50ms); // the L2 store is asynchronous
+  CAF_CHECK_EQUAL(read(*instances[1].mcp, uri), first);
+  CAF_CHECK_EQUAL(read(*instances[2].mcp, uri), first);
+  CAF_CHECK_EQUAL(record_gets() - before, 1);
+}
+
+CAF_TEST(a webhook delivered to one instance invalidates all three within 100 ms) {
+  auto id = first_id(*instances[0].mcp, "people");
+  auto uri = "twenty://records/people/" + id;
+  for (auto& i : instances) {
+    read(*i.mcp, uri); // cached everywhere
+    CAF_REQUIRE(i.mcp->request("resources/subscribe", R"({"uri":")" + uri + R"("})")
+                  .HasMember("result"));
+  }
+  // Changed in Twenty directly; the stand-in has no webhook, so the test delivers it.
+  auto [status, body] = standin.http("PATCH", "/rest/people/" + id,
+                                     R"({"jobTitle":"Scaled out"})");
+  CAF_REQUIRE_EQUAL(status, 200);
+  auto event = R"({"targetUrl":"x","eventName":"person.updated","objectMetadata":{"id":"m","nameSingular":"person"},"workspaceId":"w","webhookId":"h","eventDate":"2026-12-07T00:00:00.000Z","record":{"id":")"
+               + id + R"("},"updatedFields":["jobTitle"]})";
+  auto sent = std::chrono::steady_clock::now();
+  CAF_REQUIRE_EQUAL(post_webhook(instances[1].webhook_port, path, event,
+                                 signed_headers(secret, event))
+                      .first,
+                    200);
+  std::vector<std::chrono::milliseconds> latency(3, std::chrono::milliseconds::max());
+  auto deadline = sent + 5s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    bool all = true;
+    for (std::size_t k = 0; k < 3; ++k) {
+      if (latency[k] != std::chrono::milliseconds::max())
+        continue;
+      instances[k].mcp->wait_notification("notifications/resources/updated", 1ms);
+      if (updated(*instances[k].mcp, uri))
+        latency[k] = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - sent);
+      else
+        all = false;
+    }
+    if (all)
+      break;
+  }
+  for (std::size_t k = 0; k < 3; ++k) {
+    CAF_MESSAGE("instance " << k << " notified after " << latency[k].count() << " ms");
+    CAF_CHECK(latency[k] <= 100ms);
+  }
+  // Every instance's next read returns the new value (their L1 and the L2 were dropped).
+  for (auto& i : instances)
+    CAF_CHECK(read(*i.mcp, uri).find("Scaled out") != std::string::npos);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
