@@ -222,7 +222,7 @@ CAF_TEST(a server with a public url registers its receiver once and reuses it af
     auto uri = "twenty://records/people/" + id;
     subscribe(uri);
     auto [status, body] = standin.http("PATCH", "/rest/people/" + id,
-                                       R"({"jobTitle":"run )" + std::to_string(run) + ""}");
+                                       R"({"jobTitle":"run )" + std::to_string(run) + R"("})");
     CAF_REQUIRE_EQUAL(status, 200);
     CAF_CHECK(wait_updates(uri, 1, 5s));
     mcp.reset();
