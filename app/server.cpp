@@ -30,6 +30,9 @@ using namespace std::chrono_literals;
 void setup_logging(const config::server_config& cfg) {
   // Secrets never reach a log line: every sink sits behind the one redaction point.
   add_secret(cfg.twenty_api_key);
+  add_secret(cfg.webhook_secret);
+  if (auto url = redis::parse_redis_url(cfg.redis_url))
+    add_secret(url->password);
   // stdout belongs to the stdio transport: every log line goes to stderr.
   auto sink = redacting(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
   auto logger = std::make_shared<spdlog::logger>("twenty-mcp", sink);

@@ -7,6 +7,7 @@
 
 #include "actors/change_hub.hpp"
 #include "actors/webhook_receiver.hpp"
+#include "app/log_redaction.hpp"
 #include "integration/l2_cache.hpp"
 #include "integration/schema_model.hpp"
 #include "integration/webhook_registration.hpp"
@@ -84,6 +85,7 @@ std::string webhook_secret(const config::server_config& cfg, twenty::api_ptr api
                  r.error());
     return cfg.webhook_secret;
   }
+  add_secret(*r);
   spdlog::info("webhook registered in Twenty for {}", cfg.webhook_public_url);
   return *r;
 }
