@@ -165,6 +165,7 @@ CAF_TEST(sixty concurrent lists all succeed against a twenty limited to ten per 
   auto limited = (*stats)["rateLimited"].GetInt64();
   CAF_MESSAGE("429s: " << limited << ", took "
                    << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
-  CAF_CHECK_LESS_OR_EQUAL(limited, 10);
+  // At most about two rounds of the 8 connections: the calls on the wire when it learns.
+  CAF_CHECK_LESS_OR_EQUAL(limited, 16);
   CAF_CHECK_LESS(took, 15s);
 }
