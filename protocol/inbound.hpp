@@ -23,6 +23,9 @@ struct inbound {
   std::string last_event_id;
   // Where the answer goes.
   sink_ptr sink;
+  // POST: the client's Accept lists application/json but not text/event-stream, so the answer
+  // must be one JSON body; requests that need a stream (progress, server requests) are refused.
+  bool json_only = false;
 };
 
 } // namespace tmcp

@@ -45,7 +45,7 @@ void session::handle(inbound in) {
     return;
   }
   if (in.msg->is_request()) {
-    on_request(std::move(*in.msg), std::move(in.sink));
+    on_request(std::move(*in.msg), std::move(in.sink), in.json_only);
     return;
   }
   // Notifications and responses are acknowledged before they are processed (202, no body).
@@ -56,7 +56,7 @@ void session::handle(inbound in) {
     on_response(*in.msg);
 }
 
-void session::on_request(message msg, sink_ptr sink) {
+void session::on_request(message msg, sink_ptr sink, bool json_only) {
   auto stream = open_stream(std::move(sink), msg.method == "initialize" ? id_ : std::string{});
   auto answer = [&](expected<std::string, rpc_error> r) {
     emit(stream, r ? make_response(msg.id, *r) : make_error_response(msg.id, r.error()));
@@ -116,10 +116,19 @@ void session::on_request(message msg, sink_ptr sink) {
   rs->method = m;
   rs->stream = stream;
   rs->msg = msg;
+  rs->json_only = json_only;
   if (params)
     if (auto meta = json::find(*params, "_meta"))
       if (auto tok = json::find(*meta, "progressToken"); tok && (tok->IsString() || tok->IsInt64()))
         rs->progress_token = json::stringify(*tok);
+  if (json_only && !rs->progress_token.empty()) {
+    answer(make_unexpected(make_rpc_error(
+      rpc_errc::invalid_request,
+      "Invalid Request: params._meta.progressToken asks for progress notifications, which need "
+      "an SSE stream, but this POST's Accept lists only application/json; accept "
+      "text/event-stream too, or send the request without a progressToken")));
+    return;
+  }
   auto& ref = *rs;
   requests_.emplace(msg.id, std::move(rs));
   ref.ctx = make_context(ref.id);

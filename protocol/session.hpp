@@ -108,7 +108,7 @@ private:
     std::string req_id;
   };
 
-  void on_request(message msg, sink_ptr sink);
+  void on_request(message msg, sink_ptr sink, bool json_only);
   void on_notification(const message& msg);
   void on_response(const message& msg);
   void on_get(const std::string& last_event_id, sink_ptr sink);

@@ -23,6 +23,7 @@ struct session::request_state {
   uint64_t stream = 0;
   message msg; // keeps params alive while the handler runs
   std::string progress_token; // JSON text; empty = no progress wanted
+  bool json_only = false;     // the answer is one JSON body: nothing else may use the stream
   bool sent_progress = false;
   double last_progress = 0;
   bool cancelled = false;

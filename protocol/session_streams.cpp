@@ -145,7 +145,8 @@ void session::send_log(const std::string& req_id, log_level lvl, const std::stri
   if (lvl < level_)
     return;
   auto it = requests_.find(req_id);
-  auto stream = it == requests_.end() ? 0 : it->second->stream;
+  // A JSON-only request's stream carries its response alone; its logs go to the GET stream.
+  auto stream = it == requests_.end() || it->second->json_only ? 0 : it->second->stream;
   std::string params = std::string("{\"level\":\"") + to_string(lvl) + "\"";
   if (!logger.empty())
     params += ",\"logger\":" + json::quote(logger);
@@ -169,6 +170,13 @@ void session::send_client_request(const std::string& req_id, const std::string& 
     done(make_unexpected(make_rpc_error(
       rpc_errc::method_not_found,
       std::string("the client did not declare the '") + needs + "' capability")));
+    return;
+  }
+  if (it->second->json_only) {
+    done(make_unexpected(make_rpc_error(
+      rpc_errc::invalid_request,
+      "cannot send " + method + " to the client: its request accepted only application/json, "
+      "and a server request needs an SSE stream (Accept: application/json, text/event-stream)")));
     return;
   }
   auto id = std::to_string(next_client_request_++);

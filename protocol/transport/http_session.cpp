@@ -150,11 +150,14 @@ void http_session::on_body(beast::error_code ec, std::size_t) {
     return reject_framing(ec);
   }
   auto v = view();
+  json_only_ = false;
+  json_session_id_.clear();
   if (v.method != "POST")
     return forward(route_stream(v));
   auto routed = route_post(v, parser_->get().body());
   if (!routed)
     return send_rejection(routed.error());
+  json_only_ = routed->json_only;
   forward(std::move(*routed));
 }
 
@@ -193,6 +196,10 @@ void http_session::forward(inbound in) {
 void http_session::on_open(uint64_t seq, const stream_open& info) {
   if (seq != seq_ || phase_ != phase::handling)
     return;
+  if (json_only_) {
+    json_session_id_ = info.session_id;
+    return;
+  }
   phase_ = phase::streaming;
   auto& res = sse_res_.emplace(http::status::ok, version_);
   res.set(http::field::content_type, "text/event-stream");
@@ -209,6 +216,8 @@ void http_session::on_open(uint64_t seq, const stream_open& info) {
 
 void http_session::on_event(uint64_t seq, const std::string& event_id,
                             const std::string& data) {
+  if (seq == seq_ && json_only_ && phase_ == phase::handling && !data.empty())
+    return send_full(200, data, false, json_session_id_);
   if (seq != seq_ || phase_ != phase::streaming)
     return;
   auto retry = first_event_ ? retry_ : std::chrono::milliseconds{0};

@@ -80,7 +80,8 @@ private:
   void on_shutdown();
 
   void send_rejection(const rejection& r);
-  void send_full(int status, const std::string& body, bool allow_header = false);
+  void send_full(int status, const std::string& body, bool allow_header = false,
+                 const std::string& session_id = {});
   void enqueue(out_item item);
   void do_write();
   void on_write(beast::error_code ec, std::size_t n);
@@ -108,6 +109,10 @@ private:
   // response before any reset (see do_linger_close).
   bool body_unread_ = false;
   std::weak_ptr<http_sink> sink_;
+  // The current POST accepts only application/json: its first message becomes the whole
+  // response, and the stream the session opens is never sent as SSE.
+  bool json_only_ = false;
+  std::string json_session_id_;
 
   // SSE state of the current response.
   std::chrono::milliseconds retry_{0};

@@ -25,10 +25,13 @@ void http_session::send_rejection(const rejection& r) {
   send_full(r.status, r.body, r.allow_header);
 }
 
-void http_session::send_full(int status, const std::string& body, bool allow_header) {
+void http_session::send_full(int status, const std::string& body, bool allow_header,
+                             const std::string& session_id) {
   layer_response r{status, "application/json", body, {}};
   if (allow_header)
     r.headers.emplace_back("Allow", "GET, POST, DELETE");
+  if (!session_id.empty())
+    r.headers.emplace_back("Mcp-Session-Id", session_id);
   send_layer(r);
 }
 

@@ -57,9 +57,9 @@ std::optional<rejection> check_headers(const request_view& req, const route_conf
   if (req.method == "POST") {
     if (!req.content_type || !is_json_content_type(*req.content_type))
       return reject(415, "Unsupported Media Type: Content-Type must be application/json");
-    if (!req.accept || !accepts_json_and_sse(*req.accept))
-      return reject(406, "Not Acceptable: Client must accept both application/json and "
-                         "text/event-stream");
+    if (!req.accept || !accepts_json(*req.accept))
+      return reject(406, "Not Acceptable: Client must accept application/json (and "
+                         "text/event-stream for streamed answers)");
     return check_version(req);
   }
   if (req.method == "GET") {
@@ -97,6 +97,7 @@ expected<inbound, rejection> route_post(const request_view& req, std::string_vie
   in.session_id = to_string(req.session_id);
   in.protocol_version = to_string(req.protocol_version);
   in.msg = std::move(msg);
+  in.json_only = !req.accept || !accepts_sse(*req.accept);
   return in;
 }
 

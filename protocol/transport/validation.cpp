@@ -126,8 +126,8 @@ bool check_origin(std::string_view origin_header, const std::vector<std::string>
   });
 }
 
-bool accepts_json_and_sse(std::string_view accept_header) {
-  return lists(accept_header, "application/json") && lists(accept_header, "text/event-stream");
+bool accepts_json(std::string_view accept_header) {
+  return lists(accept_header, "application/json");
 }
 
 bool accepts_sse(std::string_view accept_header) {

@@ -32,10 +32,11 @@ bool check_host(std::string_view host_header, const std::vector<std::string>& al
 // matches a bare entry.
 bool check_origin(std::string_view origin_header, const std::vector<std::string>& allowed);
 
-// POST `Accept` must list both types (as the TS SDK: `*/*` does not count).
-bool accepts_json_and_sse(std::string_view accept_header);
+// `Accept` lists application/json (as the TS SDK: `*/*` does not count). A POST needs it;
+// without text/event-stream as well, the answer comes as plain JSON.
+bool accepts_json(std::string_view accept_header);
 
-// GET `Accept` must list text/event-stream.
+// `Accept` lists text/event-stream; a GET needs it.
 bool accepts_sse(std::string_view accept_header);
 
 // `Content-Type` is application/json, parameters such as charset allowed.

@@ -222,6 +222,38 @@ CAF_TEST(progress needs a token and must increase) {
     CAF_CHECK(m.find("notifications/progress") == std::string::npos);
 }
 
+CAF_TEST(a json only request carries its response alone and its logs go to the get stream) {
+  initialize();
+  auto standalone = get();
+  auto s = post(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"steps"}})", true);
+  CAF_REQUIRE_EQUAL(s->messages().size(), 1u);
+  auto d = parsed(s->last());
+  CAF_CHECK_EQUAL(std::string(d["result"]["content"][0]["text"].GetString()), "done");
+  int logs = 0;
+  for (auto& m : standalone->messages())
+    logs += m.find("\"bad thing\"") != std::string::npos;
+  CAF_CHECK_EQUAL(logs, 1);
+}
+
+CAF_TEST(a json only request that asks for progress is refused with the reason) {
+  initialize();
+  auto s = post(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"steps","_meta":{"progressToken":"tok"}}})", true);
+  CAF_REQUIRE_EQUAL(s->messages().size(), 1u);
+  CAF_CHECK_EQUAL(error_code(s->last()), -32600);
+  auto message = std::string(parsed(s->last())["error"]["message"].GetString());
+  CAF_CHECK(message.find("progressToken") != std::string::npos);
+  CAF_CHECK(message.find("text/event-stream") != std::string::npos);
+}
+
+CAF_TEST(a json only request cannot send server requests to the client) {
+  initialize();
+  auto s = post(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ask"}})", true);
+  CAF_REQUIRE_EQUAL(s->messages().size(), 1u);
+  auto d = parsed(s->last());
+  CAF_REQUIRE(d.HasMember("result"));
+  CAF_CHECK_EQUAL(std::string(d["result"]["content"][0]["text"].GetString()), "error -32600");
+}
+
 CAF_TEST(log messages below the session level are filtered) {
   initialize();
   auto s = post(R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"steps"}})");

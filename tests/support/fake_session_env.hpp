@@ -95,14 +95,16 @@ struct manual_host : session_host {
   }
 };
 
-// Posts one JSON-RPC message to a session and runs whatever it scheduled for now.
+// Posts one JSON-RPC message to a session and runs whatever it scheduled for now;
+// `json_only` as for a client whose Accept lists application/json alone.
 inline std::shared_ptr<recording_sink> post_to(session& sess, manual_host& host,
-                                               const std::string& text) {
+                                               const std::string& text, bool json_only = false) {
   auto sink = std::make_shared<recording_sink>();
   auto msg = parse_message(text);
   inbound in;
   in.verb = inbound_verb::post;
   in.session_id = sess.id();
+  in.json_only = json_only;
   in.msg = std::move(*msg);
   in.sink = sink;
   sess.handle(std::move(in));
@@ -124,8 +126,8 @@ struct session_env {
     sess = std::make_shared<session>("sid-1", cat, host, opts);
   }
 
-  std::shared_ptr<recording_sink> post(const std::string& text) {
-    return post_to(*sess, *host, text);
+  std::shared_ptr<recording_sink> post(const std::string& text, bool json_only = false) {
+    return post_to(*sess, *host, text, json_only);
   }
 
   std::shared_ptr<recording_sink> get(const std::string& last_event_id = {}) {

@@ -66,12 +66,33 @@ CAF_TEST(a put gets 405 with the allowed methods) {
   CAF_CHECK(is_transport_error(*res, "Method Not Allowed"));
 }
 
-CAF_TEST(a post that does not accept event streams gets 406) {
+CAF_TEST(a post that accepts only json gets its answer as one json body) {
   test_client c{port};
   auto res = c.exchange(post_request(port, init_body).set("Accept", "application/json"));
   CAF_REQUIRE(res);
-  CAF_CHECK_EQUAL(res->status, 406);
-  CAF_CHECK(is_transport_error(*res, "Not Acceptable"));
+  CAF_CHECK_EQUAL(res->status, 200);
+  CAF_CHECK_EQUAL(res->header("Content-Type"), "application/json");
+  CAF_CHECK_EQUAL(res->body, R"({"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-11-25"}})");
+  auto sid = res->header("Mcp-Session-Id");
+  CAF_REQUIRE(!sid.empty());
+  CAF_CHECK(p->last_seen().method == "initialize");
+  // The same keep-alive connection carries the next request.
+  auto list = c.exchange(post_request(port, request_body(2, "tools/list"), sid)
+                           .set("Accept", "application/json"));
+  CAF_REQUIRE(list);
+  CAF_CHECK_EQUAL(list->status, 200);
+  CAF_CHECK_EQUAL(list->body, R"({"jsonrpc":"2.0","id":2,"result":{"method":"tools/list"}})");
+}
+
+CAF_TEST(a post that accepts neither json nor only event streams gets 406) {
+  for (auto accept : {"text/event-stream", "text/html, */*"}) {
+    test_client c{port};
+    auto res = c.exchange(post_request(port, init_body).set("Accept", accept));
+    CAF_REQUIRE(res);
+    CAF_CHECK_EQUAL(res->status, 406);
+    CAF_CHECK(is_transport_error(*res, "Not Acceptable"));
+  }
+  CAF_CHECK_EQUAL(p->seen_count(), 0u);
 }
 
 CAF_TEST(a post with a text body gets 415) {

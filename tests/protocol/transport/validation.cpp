@@ -80,15 +80,17 @@ CAF_TEST(origins on loopback names pass and foreign or opaque origins do not) {
   CAF_CHECK(!check_origin("https://app.example.com:444", exact));
 }
 
-CAF_TEST(accept must list both json and event streams for a post) {
-  CAF_CHECK(accepts_json_and_sse("application/json, text/event-stream"));
-  CAF_CHECK(accepts_json_and_sse("text/event-stream;q=0.9,APPLICATION/JSON"));
-  CAF_CHECK(!accepts_json_and_sse("application/json"));
-  CAF_CHECK(!accepts_json_and_sse("text/event-stream"));
-  CAF_CHECK(!accepts_json_and_sse("*/*"));
-  CAF_CHECK(!accepts_json_and_sse("application/jsonx, text/event-streams"));
+CAF_TEST(accept is matched per listed media type without wildcards) {
+  CAF_CHECK(accepts_json("application/json, text/event-stream"));
+  CAF_CHECK(accepts_json("text/event-stream;q=0.9,APPLICATION/JSON"));
+  CAF_CHECK(accepts_json("application/json"));
+  CAF_CHECK(!accepts_json("text/event-stream"));
+  CAF_CHECK(!accepts_json("*/*"));
+  CAF_CHECK(!accepts_json("application/jsonx, text/event-streams"));
   CAF_CHECK(accepts_sse("text/event-stream"));
+  CAF_CHECK(accepts_sse("application/json, TEXT/EVENT-STREAM;q=0.5"));
   CAF_CHECK(!accepts_sse("application/json"));
+  CAF_CHECK(!accepts_sse("text/event-streams"));
 }
 
 CAF_TEST(content type must be json with optional parameters) {
@@ -145,6 +147,10 @@ CAF_TEST(header checks answer in order origin host path method then per method r
   v.accept = "application/json";
   CAF_CHECK_EQUAL(status_of(v), 415);
   v.content_type = "application/json";
+  CAF_CHECK_EQUAL(status_of(v), 0);
+  v.accept = "text/event-stream";
+  CAF_CHECK_EQUAL(status_of(v), 406);
+  v.accept = "text/html, */*";
   CAF_CHECK_EQUAL(status_of(v), 406);
   v.accept.reset();
   CAF_CHECK_EQUAL(status_of(v), 406);
@@ -203,6 +209,18 @@ CAF_TEST(only initialize may be posted without a session id) {
   CAF_CHECK_EQUAL(list->session_id, "s1");
   CAF_CHECK_EQUAL(list->protocol_version, "2025-11-25");
   CAF_CHECK(list->verb == inbound_verb::post);
+}
+
+CAF_TEST(a post whose accept lacks event streams is routed as json only) {
+  auto v = post_view();
+  v.accept = "application/json, text/event-stream";
+  auto both = route_post(v, R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})");
+  CAF_REQUIRE(both.has_value());
+  CAF_CHECK(!both->json_only);
+  v.accept = "application/json";
+  auto json = route_post(v, R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})");
+  CAF_REQUIRE(json.has_value());
+  CAF_CHECK(json->json_only);
 }
 
 CAF_TEST(a body that is not json rpc is answered with the parser error) {
