@@ -1,5 +1,7 @@
 #include "integration/tools/query_tools.hpp"
 
+#include "integration/tools/schema_describe.hpp"
+
 #include <cctype>
 
 namespace tmcp::twenty::tools {
@@ -12,24 +14,23 @@ constexpr const char* query_schema = R"JSON({"type":"object","properties":{
 "required":["query"],"additionalProperties":false})JSON";
 
 constexpr const char* schema_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"An object (plural or singular) for its fields; omit for the list of objects"}},
+"object":{"type":"string","description":"An object (plural or singular) for its fields; omit for the list of objects"},
+"detail":{"type":"string","enum":["brief","full"],"description":"brief (default): the fields agents use, system fields left out and named; full: every active field with nullability, option labels, relation direction, filterable/sortable"}},
 "additionalProperties":false})JSON";
 
 constexpr const char* schema_output = R"JSON({"type":"object","properties":{
 "objects":{"type":"array","items":{"type":"object"}},"version":{"type":"integer"},
 "name":{"type":"string"},"singular":{"type":"string"},"label":{"type":"string"},
-"fields":{"type":"array","items":{"type":"object"}}}})JSON";
+"fields":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},
+"type":{"type":"string"},"nullable":{"type":"boolean"},"system":{"type":"boolean"},
+"options":{"type":"array"},"relation":{"type":"object","properties":{"target":{"type":"string"},
+"direction":{"type":"string"},"join_column":{"type":"string"}}},"filterable":{"type":"boolean"},
+"sortable":{"type":"boolean"}}}},
+"left_out":{"type":"object","properties":{"count":{"type":"integer"},"fields":{"type":"array",
+"items":{"type":"string"}},"how":{"type":"string"}}}}})JSON";
 
 constexpr const char* query_output = R"JSON({"type":"object","properties":{
 "data":{"type":["object","null"]},"errors":{"type":"array"}}})JSON";
-
-std::string field_kind(const field& f) {
-  std::string t = to_string(f.type);
-  if (f.type == field_type::relation)
-    return f.is_many_to_one() ? "RELATION(" + f.relation_target_object + ")"
-                              : "RELATION(many " + f.relation_target_object + ")";
-  return t;
-}
 
 } // namespace
 
@@ -80,67 +81,12 @@ std::string graphql_operation_kind(const std::string& doc) {
   return "";
 }
 
-std::string describe_objects(const workspace_schema& schema) {
-  std::string out = "{\"objects\":[";
-  bool first = true;
-  for (const auto& o : schema.objects) {
-    if (!o.is_active || o.is_system)
-      continue;
-    out += first ? "" : ",";
-    first = false;
-    out += "{\"name\":" + json::quote(o.name_plural) + ",\"singular\":"
-           + json::quote(o.name_singular) + ",\"label\":" + json::quote(o.label_plural);
-    if (o.is_custom_guess)
-      out += ",\"custom\":true";
-    out += "}";
-  }
-  return out + "],\"version\":" + std::to_string(schema.version) + "}";
-}
-
-std::string describe_object(const object& obj) {
-  std::string out = "{\"name\":" + json::quote(obj.name_plural) + ",\"singular\":"
-                    + json::quote(obj.name_singular) + ",\"label\":"
-                    + json::quote(obj.label_singular);
-  if (!obj.description.empty())
-    out += ",\"description\":" + json::quote(obj.description);
-  out += ",\"fields\":[";
-  bool first = true;
-  for (const auto& f : obj.fields) {
-    if (!f.is_active || (f.is_system && f.name != "id" && f.name != "createdAt"
-                         && f.name != "updatedAt" && f.name != "deletedAt"))
-      continue;
-    out += first ? "" : ",";
-    first = false;
-    out += "{\"name\":" + json::quote(f.name) + ",\"type\":" + json::quote(field_kind(f));
-    if (f.is_many_to_one() && !f.join_column.empty())
-      out += ",\"set_with\":" + json::quote(f.join_column);
-    if (!f.nullable && !f.has_default() && is_writable(f))
-      out += ",\"required\":true";
-    if (!is_writable(f))
-      out += ",\"readOnly\":true";
-    if (!f.options.empty()) {
-      out += ",\"options\":[";
-      for (std::size_t i = 0; i < f.options.size(); ++i)
-        out += (i ? "," : "") + json::quote(f.options[i].value);
-      out += "]";
-    }
-    if (is_composite(f.type)) {
-      out += ",\"subfields\":[";
-      const auto& subs = composite_subfields(f.type);
-      for (std::size_t i = 0; i < subs.size(); ++i)
-        out += (i ? "," : "") + json::quote(subs[i]);
-      out += "]";
-    }
-    out += "}";
-  }
-  return out + "]}";
-}
-
 void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_get_schema", "Describe the workspace schema",
                 "Without 'object': the objects of the workspace (standard and custom). With "
                 "'object': its fields with types, select options, relations (and the id field "
-                "to set them) and which fields are required.",
+                "to set them) and which fields are required; detail \"full\" adds the system "
+                "fields, nullability, option labels and filter/sort support.",
                 schema_schema, schema_output, read_only_hints()},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto name = json::get_string(args, "object");
@@ -153,7 +99,10 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                  auto r = resolve_object(*env->api, *name);
                  if (!r.obj)
                    return ctx->reply(r.error_result);
-                 ctx->reply(structured_result(describe_object(*r.obj)));
+                 auto detail = json::get_string(args, "detail").value_or("brief") == "full"
+                                 ? schema_detail::full
+                                 : schema_detail::brief;
+                 ctx->reply(structured_result(describe_object(*r.obj, detail)));
                });
   bool mutations = env->config.allow_graphql_mutations && !env->config.read_only;
   tool_spec q{"twenty_query_builder", "Run a GraphQL query",

@@ -12,8 +12,4 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env);
 // "mutation" or "subscription" when the GraphQL document defines one; "" for queries only.
 std::string graphql_operation_kind(const std::string& document);
 
-// The compact schema description tools and resources show agents.
-std::string describe_objects(const workspace_schema& schema);
-std::string describe_object(const object& obj);
-
 } // namespace tmcp::twenty::tools

@@ -6,6 +6,7 @@
 #include "integration/tools/prompt_texts.hpp"
 #include "integration/tools/query_tools.hpp"
 #include "integration/tools/registry.hpp"
+#include "integration/tools/schema_describe.hpp"
 #include "integration/tools/schema_hints.hpp"
 #include "integration/url.hpp"
 #include "protocol/content.hpp"
@@ -54,7 +55,7 @@ std::string full_schema(const workspace_schema& schema) {
     auto detail = json::parse(describe_object(*obj));
     if (!detail)
       continue;
-    for (const char* key : {"description", "fields"})
+    for (const char* key : {"description", "fields", "left_out"})
       if (auto v = json::find(*detail, key))
         entry.AddMember(json::str(key, a), json::value(*v, a), a);
   }
@@ -223,15 +224,17 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                      ctx->reply(read_text_result(uri, json_mime, describe_objects(*schema)));
                    });
   cat.add_template({"twenty://fields/{object}", "fields", "Fields of an object",
-                    "The fields of one object (plural or singular name): types, select "
-                    "options, relations and required fields.",
+                    "Every active field of one object (plural or singular name), system fields "
+                    "included: types, nullability, select options, relations with their "
+                    "direction, and whether each can be filtered and sorted.",
                     json_mime},
                    [env](const std::string& uri, const uri_vars& vars, ctx_ptr ctx) {
                      auto schema = env->api->schema();
                      if (!schema)
                        return ctx->fail(not_loaded(*env->api));
                      if (auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx))
-                       ctx->reply(read_text_result(uri, json_mime, describe_object(*obj)));
+                       ctx->reply(read_text_result(uri, json_mime,
+                                                   describe_object(*obj, schema_detail::full)));
                    });
   cat.add_template({"twenty://records/{object}", "records", "Recent records of an object",
                     "The 20 most recently updated records of one object, compact. Subscribe to "

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <rapidjson/prettywriter.h>
@@ -312,6 +313,56 @@ CAF_TEST(get schema lists active non system objects and the fields of one object
     if (std::string(f["name"].GetString()) == "stage")
       stage = str(f);
   CAF_CHECK_EQUAL(stage, R"({"name":"stage","type":"SELECT","options":["NEW","SCREENING","MEETING","PROPOSAL","CUSTOMER"]})");
+}
+
+CAF_TEST(the brief schema names the system fields it leaves out and how to get them) {
+  auto opp = call("twenty_get_schema", R"({"object":"opportunities"})").structured();
+  std::vector<std::string> shown;
+  for (auto& f : opp["fields"].GetArray())
+    shown.emplace_back(f["name"].GetString());
+  CAF_CHECK_EQUAL(shown, (std::vector<std::string>{"id", "createdAt", "updatedAt", "deletedAt",
+                                                   "name", "amount", "closeDate", "stage",
+                                                   "company", "pointOfContact"}));
+  CAF_CHECK_EQUAL(str(opp["left_out"]["fields"]), R"(["position","searchVector"])");
+  CAF_CHECK_EQUAL(opp["left_out"]["count"].GetInt(), 2);
+  CAF_CHECK(contains(opp["left_out"]["how"].GetString(), "detail \"full\""));
+  // Only the exceptions carry filterable/sortable in the brief form.
+  for (auto& f : opp["fields"].GetArray())
+    if (std::string(f["name"].GetString()) == "pointOfContact")
+      CAF_CHECK_EQUAL(str(f), R"J({"name":"pointOfContact","type":"RELATION(person)",)J"
+                              R"J("set_with":"pointOfContactId","sortable":false})J");
+}
+
+CAF_TEST(the full schema lists every active field with nullability options relations and filter support) {
+  auto opp = call("twenty_get_schema", R"({"object":"opportunity","detail":"full"})").structured();
+  CAF_CHECK(!opp.HasMember("left_out"));
+  std::map<std::string, std::string> by_name;
+  for (auto& f : opp["fields"].GetArray())
+    by_name[f["name"].GetString()] = str(f);
+  CAF_CHECK_EQUAL(by_name.size(), 12u);
+  CAF_CHECK_EQUAL(by_name["position"], R"({"name":"position","label":"position","type":"POSITION",)"
+                                       R"("nullable":false,"system":true,"readOnly":true,)"
+                                       R"("filterable":true,"sortable":true})");
+  CAF_CHECK_EQUAL(by_name["searchVector"], R"({"name":"searchVector","label":"searchVector",)"
+                                           R"("type":"TS_VECTOR","nullable":false,"system":true,)"
+                                           R"("readOnly":true,"filterable":false,"sortable":false})");
+  CAF_CHECK_EQUAL(by_name["stage"], R"({"name":"stage","label":"stage","type":"SELECT","nullable":false,)"
+                                    R"("readOnly":false,"default":"NEW","options":[{"value":"NEW","label":"NEW"},)"
+                                    R"({"value":"SCREENING","label":"SCREENING"},{"value":"MEETING","label":"MEETING"},)"
+                                    R"({"value":"PROPOSAL","label":"PROPOSAL"},{"value":"CUSTOMER","label":"CUSTOMER"}],)"
+                                    R"("filterable":true,"sortable":true})");
+  CAF_CHECK_EQUAL(by_name["company"], R"({"name":"company","label":"company","type":"RELATION",)"
+                                      R"("nullable":true,"readOnly":false,"relation":{"target":"company",)"
+                                      R"("direction":"MANY_TO_ONE","join_column":"companyId"},)"
+                                      R"("filterable":true,"sortable":false})");
+  CAF_CHECK_EQUAL(by_name["name"], R"({"name":"name","label":"name","type":"TEXT","nullable":false,)"
+                                   R"("readOnly":false,"filterable":true,"sortable":true})");
+  auto company = call("twenty_get_schema", R"({"object":"companies","detail":"full"})").structured();
+  for (auto& f : company["fields"].GetArray())
+    if (std::string(f["name"].GetString()) == "opportunities")
+      CAF_CHECK_EQUAL(str(f["relation"]), R"({"target":"opportunity","direction":"ONE_TO_MANY"})");
+  auto bad = call("twenty_get_schema", R"({"object":"opportunity","detail":"everything"})");
+  CAF_CHECK(!bad.ok() || bad.is_error());
 }
 
 // --- Error classes -------------------------------------------------------------------------

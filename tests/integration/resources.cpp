@@ -1,7 +1,7 @@
 #define CAF_SUITE integration.resources
 #include "caf/test/unit_test.hpp"
 
-#include "integration/tools/query_tools.hpp"
+#include "integration/tools/schema_describe.hpp"
 #include "tests/integration/support/tool_harness.hpp"
 
 using namespace tmcp;
@@ -100,8 +100,9 @@ CAF_TEST(the schema resource has every active object with its fields) {
   CAF_CHECK_EQUAL((*doc)["version"].GetInt(), 1);
 }
 
-CAF_TEST(the fields template describes one object by plural or singular name) {
-  auto expected = tw::tools::describe_object(*api->schema()->find_object("pets"));
+CAF_TEST(the fields template describes one object completely by plural or singular name) {
+  auto expected = tw::tools::describe_object(*api->schema()->find_object("pets"),
+                                             tw::tools::schema_detail::full);
   CAF_CHECK_EQUAL(read_text("twenty://fields/pets"), expected);
   CAF_CHECK_EQUAL(read_text("twenty://fields/pet"), expected);
 }
