@@ -57,12 +57,14 @@ void route(self_ptr self, inbound& in) {
     return;
   }
   auto it = st.sessions.find(in.session_id);
-  if (it == st.sessions.end()) {
+  if (it == st.sessions.end() || st.closing.count(in.session_id) > 0) {
     in.sink->respond(404, error_body(rpc_errc::session_not_found,
                                      "Session not found: it expired or was terminated; "
                                      "send a new initialize without Mcp-Session-Id"));
     return;
   }
+  if (in.verb == inbound_verb::del)
+    st.closing.insert(in.session_id);
   self->send(it->second, atom::inbound_v, std::move(in));
 }
 
@@ -102,6 +104,7 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
       spdlog::warn("session {} crashed ({}); its client must initialize again", it->second,
                    to_string(dm.reason));
     self->state.sessions.erase(it->second);
+    self->state.closing.erase(it->second);
     self->state.ids.erase(it);
     ++self->state.drained_count;
     answer_drained(self);

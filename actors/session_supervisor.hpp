@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <caf/response_promise.hpp>
 
@@ -30,6 +31,8 @@ struct supervisor_state {
 
   std::unordered_map<std::string, session_actor> sessions;
   std::unordered_map<caf::actor_addr, std::string> ids;
+  // Sessions a DELETE has ended that are not down yet: later requests get 404, not a dead actor.
+  std::unordered_set<std::string> closing;
   catalog_store_ptr catalogs;
   supervisor_settings settings;
   bool draining = false;
