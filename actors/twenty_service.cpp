@@ -27,6 +27,35 @@ twenty::error actor_error(const caf::error& e) {
                        ""};
 }
 
+// Asks `target` and answers exactly once: with its reply, or with an error as soon as the
+// target goes down (a killed actor never answers the requests it held).
+template <class Reply, class Target, class Ask, class OnReply, class OnError>
+void ask_watched(caf::event_based_actor* a, const Target& target, Ask ask, OnReply on_reply,
+                 OnError on_error) {
+  auto answered = std::make_shared<bool>(false);
+  a->monitor(target);
+  a->set_down_handler([a, answered, on_error](caf::down_msg& dm) {
+    if (std::exchange(*answered, true))
+      return;
+    caf::error e = dm.reason ? dm.reason : caf::make_error(caf::sec::request_receiver_down);
+    on_error(e);
+    a->quit();
+  });
+  ask(a, target).then(
+    [a, answered, on_reply](Reply& reply) {
+      if (std::exchange(*answered, true))
+        return;
+      on_reply(reply);
+      a->quit();
+    },
+    [a, answered, on_error](caf::error& e) {
+      if (std::exchange(*answered, true))
+        return;
+      on_error(e);
+      a->quit();
+    });
+}
+
 bool cacheable(const twenty::outcome& o) {
   return o && o->status >= 200 && o->status < 300;
 }
@@ -98,17 +127,17 @@ void cached(caf::actor_system& sys, const integration_handles& h,
   // Its own short-lived actor: an L2 miss calls it from the Redis client's thread.
   auto upstream = [&sys, h, l2, key, tags, ask, done]() {
     sys.spawn([h, l2, key, tags, ask, done](caf::event_based_actor* a) {
-      ask(a, h.gateway)
-        .then(
-          [h, l2, key, tags, done](twenty::outcome& o) {
-            if (cacheable(o)) {
-              caf::anon_send(h.cache, atom::store_v, key, o->body, tags);
-              if (l2)
-                l2->put(key, o->body, tags);
-            }
-            done(std::move(o));
-          },
-          [done](caf::error& e) { done(make_unexpected(actor_error(e))); });
+      ask_watched<twenty::outcome>(
+        a, h.gateway, ask,
+        [h, l2, key, tags, done](twenty::outcome& o) {
+          if (cacheable(o)) {
+            caf::anon_send(h.cache, atom::store_v, key, o->body, tags);
+            if (l2)
+              l2->put(key, o->body, tags);
+          }
+          done(std::move(o));
+        },
+        [done](caf::error& e) { done(make_unexpected(actor_error(e))); });
     });
   };
   sys.spawn([h, l2, key, tags, upstream, done](caf::event_based_actor* a) {
@@ -172,24 +201,27 @@ void twenty_service::write(twenty::request req, std::vector<std::string> invalid
   sys_.spawn([h, req = std::move(req), invalidates = std::move(invalidates),
               changed = std::move(changed), on_changed, shared,
               done = std::move(done)](caf::event_based_actor* a) mutable {
-    a->request(h.gateway, gateway_timeout, atom::fetch_v, req)
-      .then(
-        [h, invalidates, changed, on_changed, shared, done](twenty::outcome& o) {
-          // Invalidate even on failure: a failed write may still have changed something.
-          for (auto& tag : invalidates)
-            caf::anon_send(h.cache, atom::invalidate_v, tag);
-          if (o && on_changed)
-            for (auto& [plural, id] : changed)
-              on_changed(plural, id);
-          shared(changed_uris(o ? changed : decltype(changed){}));
-          done(std::move(o));
-        },
-        [h, invalidates, shared, done](caf::error& e) {
-          for (auto& tag : invalidates)
-            caf::anon_send(h.cache, atom::invalidate_v, tag);
-          shared({});
-          done(make_unexpected(actor_error(e)));
-        });
+    auto ask = [req](caf::event_based_actor* self, const twenty_gateway_actor& gw) {
+      return self->request(gw, gateway_timeout, atom::fetch_v, req);
+    };
+    ask_watched<twenty::outcome>(
+      a, h.gateway, ask,
+      [h, invalidates, changed, on_changed, shared, done](twenty::outcome& o) {
+        // Invalidate even on failure: a failed write may still have changed something.
+        for (auto& tag : invalidates)
+          caf::anon_send(h.cache, atom::invalidate_v, tag);
+        if (o && on_changed)
+          for (auto& [plural, id] : changed)
+            on_changed(plural, id);
+        shared(changed_uris(o ? changed : std::vector<std::pair<std::string, std::string>>{}));
+        done(std::move(o));
+      },
+      [h, invalidates, shared, done](caf::error& e) {
+        for (auto& tag : invalidates)
+          caf::anon_send(h.cache, atom::invalidate_v, tag);
+        shared({});
+        done(make_unexpected(actor_error(e)));
+      });
   });
 }
 
@@ -227,8 +259,10 @@ std::function<void(change_note)> twenty_service::announce() const {
 void twenty_service::refresh_schema(std::function<void()> done) {
   auto h = handles();
   sys_.spawn([h, done = std::move(done)](caf::event_based_actor* a) {
-    a->request(h.schema, gateway_timeout, atom::refresh_v)
-      .then([done](uint64_t) { done(); }, [done](caf::error&) { done(); });
+    auto ask = [](caf::event_based_actor* self, const schema_actor& schema) {
+      return self->request(schema, gateway_timeout, atom::refresh_v);
+    };
+    ask_watched<uint64_t>(a, h.schema, ask, [done](uint64_t) { done(); }, [done](caf::error&) { done(); });
   });
 }
 

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,8 +14,13 @@ child_process::child_process(const std::vector<std::string>& argv) {
   int to_child[2], from_child[2];
   if (pipe(to_child) != 0 || pipe(from_child) != 0)
     return;
+  auto parent = getpid();
   pid_ = fork();
   if (pid_ == 0) {
+    // A test that aborts (watchdog, failed REQUIRE) must not leave servers holding ctest's pipe.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+      _exit(127);
     dup2(to_child[0], 0);
     dup2(from_child[1], 1);
     close(to_child[1]);

@@ -201,7 +201,8 @@ struct http_session_client {
 } // namespace
 
 CAF_TEST(killing each integration actor under load ends in flight calls clearly and recovers) {
-  standin_process standin;
+  // Slow answers keep calls in flight at the gateway when it is killed.
+  standin_process standin{{"--latency-ms", "150"}};
   auto port = free_port();
   auto admin = free_port();
   child_process server{{TMCP_SERVER_BINARY, "--transport", "http", "--http-port",
