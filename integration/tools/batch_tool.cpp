@@ -3,6 +3,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "integration/tools/linked_creates.hpp"
 #include "integration/tools/record_writes.hpp"
 #include "integration/url.hpp"
 
@@ -11,18 +12,15 @@ namespace tmcp::twenty::tools {
 namespace {
 
 constexpr const char* batch_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"Object name, plural or singular"},
-"operation":{"type":"string","enum":["create","update","delete"]},
-"records":{"type":"array","maxItems":1000,"items":{"type":"object"},"description":"create: the records' field values"},
-"updates":{"type":"array","maxItems":1000,"items":{"type":"object","properties":{"id":{"type":"string"},"data":{"type":"object"}},"required":["id","data"],"additionalProperties":false},"description":"update: {id, data} per record"},
-"ids":{"type":"array","maxItems":1000,"items":{"type":"string"},"description":"delete: record ids"},
-"soft":{"type":"boolean","description":"delete: true (default) moves to trash; false deletes permanently"}},
+"object":{"type":"string"},"operation":{"type":"string","enum":["create","update","delete"]},
+"records":{"type":"array","maxItems":1000,"description":"create: data as in twenty_create_record, targets too"},
+"updates":{"type":"array","maxItems":1000,"description":"update: {id, data}"},
+"ids":{"type":"array","maxItems":1000,"items":{"type":"string"},"description":"delete"},
+"soft":{"type":"boolean","description":"delete: default true (trash)"}},
 "required":["object","operation"],"additionalProperties":false})JSON";
 
 constexpr const char* batch_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"operation":{"type":"string"},"succeeded":{"type":"integer"},"failed":{"type":"integer"},
-"results":{"type":"array","items":{"type":"object","properties":{"index":{"type":"integer"},"id":{"type":"string"},"ok":{"type":"boolean"},"error":{"type":"string"}},"required":["index","ok"]}}},
-"required":["object","operation","succeeded","failed","results"]})JSON";
+"failed":{"type":"integer"},"results":{"type":"array","description":"per item: index, id, ok, error"}}})JSON";
 
 // Per-item outcomes, filled from several upstream answers on any thread.
 struct batch_run {
@@ -82,14 +80,33 @@ void step(const std::shared_ptr<batch_run>& run, ctx_ptr ctx, std::size_t items)
 void run_creates(const tool_env& env, const resolved& r, const json::value& records,
                  std::shared_ptr<batch_run> run, ctx_ptr ctx) {
   std::vector<std::size_t> valid;
+  std::vector<std::string> bodies(records.Size());
+  // Per record: the links its `targets` asks for, made once the record exists.
+  auto plans = std::make_shared<std::vector<std::optional<links>>>(records.Size());
   for (rapidjson::SizeType i = 0; i < records.Size(); ++i) {
-    const auto& rec = records[i];
-    auto problem = rec.IsObject() ? check_record_data(*r.obj, rec, input_mode::create)
-                                  : std::optional<std::string>("each record must be an object");
-    if (problem)
-      run->set(i, false, "", "SCHEMA_VALIDATION_ERROR: " + *problem);
-    else
-      valid.push_back(i);
+    const auto& given = records[i];
+    if (!given.IsObject()) {
+      run->set(i, false, "", "SCHEMA_VALIDATION_ERROR: each record must be an object");
+      continue;
+    }
+    json::document rec;
+    rec.CopyFrom(given, rec.GetAllocator());
+    if (rec.HasMember(targets_key)) {
+      auto plan = plan_links(*r.schema, *r.obj, &rec[targets_key]);
+      if (!plan) {
+        run->set(i, false, "", "SCHEMA_VALIDATION_ERROR: " + plan.error());
+        continue;
+      }
+      (*plans)[i] = std::move(*plan);
+      rec.RemoveMember(targets_key);
+    }
+    auto prepared = prepare_record_data(*r.obj, rec, input_mode::create);
+    if (!prepared) {
+      run->set(i, false, "", "SCHEMA_VALIDATION_ERROR: " + prepared.error());
+      continue;
+    }
+    bodies[i] = json::stringify(*prepared);
+    valid.push_back(i);
   }
   std::vector<std::vector<std::size_t>> chunks;
   for (std::size_t at = 0; at < valid.size(); at += batch_limit)
@@ -99,7 +116,7 @@ void run_creates(const tool_env& env, const resolved& r, const json::value& reco
   for (auto& chunk : chunks) {
     std::string body = "[";
     for (std::size_t k = 0; k < chunk.size(); ++k)
-      body += (k ? "," : "") + json::stringify(records[chunk[k]]);
+      body += (k ? "," : "") + bodies[chunk[k]];
     body += "]";
     request req;
     req.method = verb::post;
@@ -107,14 +124,30 @@ void run_creates(const tool_env& env, const resolved& r, const json::value& reco
     req.body = std::move(body);
     req.idempotent = false;
     tie_to_caller(req, ctx, priority::bulk);
-    env.api->write(std::move(req), tags, {}, [run, chunk, ctx](outcome o) {
+    env.api->write(std::move(req), tags, {},
+                   [run, chunk, ctx, plans, api = env.api, schema = r.schema,
+                    obj = r.obj](outcome o) {
       auto body = parse_body(o);
       auto created = body ? envelope_record(*body) : nullptr;
       for (std::size_t k = 0; k < chunk.size(); ++k) {
+        auto i = chunk[k];
         if (!o) {
-          run->set(chunk[k], false, "", describe(o.error()));
+          run->set(i, false, "", describe(o.error()));
         } else if (created && created->IsArray() && k < created->Size()) {
-          run->set(chunk[k], true, json::get_string((*created)[k], "id").value_or(""), "");
+          auto id = json::get_string((*created)[k], "id").value_or("");
+          run->set(i, true, id, "");
+          if (!(*plans)[i] || id.empty())
+            continue;
+          ++run->pending; // released when the links are made, or the record removed again
+          create_links(api, schema, *(*plans)[i], id, ctx,
+                       [run, i, id, ctx, api, schema, obj](std::optional<error> failed) {
+            if (!failed)
+              return step(run, ctx, 0);
+            remove_created(api, *schema, *obj, id, ctx, [run, i, failed, ctx] {
+              run->set(i, false, "", describe(*failed) + " (the record was removed again)");
+              step(run, ctx, 0);
+            });
+          });
         } else {
           run->set(chunk[k], false, "", "TWENTY_API_ERROR: unexpected batch answer");
         }
@@ -135,12 +168,16 @@ void run_updates(const tool_env& env, const resolved& r, const json::value& upda
     auto id = json::get_string(u, "id").value_or("");
     const auto* data = json::find(u, "data");
     std::optional<std::string> problem;
-    if (!is_uuid(id))
+    std::string body;
+    if (!is_uuid(id)) {
       problem = "'id' must be a record UUID; got '" + id + "'";
-    else if (!data || !data->IsObject() || data->ObjectEmpty())
+    } else if (!data || !data->IsObject() || data->ObjectEmpty()) {
       problem = "'data' must name at least one field";
-    else
-      problem = check_record_data(*r.obj, *data, input_mode::update);
+    } else if (auto prepared = prepare_record_data(*r.obj, *data, input_mode::update)) {
+      body = json::stringify(*prepared);
+    } else {
+      problem = prepared.error();
+    }
     if (problem) {
       run->set(i, false, id, "SCHEMA_VALIDATION_ERROR: " + *problem);
       step(run, ctx, 1);
@@ -149,7 +186,7 @@ void run_updates(const tool_env& env, const resolved& r, const json::value& upda
     request req;
     req.method = verb::patch;
     req.target = "/rest/" + r.obj->name_plural + "/" + id;
-    req.body = json::stringify(*data);
+    req.body = std::move(body);
     tie_to_caller(req, ctx, priority::bulk);
     env.api->write(std::move(req), write_invalidations(*r.schema, *r.obj, id),
                    {{r.obj->name_plural, id}}, [run, i, id, ctx](outcome o) {
@@ -212,9 +249,7 @@ void run_deletes(const tool_env& env, const resolved& r, const std::vector<std::
 
 void add_batch_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_batch_operations", "Create, update or delete many records",
-                "Bulk create, update or delete up to 1000 records of one object. Creates and "
-                "deletes go in chunks of 60 per call; every item gets its own result, so a "
-                "partial failure says exactly which items failed and why.",
+                "Create, update or delete up to 1000 records of one object; a result per item.",
                 batch_schema, batch_output, write_hints(true, false)},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto r = resolve_object(*env->api, json::get_string(args, "object").value_or(""));

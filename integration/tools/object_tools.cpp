@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "integration/tools/linked_creates.hpp"
 #include "integration/tools/record_reads.hpp"
 #include "integration/tools/record_writes.hpp"
 #include "integration/tools/registry.hpp"
@@ -139,8 +140,10 @@ std::string get_schema() {
          + R"JSON(,"depth":{"type":"integer","enum":[0,1],"description":"1 also returns related records"}},"required":["id"],"additionalProperties":false})JSON";
 }
 
-std::string create_schema(const object& obj) {
+std::string create_schema(const workspace_schema& schema, const object& obj) {
+  bool linkable = find_junction(schema, obj).has_value();
   return R"JSON({"type":"object","properties":{"data":)JSON" + record_input_schema(obj, input_mode::create)
+         + (linkable ? std::string(",") + targets_property : std::string())
          + R"JSON(},"required":["data"],"additionalProperties":false})JSON";
 }
 
@@ -229,7 +232,8 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
   if (!related.empty())
     create_doc += " Relations are set by id: " + join(related, 4) + ".";
   cat.add_tool({unique_name(cat, "twenty_create_" + singular), "Create " + with_article(one),
-                create_doc, create_schema(obj), record_output, write_hints(false, false)},
+                create_doc, create_schema(*env->api->schema(), obj), record_output,
+                write_hints(false, false)},
                [env, plural](const json::value& args, ctx_ptr ctx) {
                  create_record(*env, plural, args, std::move(ctx));
                });

@@ -9,8 +9,8 @@ namespace tmcp::twenty::tools {
 namespace {
 
 constexpr const char* query_schema = R"JSON({"type":"object","properties":{
-"query":{"type":"string","minLength":1,"description":"A GraphQL document for Twenty's /graphql API, e.g. { companies(first: 10, filter: {name: {ilike: \"%acme%\"}}) { edges { node { id name } } } }. Collections: <plural>(filter, orderBy, first, after); one record: <singular>(filter: {id: {eq: \"...\"}})."},
-"variables":{"type":"object","description":"GraphQL variables"}},
+"query":{"type":"string","minLength":1,"description":"e.g. { companies(first: 10, filter: {name: {ilike: \"%a%\"}}) { edges { node { id name } } } }"},
+"variables":{"type":"object"}},
 "required":["query"],"additionalProperties":false})JSON";
 
 constexpr const char* schema_schema = R"JSON({"type":"object","properties":{
@@ -106,9 +106,8 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                });
   bool mutations = env->config.allow_graphql_mutations && !env->config.read_only;
   tool_spec q{"twenty_query_builder", "Run a GraphQL query",
-              std::string("Send a GraphQL document to Twenty's /graphql API for reads that need "
-                          "nested relations or aggregates in one call. ")
-                + (mutations ? "Mutations are allowed." : "Read-only: mutations are refused."),
+              std::string("Send a GraphQL document to Twenty's /graphql API. ")
+                + (mutations ? "Mutations are allowed." : "Read-only."),
               query_schema, query_output, mutations ? write_hints(true, false) : read_only_hints()};
   cat.add_tool(q, [env, mutations](const json::value& args, ctx_ptr ctx) {
     auto query = json::get_string(args, "query").value_or("");

@@ -3,6 +3,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "integration/graphql_query.hpp"
+#include "integration/tools/record_writes.hpp"
 #include "integration/url.hpp"
 #include "protocol/content.hpp"
 
@@ -11,40 +13,37 @@ namespace tmcp::twenty::tools {
 namespace {
 
 constexpr const char* list_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"Object name, plural or singular: people, companies, opportunities, tasks, notes, or any custom object (see twenty_get_schema)"},
-"filter":{"type":"string","description":"Twenty filter: field[op]:value joined by commas (AND), or and(...), or(...), not(...). Ops: eq neq in containsAny is gt gte lt lte startsWith endsWith like ilike. Examples: name[ilike]:\"%acme%\" | stage[in]:[NEW,MEETING] | amount.amountMicros[gt]:1000000000 | companyId[eq]:<uuid> | deletedAt[is]:NOT_NULL (deleted records)"},
-"order_by":{"type":"string","description":"Sort, e.g. createdAt[DescNullsLast],name; directions AscNullsFirst AscNullsLast DescNullsFirst DescNullsLast"},
-"limit":{"type":"integer","minimum":1,"maximum":200,"description":"Records per page (default 20)"},
-"cursor":{"type":"string","description":"nextCursor from the previous page"},
-"fields":{"type":"array","items":{"type":"string"},"description":"Only return these fields (id always included)"},
-"depth":{"type":"integer","enum":[0,1],"description":"1 also returns related records (company of a person, ...)"}},
+"object":{"type":"string"},
+"filter":{"type":"string","description":"field[op]:value, comma = AND, and(..) or(..) not(..); ops eq neq in containsAny is gt gte lt lte startsWith endsWith like ilike; e.g. stage[in]:[NEW,MEETING],company.name[ilike]:\"%a%\""},
+"order_by":{"type":"string","description":"e.g. createdAt[DescNullsLast],name"},
+"limit":{"type":"integer","minimum":1,"maximum":200,"description":"default 20"},
+"cursor":{"type":"string","description":"nextCursor"},
+"fields":{"type":"array","items":{"type":"string"},"description":"only these, e.g. name, company.name; targets on tasks, notes"},
+"depth":{"type":"integer","enum":[0,1],"description":"1: all related records"}},
 "required":["object"],"additionalProperties":false})JSON";
 
+// The record form is documented here, once; the other tools refer to it.
 constexpr const char* list_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"records":{"type":"array","items":{"type":"object"}},
-"totalCount":{"type":"integer"},"nextCursor":{"type":"string"},"truncated":{"type":"boolean"}},
-"required":["object","records"]})JSON";
+"records":{"type":"array","items":{"type":"object"},"description":"money \"12.5 USD\"; one-value composites flattened; empty values, audit and system fields left out unless in fields"},
+"totalCount":{"type":"integer"},"nextCursor":{"type":"string"},"truncated":{"type":"boolean"}}})JSON";
 
 constexpr const char* get_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"Object name, plural or singular"},
-"id":{"type":"string","description":"Record id (UUID)"},
-"fields":{"type":"array","items":{"type":"string"},"description":"Only return these fields (id always included)"},
-"depth":{"type":"integer","enum":[0,1],"description":"1 also returns related records"}},
+"object":{"type":"string"},"id":{"type":"string"},
+"fields":{"type":"array","items":{"type":"string"}},"depth":{"type":"integer","enum":[0,1]}},
 "required":["object","id"],"additionalProperties":false})JSON";
 
 constexpr const char* get_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"record":{"type":"object"}},"required":["object","record"]})JSON";
+"object":{"type":"string"},"record":{"type":"object"}}})JSON";
 
 constexpr const char* search_schema = R"JSON({"type":"object","properties":{
-"query":{"type":"string","minLength":1,"description":"Text to look for (case-insensitive, matches inside names, emails, domains, titles)"},
-"objects":{"type":"array","items":{"type":"string"},"description":"Objects to search (default: people, companies, opportunities and searchable custom objects)"},
-"limit":{"type":"integer","minimum":1,"maximum":50,"description":"Matches per object (default 5)"}},
+"query":{"type":"string","minLength":1},
+"objects":{"type":"array","items":{"type":"string"},"description":"default: people, companies, opportunities, custom"},
+"limit":{"type":"integer","minimum":1,"maximum":50,"description":"per object, default 5"},
+"fields":{"type":"array","items":{"type":"string"}}},
 "required":["query"],"additionalProperties":false})JSON";
 
 constexpr const char* search_output = R"JSON({"type":"object","properties":{
-"query":{"type":"string"},"results":{"type":"array","items":{"type":"object","properties":{
-"object":{"type":"string"},"records":{"type":"array","items":{"type":"object"}},"error":{"type":"string"}}}}},
-"required":["query","results"]})JSON";
+"results":{"type":"array","items":{"type":"object"},"description":"per object: object, records, error"}}})JSON";
 
 std::string str_arg(const json::value& args, const char* key) {
   return json::get_string(args, key).value_or("");
@@ -88,6 +87,82 @@ std::string filter_literal(const std::string& q) {
 
 } // namespace
 
+namespace {
+
+// Twenty's answer to a list, whichever API served it: the records and the paging.
+struct page {
+  json::value* records = nullptr; // an array inside `body`
+  std::optional<int64_t> total;
+  std::string next_cursor;
+};
+
+// REST: {"data":{"<plural>":[…]},"totalCount":N,"pageInfo":{…}};
+// GraphQL: {"data":{"<plural>":{"edges":[{"node":{…}}],"totalCount":N,"pageInfo":{…}}}}.
+std::optional<page> read_page(json::document& body) {
+  auto data = body.IsObject() ? body.FindMember("data") : body.MemberEnd();
+  if (!body.IsObject() || data == body.MemberEnd() || !data->value.IsObject()
+      || data->value.MemberCount() != 1)
+    return std::nullopt;
+  auto& inner = data->value.MemberBegin()->value;
+  json::value* info = nullptr;
+  page p;
+  if (inner.IsArray()) {
+    p.records = &inner;
+    p.total = json::get_int(body, "totalCount");
+    if (body.HasMember("pageInfo"))
+      info = &body["pageInfo"];
+  } else if (inner.IsObject() && inner.HasMember("edges") && inner["edges"].IsArray()) {
+    auto& a = body.GetAllocator();
+    json::value nodes(rapidjson::kArrayType);
+    for (auto& e : inner["edges"].GetArray())
+      if (e.IsObject() && e.HasMember("node"))
+        nodes.PushBack(e["node"].Move(), a);
+    inner["edges"].Swap(nodes);
+    p.records = &inner["edges"];
+    p.total = json::get_int(inner, "totalCount");
+    if (inner.HasMember("pageInfo"))
+      info = &inner["pageInfo"];
+  } else {
+    return std::nullopt;
+  }
+  if (info && json::get_bool(*info, "hasNextPage").value_or(false))
+    p.next_cursor = json::get_string(*info, "endCursor").value_or("");
+  return p;
+}
+
+// The one place a record becomes the agent's view, whichever API served it.
+json::value agent_view(const workspace_schema& schema, const object& obj, json::value& rec,
+                       const std::vector<std::string>& fields, json::allocator& a) {
+  json::value copy(rec, a);
+  junction_to_targets(schema, obj, copy, a);
+  compact_record(schema, obj, copy, a, &fields);
+  return copy;
+}
+
+error unexpected_shape(const response& r, const char* what) {
+  return error{errc::twenty_api_error, r.status,
+               std::string("Twenty answered ") + what + " with an unexpected shape",
+               r.body.substr(0, 200)};
+}
+
+// A filter or sort through a relation that Twenty refused: say what the release cannot do.
+error explain_relation_refusal(error e, bool reaches) {
+  if (reaches && (e.code == errc::invalid_input || e.code == errc::schema_validation_error))
+    e.message = "this Twenty release refused a filter or order_by on a related record's field "
+                "(" + e.message + "); filter on the relation id instead (companyId[eq]:<uuid>)";
+  return e;
+}
+
+std::vector<std::string> object_tags(const workspace_schema& schema, const object& obj,
+                                     const field_tree* only) {
+  std::vector<std::string> tags;
+  for (auto& plural : selected_objects(schema, obj, only))
+    tags.push_back(object_tag(plural));
+  return tags;
+}
+
+} // namespace
+
 void list_records(const tool_env& env, const std::string& object_name, const json::value& args,
                   ctx_ptr ctx) {
   auto name = object_name.empty() ? str_arg(args, "object") : object_name;
@@ -95,59 +170,78 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
   if (!r.obj)
     return ctx->reply(r.error_result);
   const auto& obj = *r.obj;
+  const auto& schema = *r.schema;
   auto filter = str_arg(args, "filter");
   auto order_by = str_arg(args, "order_by");
   auto fields = string_list(args, "fields");
-  if (!filter.empty())
+  bool through_relation = reaches_relation(obj, filter) || reaches_relation(obj, order_by);
+  // The schema checks word their errors best; paths through relations are checked below.
+  if (!filter.empty() && !reaches_relation(obj, filter))
     if (auto problem = check_filter(obj, filter))
       return ctx->reply(input_error(*problem));
-  if (!order_by.empty())
+  if (!order_by.empty() && !reaches_relation(obj, order_by))
     if (auto problem = check_order_by(obj, order_by))
       return ctx->reply(input_error(*problem));
   if (!fields.empty())
-    if (auto problem = check_field_names(obj, fields))
+    if (auto problem = check_field_paths(schema, obj, fields))
       return ctx->reply(input_error(*problem));
-  auto limit = json::get_int(args, "limit").value_or(env.config.default_limit);
+  auto limit = static_cast<int>(json::get_int(args, "limit").value_or(env.config.default_limit));
   auto depth = json::get_int(args, "depth").value_or(0);
+  auto cursor = str_arg(args, "cursor");
+  auto tree = make_field_tree(fields);
   request req;
-  req.target = with_query("/rest/" + obj.name_plural,
-                          {{"limit", std::to_string(limit)},
-                           {"filter", filter},
-                           {"order_by", order_by},
-                           {"starting_after", str_arg(args, "cursor")},
-                           {"depth", std::to_string(depth)}});
+  std::vector<std::string> tags;
+  if (depth == 1 && fields.empty() && !through_relation) {
+    // Every relation one level deep: REST's depth=1 has no GraphQL equivalent short of naming
+    // every relation.
+    req.target = with_query("/rest/" + obj.name_plural,
+                            {{"limit", std::to_string(limit)},
+                             {"filter", filter},
+                             {"order_by", order_by},
+                             {"starting_after", cursor},
+                             {"depth", "1"}});
+    tags = write_invalidations(schema, obj);
+  } else {
+    list_query q;
+    q.limit = limit;
+    q.after = cursor;
+    auto gf = graphql_filter(schema, obj, filter);
+    if (!gf)
+      return ctx->reply(input_error(gf.error()));
+    auto go = graphql_order(schema, obj, order_by);
+    if (!go)
+      return ctx->reply(input_error(go.error()));
+    q.filter_json = *gf;
+    q.order_json = *go;
+    req.method = verb::post;
+    req.target = "/graphql";
+    req.kind = api::graphql;
+    req.body = list_request_body(obj, selection_set(schema, obj, &tree), q);
+    tags = object_tags(schema, obj, fields.empty() ? nullptr : &tree);
+  }
   tie_to_caller(req, ctx);
-  auto plural = obj.name_plural;
   auto max_bytes = env.config.max_output_bytes;
-  env.api->read(std::move(req), {object_tag(plural)},
-                [ctx, plural, fields, max_bytes](outcome o) {
+  env.api->read(std::move(req), std::move(tags),
+                [ctx, fields, max_bytes, through_relation, schema = r.schema,
+                 obj = r.obj](outcome o) {
                   if (!o)
-                    return ctx->reply(error_result(o.error()));
+                    return ctx->reply(error_result(explain_relation_refusal(o.error(), through_relation)));
                   auto body = parse_body(o);
-                  auto data = body ? json::find(*body, "data") : nullptr;
-                  if (!data || !data->IsObject() || data->MemberCount() != 1
-                      || !data->MemberBegin()->value.IsArray())
-                    return ctx->reply(error_result(error{errc::twenty_api_error, o->status,
-                                                         "Twenty answered a list call with an "
-                                                         "unexpected shape",
-                                                         o->body.substr(0, 200)}));
+                  auto p = body ? read_page(*body) : std::nullopt;
+                  if (!p)
+                    return ctx->reply(error_result(unexpected_shape(*o, "a list call")));
                   json::document out;
                   out.SetObject();
                   auto& a = out.GetAllocator();
-                  out.AddMember("object", json::str(plural, a), a);
+                  out.AddMember("object", json::str(obj->name_plural, a), a);
                   json::value records(rapidjson::kArrayType);
-                  for (auto& rec : data->MemberBegin()->value.GetArray()) {
-                    json::value copy(rec, a);
-                    compact_record(copy, a, &fields);
-                    records.PushBack(copy, a);
-                  }
+                  for (auto& rec : p->records->GetArray())
+                    records.PushBack(agent_view(*schema, *obj, rec, fields, a), a);
                   out.AddMember("records", records, a);
-                  if (auto total = json::get_int(*body, "totalCount"))
-                    out.AddMember("totalCount", *total, a);
-                  if (auto info = json::find(*body, "pageInfo"))
-                    if (json::get_bool(*info, "hasNextPage").value_or(false))
-                      if (auto cursor = json::get_string(*info, "endCursor"))
-                        out.AddMember("nextCursor", json::str(*cursor, a), a);
+                  if (p->total)
+                    out.AddMember("totalCount", *p->total, a);
+                  if (!p->next_cursor.empty())
+                    out.AddMember("nextCursor", json::str(p->next_cursor, a), a);
                   ctx->reply(structured_result(bounded_json(out, max_bytes)));
                 });
 }
@@ -158,6 +252,7 @@ void get_record(const tool_env& env, const std::string& object_name, const json:
   auto r = resolve_object(*env.api, name);
   if (!r.obj)
     return ctx->reply(r.error_result);
+  const auto& obj = *r.obj;
   auto id = str_arg(args, "id");
   if (!is_uuid(id))
     return ctx->reply(input_error("'id' must be a record UUID like "
@@ -165,25 +260,51 @@ void get_record(const tool_env& env, const std::string& object_name, const json:
                                   + id + "'"));
   auto fields = string_list(args, "fields");
   if (!fields.empty())
-    if (auto problem = check_field_names(*r.obj, fields))
+    if (auto problem = check_field_paths(*r.schema, obj, fields))
       return ctx->reply(input_error(*problem));
   auto depth = static_cast<int>(json::get_int(args, "depth").value_or(0));
-  auto plural = r.obj->name_plural;
-  env.api->get_record(plural, id, depth, ctx->session_id(), [ctx, plural, fields](outcome o) {
-    if (!o)
-      return ctx->reply(error_result(o.error()));
-    auto rec = parse_body(o);
+  auto answer = [ctx, fields, schema = r.schema, obj = r.obj](const response& resp,
+                                                              const json::value* rec) {
     if (!rec || !rec->IsObject())
       return ctx->reply(error_result(
-        error{errc::twenty_api_error, o->status, "Twenty answered with a malformed record", ""}));
+        error{errc::twenty_api_error, resp.status, "Twenty answered with a malformed record", ""}));
     json::document out;
     out.SetObject();
     auto& a = out.GetAllocator();
-    out.AddMember("object", json::str(plural, a), a);
+    out.AddMember("object", json::str(obj->name_plural, a), a);
     json::value copy(*rec, a);
-    compact_record(copy, a, &fields);
-    out.AddMember("record", copy, a);
+    out.AddMember("record", agent_view(*schema, *obj, copy, fields, a), a);
     ctx->reply(structured_result(json::stringify(out)));
+  };
+  auto tree = make_field_tree(fields);
+  auto related = selected_objects(*r.schema, obj, &tree);
+  if (related.size() == 1) {
+    // The record's own fields: REST by id, cached and collapsed with concurrent gets.
+    return env.api->get_record(obj.name_plural, id, depth, ctx->session_id(), [ctx, answer](outcome o) {
+      if (!o)
+        return ctx->reply(error_result(o.error()));
+      auto rec = parse_body(o);
+      answer(*o, rec ? &*rec : nullptr);
+    });
+  }
+  // Fields of related records or targets: one GraphQL call selects exactly those.
+  request req;
+  req.method = verb::post;
+  req.target = "/graphql";
+  req.kind = api::graphql;
+  req.body = get_request_body(obj, selection_set(*r.schema, obj, &tree), id);
+  tie_to_caller(req, ctx);
+  std::vector<std::string> tags{record_tag(obj.name_plural, id)};
+  for (std::size_t i = 1; i < related.size(); ++i)
+    tags.push_back(object_tag(related[i]));
+  auto singular = obj.name_singular;
+  env.api->read(std::move(req), std::move(tags), [ctx, answer, singular](outcome o) {
+    if (!o)
+      return ctx->reply(error_result(o.error()));
+    auto body = parse_body(o);
+    auto data = body ? json::find(*body, "data") : nullptr;
+    auto rec = data ? json::find(*data, singular.c_str()) : nullptr;
+    answer(*o, rec);
   });
 }
 
@@ -232,6 +353,17 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
   };
   if (targets.empty())
     return finish();
+  auto fields = string_list(args, "fields");
+  auto tree = make_field_tree(fields);
+  auto fail_part = [g, finish](std::size_t i, const std::string& plural, const std::string& why) {
+    {
+      std::lock_guard<std::mutex> guard(g->mtx);
+      g->parts[i] = "{\"object\":" + json::quote(plural) + ",\"records\":[],\"error\":"
+                    + json::quote(why) + "}";
+    }
+    if (--g->left == 0)
+      finish();
+  };
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const auto& obj = *targets[i];
     auto paths = search_paths(obj);
@@ -240,38 +372,50 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
       filter += (filter.empty() ? "" : ",") + p + "[ilike]:" + filter_literal(query);
     auto plural = obj.name_plural;
     if (paths.empty()) {
-      g->parts[i] = "{\"object\":" + json::quote(plural)
-                    + ",\"records\":[],\"error\":\"no text fields to search\"}";
-      if (--g->left == 0)
-        finish();
+      fail_part(i, plural, "no text fields to search");
       continue;
     }
+    if (!fields.empty())
+      if (auto problem = check_field_paths(*schema, obj, fields)) {
+        fail_part(i, plural, "SCHEMA_VALIDATION_ERROR: " + *problem);
+        continue;
+      }
+    list_query q;
+    q.limit = static_cast<int>(limit);
+    auto gf = graphql_filter(*schema, obj, paths.size() > 1 ? "or(" + filter + ")" : filter);
+    if (!gf) {
+      fail_part(i, plural, "SCHEMA_VALIDATION_ERROR: " + gf.error());
+      continue;
+    }
+    q.filter_json = *gf;
     request req;
-    req.target = with_query("/rest/" + plural, {{"filter", paths.size() > 1 ? "or(" + filter + ")" : filter},
-                                                {"limit", std::to_string(limit)}});
+    req.method = verb::post;
+    req.target = "/graphql";
+    req.kind = api::graphql;
+    req.body = list_request_body(obj, selection_set(*schema, obj, &tree), q);
     tie_to_caller(req, ctx);
-    env.api->read(std::move(req), {object_tag(plural)}, [g, i, plural, finish](outcome o) {
-      std::string part;
-      auto body = parse_body(o);
-      auto data = body ? json::find(*body, "data") : nullptr;
-      if (data && data->IsObject() && data->MemberCount() == 1
-          && data->MemberBegin()->value.IsArray()) {
-        auto& a = body->GetAllocator();
-        auto& arr = (*body)["data"].MemberBegin()->value;
-        for (auto& rec : arr.GetArray())
-          compact_record(rec, a);
-        part = "{\"object\":" + json::quote(plural) + ",\"records\":" + json::stringify(arr) + "}";
-      } else {
-        auto why = o ? std::string("unexpected answer") : std::string(to_string(o.error().code)) + ": " + o.error().message;
-        part = "{\"object\":" + json::quote(plural) + ",\"records\":[],\"error\":" + json::quote(why) + "}";
-      }
-      {
-        std::lock_guard<std::mutex> guard(g->mtx);
-        g->parts[i] = std::move(part);
-      }
-      if (--g->left == 0)
-        finish();
-    });
+    env.api->read(std::move(req), object_tags(*schema, obj, fields.empty() ? nullptr : &tree),
+                  [g, i, plural, finish, fail_part, fields, schema, target = &obj](outcome o) {
+                    if (!o)
+                      return fail_part(i, plural, std::string(to_string(o.error().code)) + ": "
+                                                    + o.error().message);
+                    auto body = parse_body(o);
+                    auto p = body ? read_page(*body) : std::nullopt;
+                    if (!p)
+                      return fail_part(i, plural, "unexpected answer");
+                    auto& a = body->GetAllocator();
+                    json::value records(rapidjson::kArrayType);
+                    for (auto& rec : p->records->GetArray())
+                      records.PushBack(agent_view(*schema, *target, rec, fields, a), a);
+                    auto part = "{\"object\":" + json::quote(plural)
+                                + ",\"records\":" + json::stringify(records) + "}";
+                    {
+                      std::lock_guard<std::mutex> guard(g->mtx);
+                      g->parts[i] = std::move(part);
+                    }
+                    if (--g->left == 0)
+                      finish();
+                  });
   }
 }
 
@@ -279,22 +423,21 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
 
 void add_read_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   tool_spec list{"twenty_list_records", "List records",
-                 "List records of any Twenty object with filtering, sorting and cursor "
-                 "pagination. Use twenty_get_schema to see an object's fields. Returns compact "
-                 "records and nextCursor when more pages exist.",
+                 "List records of any object: filter, sort, page, pick fields (also of related "
+                 "records).",
                  list_schema, list_output, read_only_hints()};
   cat.add_tool(list, [env](const json::value& args, ctx_ptr ctx) {
     list_records(*env, "", args, std::move(ctx));
   });
   tool_spec get{"twenty_get_record", "Get a record",
-                "Fetch one record by id (fast: cached, and concurrent lookups are batched).",
+                "One record by id; fields as in twenty_list_records.",
                 get_schema, get_output, read_only_hints()};
   cat.add_tool(get, [env](const json::value& args, ctx_ptr ctx) {
     get_record(*env, "", args, std::move(ctx));
   });
   tool_spec find{"twenty_search_records", "Search records",
-                 "Find records whose names, emails, domains or titles contain the text, across "
-                 "people, companies, opportunities and custom objects at once.",
+                 "Records whose names, emails, domains or titles contain the text, across "
+                 "objects; fields as in twenty_list_records.",
                  search_schema, search_output, read_only_hints()};
   cat.add_tool(find, [env](const json::value& args, ctx_ptr ctx) {
     search(*env, args, std::move(ctx));

@@ -4,6 +4,8 @@
 
 #include <rapidjson/schema.h>
 
+#include "integration/record_view.hpp"
+#include "integration/tools/linked_creates.hpp"
 #include "integration/url.hpp"
 #include "protocol/content.hpp"
 #include "protocol/schema_messages.hpp"
@@ -16,30 +18,51 @@ std::string str_arg(const json::value& args, const char* key) {
   return json::get_string(args, key).value_or("");
 }
 
-constexpr const char* create_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"Object name, plural or singular"},
-"data":{"type":"object","description":"Field values. Composite fields are objects (name: {firstName, lastName}; emails: {primaryEmail}; amount: {amountMicros, currencyCode}); relations are set by id (companyId). twenty_get_schema shows every field."}},
-"required":["object","data"],"additionalProperties":false})JSON";
+std::string create_schema() {
+  return std::string(R"JSON({"type":"object","properties":{
+"object":{"type":"string"},
+"data":{"type":"object","description":"fields as lists show them (amount: \"12.5 USD\"); relations by id (companyId)"},)JSON")
+         + targets_property + R"JSON(},"required":["object","data"],"additionalProperties":false})JSON";
+}
 
 constexpr const char* update_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"Object name, plural or singular"},
-"id":{"type":"string","description":"Record id (UUID)"},
-"data":{"type":"object","description":"Only the fields to change"}},
+"object":{"type":"string"},"id":{"type":"string"},
+"data":{"type":"object","description":"only the fields to change"}},
 "required":["object","id","data"],"additionalProperties":false})JSON";
 
 constexpr const char* delete_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"Object name, plural or singular"},
-"id":{"type":"string","description":"Record id (UUID)"},
-"soft":{"type":"boolean","description":"true (default): move to trash, restorable with twenty_restore_record; false: delete permanently"}},
+"object":{"type":"string"},"id":{"type":"string"},
+"soft":{"type":"boolean","description":"default true: to the trash (restorable); false: for good"}},
 "required":["object","id"],"additionalProperties":false})JSON";
 
 constexpr const char* restore_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"Object name, plural or singular"},
-"id":{"type":"string","description":"Id of a soft-deleted record"}},
+"object":{"type":"string"},"id":{"type":"string"}},
 "required":["object","id"],"additionalProperties":false})JSON";
 
 constexpr const char* record_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"record":{"type":"object"}},"required":["object","record"]})JSON";
+"object":{"type":"string"},"record":{"type":"object"}}})JSON";
+
+// Answers with the compact record from Twenty's write envelope, plus `links` when given.
+void reply_record(const ctx_ptr& ctx, const workspace_schema& schema, const object& obj,
+                  const response& resp, const json::value* links = nullptr) {
+  auto body = json::parse(resp.body);
+  auto rec = body ? envelope_record(*body) : nullptr;
+  if (!rec || !rec->IsObject())
+    return ctx->reply(error_result(error{errc::twenty_api_error, resp.status,
+                                         "Twenty accepted the write but answered with an "
+                                         "unexpected shape",
+                                         resp.body.substr(0, 200)}));
+  json::document out;
+  out.SetObject();
+  auto& a = out.GetAllocator();
+  out.AddMember("object", json::str(obj.name_plural, a), a);
+  json::value copy(*rec, a);
+  compact_record(schema, obj, copy, a);
+  if (links)
+    copy.AddMember(json::str(targets_key, a), json::value(*links, a), a);
+  out.AddMember("record", copy, a);
+  ctx->reply(structured_result(json::stringify(out)));
+}
 
 // Sends one write and answers with the compact record from Twenty's envelope.
 void send_write(const tool_env& env, const resolved& r, request req, const std::string& id,
@@ -50,24 +73,50 @@ void send_write(const tool_env& env, const resolved& r, request req, const std::
   std::vector<std::pair<std::string, std::string>> changed;
   if (!id.empty())
     changed.emplace_back(plural, id);
-  env.api->write(std::move(req), std::move(tags), std::move(changed), [ctx, plural](outcome o) {
+  env.api->write(std::move(req), std::move(tags), std::move(changed),
+                 [ctx, schema = r.schema, obj = r.obj](outcome o) {
+                   if (!o)
+                     return ctx->reply(error_result(o.error()));
+                   reply_record(ctx, *schema, *obj, *o);
+                 });
+}
+
+// Creates the record, then its links; a failed link removes the record again.
+void create_linked(const tool_env& env, const resolved& r, request req, links plan, ctx_ptr ctx) {
+  auto api = env.api;
+  auto schema = r.schema;
+  const object* obj = r.obj;
+  env.api->write(std::move(req), write_invalidations(*schema, *obj), {},
+                 [api, schema, obj, plan = std::move(plan), ctx](outcome o) {
     if (!o)
       return ctx->reply(error_result(o.error()));
     auto body = parse_body(o);
     auto rec = body ? envelope_record(*body) : nullptr;
-    if (!rec || !rec->IsObject())
-      return ctx->reply(error_result(error{errc::twenty_api_error, o->status,
-                                           "Twenty accepted the write but answered with an "
-                                           "unexpected shape",
-                                           o->body.substr(0, 200)}));
-    json::document out;
-    out.SetObject();
-    auto& a = out.GetAllocator();
-    out.AddMember("object", json::str(plural, a), a);
-    json::value copy(*rec, a);
-    compact_record(copy, a);
-    out.AddMember("record", copy, a);
-    ctx->reply(structured_result(json::stringify(out)));
+    auto id = rec ? json::get_string(*rec, "id") : std::nullopt;
+    if (!id)
+      return reply_record(ctx, *schema, *obj, *o);
+    auto created = *o;
+    create_links(api, schema, plan, *id, ctx,
+                 [api, schema, obj, plan, id = *id, created, ctx](std::optional<error> failed) {
+      if (!failed) {
+        json::document links;
+        links.SetArray();
+        auto& a = links.GetAllocator();
+        for (auto& t : plan.targets) {
+          json::value entry(rapidjson::kObjectType);
+          entry.AddMember("object", json::str(t.object, a), a);
+          entry.AddMember("id", json::str(t.id, a), a);
+          links.PushBack(entry, a);
+        }
+        return reply_record(ctx, *schema, *obj, created, &links);
+      }
+      remove_created(api, *schema, *obj, id, ctx, [ctx, obj, failed] {
+        auto e = *failed;
+        e.message = "the " + obj->name_singular + " was not kept because a link failed: "
+                    + e.message;
+        ctx->reply(error_result(e));
+      });
+    });
   });
 }
 
@@ -94,6 +143,18 @@ std::optional<record_target> resolve_record(const tool_env& env, const std::stri
 }
 
 } // namespace
+
+expected<json::document, std::string> prepare_record_data(const object& obj,
+                                                          const json::value& data,
+                                                          input_mode mode) {
+  json::document d;
+  d.CopyFrom(data, d.GetAllocator());
+  if (auto problem = to_twenty_input(obj, d, d.GetAllocator()))
+    return make_unexpected(*problem);
+  if (auto problem = check_record_data(obj, d, mode))
+    return make_unexpected(*problem);
+  return d;
+}
 
 std::optional<std::string> check_record_data(const object& obj, const json::value& data,
                                              input_mode mode) {
@@ -135,14 +196,20 @@ void create_record(const tool_env& env, const std::string& object_name, const js
   auto data = json::find(args, "data");
   if (!data || !data->IsObject())
     return ctx->reply(input_error("'data' must be an object of field values"));
-  if (auto problem = check_record_data(*r.obj, *data, input_mode::create))
-    return ctx->reply(input_error(*problem));
+  auto prepared = prepare_record_data(*r.obj, *data, input_mode::create);
+  if (!prepared)
+    return ctx->reply(input_error(prepared.error()));
+  auto plan = plan_links(*r.schema, *r.obj, json::find(args, "targets"));
+  if (!plan)
+    return ctx->reply(input_error(plan.error()));
   request req;
   req.method = verb::post;
   req.target = "/rest/" + r.obj->name_plural;
-  req.body = json::stringify(*data);
+  req.body = json::stringify(*prepared);
   req.idempotent = false; // a blind retry could create the record twice
   tie_to_caller(req, ctx);
+  if (*plan)
+    return create_linked(env, r, std::move(req), std::move(**plan), std::move(ctx));
   send_write(env, r, std::move(req), "", std::move(ctx));
 }
 
@@ -155,12 +222,13 @@ void update_record(const tool_env& env, const std::string& object_name, const js
   auto data = json::find(args, "data");
   if (!data || !data->IsObject() || data->ObjectEmpty())
     return ctx->reply(input_error("'data' must be an object with at least one field to change"));
-  if (auto problem = check_record_data(*r.obj, *data, input_mode::update))
-    return ctx->reply(input_error(*problem));
+  auto prepared = prepare_record_data(*r.obj, *data, input_mode::update);
+  if (!prepared)
+    return ctx->reply(input_error(prepared.error()));
   request req;
   req.method = verb::patch;
   req.target = "/rest/" + r.obj->name_plural + "/" + id;
-  req.body = json::stringify(*data);
+  req.body = json::stringify(*prepared);
   req.idempotent = true; // the same PATCH twice leaves the same record
   tie_to_caller(req, ctx);
   send_write(env, r, std::move(req), id, std::move(ctx));
@@ -183,27 +251,25 @@ void delete_record(const tool_env& env, const std::string& object_name, const js
 
 void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_create_record", "Create a record",
-                "Create one record of any object. The data is checked against the workspace "
-                "schema first; errors name the field and the allowed values.",
-                create_schema, record_output, write_hints(false, false)},
+                "Create a record; checked against the schema first.",
+                create_schema(), record_output, write_hints(false, false)},
                [env](const json::value& args, ctx_ptr ctx) {
                  create_record(*env, "", args, std::move(ctx));
                });
   cat.add_tool({"twenty_update_record", "Update a record",
-                "Change some fields of one record; fields not given are left as they are.",
+                "Change some fields of a record.",
                 update_schema, record_output, write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  update_record(*env, "", args, std::move(ctx));
                });
   cat.add_tool({"twenty_delete_record", "Delete a record",
-                "Delete one record. By default it goes to the trash and can be restored with "
-                "twenty_restore_record; soft=false deletes it permanently.",
+                "Delete a record (to the trash by default).",
                 delete_schema, record_output, write_hints(true, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  delete_record(*env, "", args, std::move(ctx));
                });
   cat.add_tool({"twenty_restore_record", "Restore a deleted record",
-                "Bring back a record that was soft-deleted (moved to the trash).", restore_schema,
+                "Bring a record back from the trash.", restore_schema,
                 record_output, write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto t = resolve_record(*env, "", args, ctx);

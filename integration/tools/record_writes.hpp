@@ -15,6 +15,12 @@ void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env);
 std::optional<std::string> check_record_data(const object& obj, const json::value& data,
                                              input_mode mode);
 
+// The agent's record data in Twenty's shapes (money strings, flattened composites converted
+// back), checked against the schema; the message names the field and what is allowed.
+expected<json::document, std::string> prepare_record_data(const object& obj,
+                                                          const json::value& data,
+                                                          input_mode mode);
+
 // The cache tags a write on `obj` invalidates: the object itself and every object related to
 // it (their depth-1 views embed it), plus the record when known.
 std::vector<std::string> write_invalidations(const workspace_schema& schema, const object& obj,

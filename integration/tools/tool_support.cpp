@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "integration/record_view.hpp"
 #include "protocol/content.hpp"
 
 namespace tmcp::twenty::tools {
@@ -46,50 +47,13 @@ std::string input_error(const std::string& message) {
   return error_result(error{errc::schema_validation_error, 0, message, ""});
 }
 
-namespace {
-
-bool is_noise(const std::string& key) {
-  return key == "searchVector" || key == "position" || key == "blocknote" || key == "context"
-         || key == "__typename";
-}
-
-bool is_empty(const json::value& v) {
-  return v.IsNull() || (v.IsString() && v.GetStringLength() == 0) || (v.IsArray() && v.Empty())
-         || (v.IsObject() && v.ObjectEmpty());
-}
-
-void compact_value(json::value& v, json::allocator& a) {
-  if (v.IsObject()) {
-    for (auto it = v.MemberBegin(); it != v.MemberEnd();) {
-      compact_value(it->value, a);
-      if (is_noise(it->name.GetString()) || is_empty(it->value))
-        it = v.EraseMember(it);
-      else
-        ++it;
-    }
-  } else if (v.IsArray()) {
-    for (auto& e : v.GetArray())
-      compact_value(e, a);
-  }
-}
-
-} // namespace
-
-void compact_record(json::value& rec, json::allocator& a, const std::vector<std::string>* fields) {
-  if (!rec.IsObject())
-    return;
+void compact_record(const workspace_schema& schema, const object& obj, json::value& rec,
+                    json::allocator& a, const std::vector<std::string>* fields) {
   if (fields && !fields->empty()) {
-    for (auto it = rec.MemberBegin(); it != rec.MemberEnd();) {
-      std::string k = it->name.GetString();
-      bool keep = k == "id" || std::find(fields->begin(), fields->end(), k) != fields->end();
-      // A composite path such as name.firstName keeps its parent.
-      for (const auto& f : *fields)
-        if (!keep && f.rfind(k + ".", 0) == 0)
-          keep = true;
-      it = keep ? it + 1 : rec.EraseMember(it);
-    }
+    auto tree = make_field_tree(*fields);
+    return render_record(schema, obj, rec, a, &tree);
   }
-  compact_value(rec, a);
+  render_record(schema, obj, rec, a);
 }
 
 std::vector<std::string> string_list(const json::value& args, const char* key) {
@@ -145,21 +109,20 @@ void tie_to_caller(request& req, const ctx_ptr& ctx, priority prio) {
   req.cancelled = std::move(flag);
 }
 
+// Only hints that differ from MCP's defaults (not read-only, destructive, not idempotent, open
+// world) are set: tools/list stays small and says the same.
 tool_annotations read_only_hints() {
   tool_annotations a;
   a.read_only = true;
-  a.destructive = false;
-  a.idempotent = true;
-  a.open_world = true;
   return a;
 }
 
 tool_annotations write_hints(bool destructive, bool idempotent) {
   tool_annotations a;
-  a.read_only = false;
-  a.destructive = destructive;
-  a.idempotent = idempotent;
-  a.open_world = true;
+  if (!destructive)
+    a.destructive = false;
+  if (idempotent)
+    a.idempotent = true;
   return a;
 }
 

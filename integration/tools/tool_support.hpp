@@ -47,10 +47,10 @@ error schema_unavailable(const twenty_api& api);
 std::string error_result(const error& e);
 std::string input_error(const std::string& message); // SCHEMA_VALIDATION_ERROR
 
-// Drops nulls, empty strings/arrays/objects and system noise (searchVector, position, rich
-// text blocknote JSON, actor context) recursively; keeps `fields` (plus id) when given.
-void compact_record(json::value& rec, json::allocator& a,
-                    const std::vector<std::string>* fields = nullptr);
+// The agent's view of a record of `obj` (integration/record_view.hpp); with `fields`, only
+// those (dotted paths through relations: company.name) plus id.
+void compact_record(const workspace_schema& schema, const object& obj, json::value& rec,
+                    json::allocator& a, const std::vector<std::string>* fields = nullptr);
 
 // Strings from an optional string-array argument.
 std::vector<std::string> string_list(const json::value& args, const char* key);

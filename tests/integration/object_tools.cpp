@@ -48,10 +48,12 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }
 
 std::string hints(const json::document& entry) {
-  const auto& a = entry["annotations"];
   std::string out;
-  for (const char* k : {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"})
-    out += a.HasMember(k) ? (a[k].GetBool() ? "1" : "0") : "-";
+  for (const char* k : {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}) {
+    auto a = json::find(entry, "annotations");
+    auto v = a ? json::find(*a, k) : nullptr;
+    out += v ? (v->GetBool() ? "1" : "0") : "-";
+  }
   return out;
 }
 
@@ -95,14 +97,14 @@ CAF_TEST(annotations and titles follow the verb) {
   struct row {
     const char* tool;
     const char* title;
-    const char* hints; // readOnly destructive idempotent openWorld
+    const char* hints; // readOnly destructive idempotent openWorld; '-': MCP's default
   };
-  for (auto& r : std::vector<row>{{"twenty_list_people", "List people", "1011"},
-                                  {"twenty_get_person", "Get a person", "1011"},
-                                  {"twenty_create_person", "Create a person", "0001"},
-                                  {"twenty_update_opportunity", "Update an opportunity", "0011"},
-                                  {"twenty_delete_pet", "Delete a pet", "0111"},
-                                  {"twenty_list_task_targets", "List task targets", "1011"}}) {
+  for (auto& r : std::vector<row>{{"twenty_list_people", "List people", "1---"},
+                                  {"twenty_get_person", "Get a person", "1---"},
+                                  {"twenty_create_person", "Create a person", "-0--"},
+                                  {"twenty_update_opportunity", "Update an opportunity", "-01-"},
+                                  {"twenty_delete_pet", "Delete a pet", "--1-"},
+                                  {"twenty_list_task_targets", "List task targets", "1---"}}) {
     CAF_MESSAGE(r.tool);
     auto e = tool_entry(r.tool);
     CAF_REQUIRE(e.IsObject());
@@ -151,7 +153,8 @@ CAF_TEST(descriptions name the object label and some of its filterable fields) {
 }
 
 CAF_TEST(handlers delegate to the record logic with the object fixed) {
-  api->on(verb::get, "/rest/pets", 200, R"({"data":{"pets":[{"id":"a","name":"Rex","species":"DOG"}]}})");
+  api->on(verb::post, "/graphql pets", 200,
+          R"({"data":{"pets":{"edges":[{"node":{"id":"a","name":"Rex","species":"DOG"}}]}}})");
   api->on(verb::post, "/rest/pets", 201, R"({"data":{"createPet":{"id":"a","name":"Rex"}}})");
   api->on(verb::del, "/rest/opportunities/", 200, R"({"data":{"deleteOpportunity":{"id":"x"}}})");
   auto list = call("twenty_list_pets", R"({"filter":"species[eq]:DOG","limit":2})");
@@ -164,7 +167,8 @@ CAF_TEST(handlers delegate to the record logic with the object fixed) {
   CAF_CHECK(!deleted.is_error());
   auto calls = api->calls();
   CAF_REQUIRE_EQUAL(calls.size(), 3u);
-  CAF_CHECK_EQUAL(calls[0].req.target, "/rest/pets?limit=2&filter=species%5Beq%5D%3ADOG&depth=0");
+  CAF_CHECK_EQUAL(calls[0].req.target, "/graphql");
+  CAF_CHECK(contains(calls[0].req.body, R"("variables":{"first":2,"filter":{"species":{"eq":"DOG"}}})"));
   CAF_CHECK_EQUAL(calls[1].req.target, "/rest/pets");
   CAF_CHECK_EQUAL(calls[1].req.body, R"({"name":"Rex","species":"DOG"})");
   CAF_CHECK_EQUAL(calls[2].req.target,
@@ -212,7 +216,7 @@ CAF_TEST(a schema change yields a different tool list after rebuilding the catal
   CAF_CHECK(has_tool("twenty_create_invoice_line"));
   CAF_CHECK_EQUAL(api->schema()->version, old_schema->version + 1);
   // A call through the rebuilt session reaches the new object.
-  api->on(verb::get, "/rest/invoiceLines", 200, R"({"data":{"invoiceLines":[]}})");
+  api->on(verb::post, "/graphql invoiceLines", 200, R"({"data":{"invoiceLines":{"edges":[]}}})");
   CAF_CHECK(!call("twenty_list_invoice_lines", "{}").is_error());
 }
 
@@ -250,10 +254,10 @@ CAF_TEST(long and clashing names stay unique within 64 characters) {
   }
   CAF_CHECK_EQUAL(long_ones, 2u);
   // The core tool keeps its name; the object's list tool gets a distinct one.
-  CAF_CHECK(contains(tool_entry("twenty_list_records")["description"].GetString(), "any Twenty object"));
+  CAF_CHECK(contains(tool_entry("twenty_list_records")["description"].GetString(), "any object"));
   CAF_CHECK(has_tool("twenty_list_records_object"));
   CAF_CHECK(has_tool("twenty_get_record_object"));
-  api->on(verb::get, "/rest/records", 200, R"({"data":{"records":[]}})");
+  api->on(verb::post, "/graphql records", 200, R"({"data":{"records":{"edges":[]}}})");
   auto a = call("twenty_list_records_object", "{}");
   CAF_CHECK_EQUAL(str(a.structured()), R"({"object":"records","records":[]})");
 }

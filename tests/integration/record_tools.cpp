@@ -33,6 +33,14 @@ constexpr const char* people_page = R"({"data":{"people":[
  "emails":{"primaryEmail":"","additionalEmails":[]},"jobTitle":"CTO","position":2}]},
 "totalCount":7,"pageInfo":{"hasNextPage":true,"hasPreviousPage":false,"startCursor":"cur-1","endCursor":"cur-2"}})";
 
+// The same two people as Twenty's /graphql answers them (only the selected fields).
+constexpr const char* gql_people_page = R"({"data":{"people":{"edges":[
+{"node":{"id":"8f9a1c2e-0b1d-4c3e-9f00-123456789abc","name":{"firstName":"Ada","lastName":"Lovelace"},
+ "emails":{"primaryEmail":"ada@x.com","additionalEmails":null},"jobTitle":"","companyId":null,"deletedAt":null}},
+{"node":{"id":"8f9a1c2e-0b1d-4c3e-9f00-123456789abd","name":{"firstName":"Bob","lastName":""},
+ "emails":{"primaryEmail":"","additionalEmails":[]},"jobTitle":"CTO"}}],
+"totalCount":7,"pageInfo":{"hasNextPage":true,"endCursor":"cur-2"}}}})";
+
 std::string person_record(const std::string& id) {
   return R"({"id":")" + id
          + R"(","name":{"firstName":"Ada","lastName":"Lovelace"},"jobTitle":"","position":3,"searchVector":"x","companyId":null})";
@@ -64,40 +72,64 @@ CAF_TEST_FIXTURE_SCOPE(record_tools_tests, fixture)
 
 // --- Reads ---------------------------------------------------------------------------------
 
-CAF_TEST(list sends filter order limit and cursor and returns compact records with nextCursor) {
-  api->on(verb::get, "/rest/people", 200, people_page);
+CAF_TEST(list sends filter order limit and cursor through graphql and returns compact records) {
+  api->on(verb::post, "/graphql people", 200, gql_people_page);
   auto a = call("twenty_list_records", R"({"object":"person","filter":"name.firstName[ilike]:\"%ad%\"",
     "order_by":"createdAt[DescNullsLast]","limit":5,"cursor":"cur-0"})");
   CAF_REQUIRE(a.ok());
   CAF_CHECK(!a.is_error());
   auto reads = calls_of(call_kind::read);
   CAF_REQUIRE_EQUAL(reads.size(), 1u);
-  CAF_CHECK_EQUAL(reads[0].req.target,
-                  "/rest/people?limit=5&filter=name.firstName%5Bilike%5D%3A%22%25ad%25%22"
-                  "&order_by=createdAt%5BDescNullsLast%5D&starting_after=cur-0&depth=0");
-  CAF_CHECK(reads[0].req.method == verb::get);
+  CAF_CHECK_EQUAL(reads[0].req.target, "/graphql");
+  CAF_CHECK(reads[0].req.method == verb::post);
+  CAF_CHECK(reads[0].req.kind == tmcp::twenty::api::graphql);
+  auto body = json::parse(reads[0].req.body);
+  CAF_REQUIRE(body);
+  CAF_CHECK_EQUAL(str((*body)["variables"]),
+                  R"({"first":5,"filter":{"name":{"firstName":{"ilike":"%ad%"}}},)"
+                  R"("orderBy":[{"createdAt":"DescNullsLast"}],"after":"cur-0"})");
+  std::string query = (*body)["query"].GetString();
+  CAF_CHECK(contains(query, "people(first: $first, filter: $filter, orderBy: $orderBy, after: $after)"));
+  CAF_CHECK(contains(query, "$filter: PersonFilterInput"));
+  // The selection holds what the answer shows: no audit blocks, no search vector.
+  CAF_CHECK(contains(query, "name { firstName lastName }"));
+  CAF_CHECK(contains(query, "companyId"));
+  CAF_CHECK(!contains(query, "createdBy"));
+  CAF_CHECK(!contains(query, "searchVector"));
   CAF_CHECK_EQUAL(reads[0].tags, (std::vector<std::string>{"object:people"}));
   auto out = a.structured();
   CAF_CHECK_EQUAL(str(out),
                   R"({"object":"people","records":[)"
-                  R"({"id":"8f9a1c2e-0b1d-4c3e-9f00-123456789abc","name":{"firstName":"Ada","lastName":"Lovelace"},"emails":{"primaryEmail":"ada@x.com"}},)"
+                  R"({"id":"8f9a1c2e-0b1d-4c3e-9f00-123456789abc","name":{"firstName":"Ada","lastName":"Lovelace"},"emails":"ada@x.com"},)"
                   R"({"id":"8f9a1c2e-0b1d-4c3e-9f00-123456789abd","name":{"firstName":"Bob"},"jobTitle":"CTO"}],)"
                   R"("totalCount":7,"nextCursor":"cur-2"})");
   // The text block carries the same JSON for clients without structured output.
   CAF_CHECK_EQUAL(a.text(), str(out));
 }
 
+CAF_TEST(list answers from rest and from graphql read the same) {
+  api->on(verb::post, "/graphql people", 200, gql_people_page);
+  api->on(verb::get, "/rest/people", 200, people_page);
+  auto via_graphql = call("twenty_list_records", R"({"object":"people"})");
+  auto via_rest = call("twenty_list_records", R"({"object":"people","depth":1})");
+  CAF_CHECK_EQUAL(calls_of(call_kind::read)[1].req.target.substr(0, 12), "/rest/people");
+  CAF_CHECK_EQUAL(str(via_graphql.structured()), str(via_rest.structured()));
+}
+
 CAF_TEST(list without a next page leaves out nextCursor and keeps only the asked fields) {
-  api->on(verb::get, "/rest/people", 200,
-          R"({"data":{"people":[{"id":"i1","name":{"firstName":"A"},"jobTitle":"CEO","companyId":"c1"}]},
-              "totalCount":1,"pageInfo":{"hasNextPage":false,"endCursor":"e"}})");
+  api->on(verb::post, "/graphql people", 200,
+          R"({"data":{"people":{"edges":[{"node":{"id":"i1","jobTitle":"CEO"}}],
+              "totalCount":1,"pageInfo":{"hasNextPage":false,"endCursor":"e"}}}})");
   auto a = call("twenty_list_records", R"({"object":"people","fields":["jobTitle"]})");
   CAF_CHECK_EQUAL(str(a.structured()),
                   R"({"object":"people","records":[{"id":"i1","jobTitle":"CEO"}],"totalCount":1})");
-  // The configured default limit applies when none is given.
+  // The configured default limit applies when none is given; only the asked field is selected.
   auto calls = api->calls();
   CAF_REQUIRE_EQUAL(calls.size(), 1u);
-  CAF_CHECK_EQUAL(calls[0].req.target, "/rest/people?limit=20&depth=0");
+  auto body = json::parse(calls[0].req.body);
+  CAF_REQUIRE(body);
+  CAF_CHECK_EQUAL(str((*body)["variables"]), R"({"first":20})");
+  CAF_CHECK(contains((*body)["query"].GetString(), "edges { node { id jobTitle } }"));
 }
 
 CAF_TEST(get reads one record through get_record and compacts it) {
@@ -116,24 +148,30 @@ CAF_TEST(get reads one record through get_record and compacts it) {
 
 CAF_TEST(search fans out one call per searchable object before any answer arrives) {
   api->deferred = true;
-  api->on(verb::get, "/rest/people", 200,
-          R"({"data":{"people":[{"id":"p1","name":{"firstName":"Ada"}}]}})");
-  api->on(verb::get, "/rest/companies", 200, R"({"data":{"companies":[]}})");
-  api->on(verb::get, "/rest/opportunities", 500, R"({"statusCode":500,"messages":["boom"]})");
-  api->on(verb::get, "/rest/pets", 200, R"({"data":{"pets":[{"id":"x1","name":"Ada's cat"}]}})");
+  api->on(verb::post, "/graphql people", 200,
+          R"({"data":{"people":{"edges":[{"node":{"id":"p1","name":{"firstName":"Ada","lastName":""}}}]}}})");
+  api->on(verb::post, "/graphql companies", 200, R"({"data":{"companies":{"edges":[]}}})");
+  api->on(verb::post, "/graphql opportunities", 500, R"({"statusCode":500,"messages":["boom"]})");
+  api->on(verb::post, "/graphql pets", 200,
+          R"({"data":{"pets":{"edges":[{"node":{"id":"x1","name":"Ada's cat"}}]}}})");
   auto sink = send(R"({"jsonrpc":"2.0","id":50,"method":"tools/call","params":{"name":"twenty_search_records","arguments":{"query":"ada","limit":3}}})");
   // Every upstream call is out before the first answer.
   CAF_CHECK_EQUAL(api->pending(), 4u);
   CAF_CHECK(sink->last().empty());
-  std::vector<std::string> targets;
-  for (auto& c : api->calls())
-    targets.push_back(c.req.target.substr(0, c.req.target.find('?')));
-  CAF_CHECK_EQUAL(targets, (std::vector<std::string>{"/rest/companies", "/rest/opportunities",
-                                                     "/rest/people", "/rest/pets"}));
+  std::vector<std::string> roots;
+  for (auto& c : api->calls()) {
+    auto body = json::parse(c.req.body);
+    std::string q = body ? (*body)["query"].GetString() : "";
+    auto open = q.find("{ ") + 2;
+    roots.push_back(q.substr(open, q.find('(', open) - open));
+  }
+  CAF_CHECK_EQUAL(roots, (std::vector<std::string>{"companies", "opportunities", "people", "pets"}));
   // People match on both name parts, the email and the job title, OR-ed.
-  CAF_CHECK(contains(api->calls()[2].req.target,
-                     "filter=or%28name.firstName%5Bilike%5D%3A%22%25ada%25%22%2Cname.lastName"));
-  CAF_CHECK(contains(api->calls()[2].req.target, "&limit=3"));
+  auto people = json::parse(api->calls()[2].req.body);
+  CAF_REQUIRE(people);
+  CAF_CHECK(contains(str((*people)["variables"]),
+                     R"({"first":3,"filter":{"or":[{"name":{"firstName":{"ilike":"%ada%"}}},)"
+                     R"({"name":{"lastName":{"ilike":"%ada%"}}})"));
   api->complete_all();
   host->run();
   auto a = answer(*sink);
@@ -423,6 +461,7 @@ CAF_TEST(twenty failures are mapped through error_result) {
     api = std::make_shared<fake_twenty_api>();
     start();
     api->on(verb::get, "/rest/people", r.status, r.body);
+    api->on(verb::post, "/graphql", r.status, r.body);
     auto expected_text = json::parse(twenty::tools::error_result(twenty::classify(r.status, r.body)));
     auto list = call("twenty_list_records", R"({"object":"people"})");
     auto get = call("twenty_get_record", std::string(R"({"object":"people","id":")") + ada_id + "\"}");

@@ -154,7 +154,8 @@ public:
   }
 
   // Answers for requests whose method matches and whose target starts with `prefix`. For
-  // get_record the target is "/rest/<plural>/<id>" and the body the bare record.
+  // get_record the target is "/rest/<plural>/<id>" and the body the bare record; GraphQL
+  // calls are matched as "/graphql <root field>".
   void on(tw::verb method, std::string prefix, responder r) {
     std::lock_guard<std::mutex> guard(mtx_);
     table_.push_back({method, std::move(prefix), std::move(r)});
@@ -245,13 +246,31 @@ private:
     responder answer;
   };
 
+  // GraphQL calls match as "/graphql <root field>" ("/graphql people"), so tests can answer
+  // each collection differently.
+  static std::string match_key(const tw::request& req) {
+    if (req.kind != tw::api::graphql)
+      return req.target;
+    auto doc = tmcp::json::parse(req.body);
+    auto query = doc ? tmcp::json::get_string(*doc, "query").value_or("") : std::string();
+    auto open = query.find('{');
+    if (open == std::string::npos)
+      return req.target;
+    auto start = query.find_first_not_of(" \n\t", open + 1);
+    auto end = start == std::string::npos ? start : query.find_first_of(" ({\n\t", start);
+    if (end == std::string::npos)
+      return req.target;
+    return req.target + " " + query.substr(start, end - start);
+  }
+
   tw::outcome answer(const tw::request& req) {
     responder r;
+    auto key = match_key(req);
     {
       std::lock_guard<std::mutex> guard(mtx_);
       const entry* best = nullptr;
       for (const auto& e : table_)
-        if (e.method == req.method && req.target.compare(0, e.prefix.size(), e.prefix) == 0
+        if (e.method == req.method && key.compare(0, e.prefix.size(), e.prefix) == 0
             && (!best || e.prefix.size() >= best->prefix.size()))
           best = &e;
       if (best)

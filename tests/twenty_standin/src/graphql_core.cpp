@@ -238,7 +238,9 @@ private:
     json_value args = gql_args(f, vars_, op_.variable_defaults, a_);
     find_args fa;
     if (args.HasMember("filter")) {
-      auto parsed = filter_from_graphql(args["filter"]);
+      auto flat = resolve_relation_filters(ctx_.db, o, args["filter"], a_);
+      if (!flat) return *flat.error;
+      auto parsed = filter_from_graphql(flat.value);
       if (!parsed) return *parsed.error;
       fa.filter = std::move(parsed.value);
     }
@@ -266,7 +268,9 @@ private:
   result<std::vector<row*>> filtered(const object_def& o, const json_value& args, bool include_deleted) {
     if (!args.HasMember("filter"))
       return bad_request("Field argument \"filter\" of type \"" + o.pascal_singular() + "FilterInput!\" is required");
-    auto parsed = filter_from_graphql(args["filter"]);
+    auto flat = resolve_relation_filters(ctx_.db, o, args["filter"], a_);
+    if (!flat) return *flat.error;
+    auto parsed = filter_from_graphql(flat.value);
     if (!parsed) return *parsed.error;
     if (auto err = bind_filter(parsed.value, o)) return *err;
     std::vector<row*> out;

@@ -21,4 +21,9 @@ std::string execute_metadata_graphql(request_context& ctx, const gql_operation& 
 
 std::string composite_type_name(field_type t);
 
+// Rewrites conditions on a to-one relation's fields ({company: {name: …}}) into conditions on
+// its id column, so the rest of the filter code sees plain fields.
+result<json_value> resolve_relation_filters(store& db, const object_def& o, const json_value& filter,
+                                            json_alloc& a);
+
 }  // namespace standin

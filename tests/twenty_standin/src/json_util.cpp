@@ -138,6 +138,11 @@ std::int64_t wall_clock_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
+bool is_rfc4122_uuid(std::string_view s) {
+  // The version nibble is 1..8: the nil UUID and random hex are refused.
+  return is_uuid(s) && s[14] >= '1' && s[14] <= '8';
+}
+
 bool is_uuid(std::string_view s) {
   if (s.size() != 36)
     return false;

@@ -61,6 +61,8 @@ std::string iso_time(std::int64_t epoch_ms);
 std::optional<std::int64_t> parse_iso_time(std::string_view s);
 std::int64_t wall_clock_ms();
 
+// An RFC 4122 UUID (version 1..8), as Twenty checks relation ids it stores.
+bool is_rfc4122_uuid(std::string_view s);
 bool is_uuid(std::string_view s);
 std::string base64_encode(std::string_view in);
 std::optional<std::string> base64_decode(std::string_view in);

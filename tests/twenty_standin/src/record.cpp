@@ -100,14 +100,19 @@ std::optional<api_error> store::apply_input(const object_def& o, json_value& rec
     const json_value& v = m->value;
     json_value next;
     const field_def* f = o.field(key);
+    // Twenty 2.5 refuses nested writes of a junction list (graphql-create-task-with-targets).
+    if (f && f->is_one_to_many())
+      return bad_request("One-to-many relation " + key + " field does not support write operations.");
     if (f && f->relation)
       return bad_request("Relation field '" + key + "' cannot be written directly; set '" + key
                          + "Id' instead");
     if (!f) {
       if (!o.field_by_join_column(key))
         return unknown_field(o, key);
-      if (!(v.IsNull() || (v.IsString() && is_uuid(v.GetString()))))
-        return bad_request("Invalid value '" + to_json(v) + "' for field '" + key + "'");
+      // Twenty 2.5 words it so, the nil UUID included (rest-tasktarget-create-missing-company).
+      if (!(v.IsNull() || (v.IsString() && is_rfc4122_uuid(v.GetString()))))
+        return bad_request("Invalid UUID value '" + (v.IsString() ? std::string(v.GetString()) : to_json(v))
+                           + "' for field \"" + key + "\"");
       next.CopyFrom(v, a);
     } else if (key == "id") {
       if (!creating)
