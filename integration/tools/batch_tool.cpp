@@ -248,7 +248,7 @@ void run_deletes(const tool_env& env, const resolved& r, const std::vector<std::
 } // namespace
 
 void add_batch_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
-  cat.add_tool({"twenty_batch_operations", "Create, update or delete many records",
+  cat.add_tool({"twenty_batch_operations", "Batch records",
                 "Create, update or delete up to 1000 records of one object; a result per item.",
                 batch_schema, batch_output, write_hints(true, false)},
                [env](const json::value& args, ctx_ptr ctx) {

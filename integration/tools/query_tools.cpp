@@ -14,8 +14,8 @@ constexpr const char* query_schema = R"JSON({"type":"object","properties":{
 "required":["query"],"additionalProperties":false})JSON";
 
 constexpr const char* schema_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"An object (plural or singular) for its fields; omit for the list of objects"},
-"detail":{"type":"string","enum":["brief","full"],"description":"brief (default): the fields agents use, system fields left out and named; full: every active field with nullability, option labels, relation direction, filterable/sortable"}},
+"object":{"type":"string","description":"omit for the list of objects"},
+"detail":{"type":"string","enum":["brief","full"],"description":"full adds system fields, nullability, option labels, filter/sort support"}},
 "additionalProperties":false})JSON";
 
 constexpr const char* schema_output = R"JSON({"type":"object","properties":{
@@ -83,10 +83,8 @@ std::string graphql_operation_kind(const std::string& doc) {
 
 void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_get_schema", "Describe the workspace schema",
-                "Without 'object': the objects of the workspace (standard and custom). With "
-                "'object': its fields with types, select options, relations (and the id field "
-                "to set them) and which fields are required; detail \"full\" adds the system "
-                "fields, nullability, option labels and filter/sort support.",
+                "The workspace's objects; with 'object', its fields (types, options, relations, "
+                "required); detail \"full\" lists every field.",
                 schema_schema, schema_output, read_only_hints()},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto name = json::get_string(args, "object");

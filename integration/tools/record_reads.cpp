@@ -436,8 +436,7 @@ void add_read_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
     get_record(*env, "", args, std::move(ctx));
   });
   tool_spec find{"twenty_search_records", "Search records",
-                 "Records whose names, emails, domains or titles contain the text, across "
-                 "objects; fields as in twenty_list_records.",
+                 "Find records by text in names, emails, domains or titles across objects.",
                  search_schema, search_output, read_only_hints()};
   cat.add_tool(find, [env](const json::value& args, ctx_ptr ctx) {
     search(*env, args, std::move(ctx));

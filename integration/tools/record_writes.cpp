@@ -32,7 +32,7 @@ constexpr const char* update_schema = R"JSON({"type":"object","properties":{
 
 constexpr const char* delete_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},"id":{"type":"string"},
-"soft":{"type":"boolean","description":"default true: to the trash (restorable); false: for good"}},
+"soft":{"type":"boolean","description":"default true (trash)"}},
 "required":["object","id"],"additionalProperties":false})JSON";
 
 constexpr const char* restore_schema = R"JSON({"type":"object","properties":{

@@ -16,8 +16,10 @@ std::string instructions(const tools_config& config) {
     "companies, opportunities, tasks, notes and custom ones) and their fields. "
     "twenty_search_records finds records by text across objects; twenty_list_records filters "
     "and sorts (filter syntax: field[op]:value, e.g. stage[eq]:MEETING; composite fields use "
-    "dots, e.g. name.firstName; relations use the id field, e.g. companyId). Records are "
-    "returned compactly (empty values left out); page with nextCursor.";
+    "dots, e.g. name.firstName; related records too, e.g. company.name). fields picks what "
+    "comes back, related fields included (company.name); tasks and notes take and show "
+    "targets. Records are compact: money as \"12.5 USD\", empty values left out; page with "
+    "nextCursor.";
   if (config.read_only)
     text += " This server is read-only: no tool changes data.";
   else
