@@ -90,7 +90,7 @@ void read_record(const tool_env& env, const std::string& uri, const uri_vars& va
                                     "8f9a1c2e-0b1d-4c3e-9f00-123456789abc (list the records to "
                                     "find one)"));
   env.api->get_record(obj->name_plural, id, 0, ctx->session_id(),
-                      [ctx, uri, schema, obj](outcome o) {
+                      [ctx, uri, schema = schema, obj = obj](outcome o) {
     if (!o) {
       const auto& e = o.error();
       if (e.code == errc::record_not_found)
@@ -122,7 +122,8 @@ void read_collection(const tool_env& env, const std::string& uri, const uri_vars
                            {"order_by", "updatedAt[DescNullsLast]"}});
   req.fairness_key = "resource";
   auto plural = obj->name_plural;
-  env.api->read(std::move(req), {object_tag(plural)}, [ctx, uri, plural](outcome o) {
+  env.api->read(std::move(req), {object_tag(plural)},
+                [ctx, uri, plural, schema = schema, obj = obj](outcome o) {
     auto body = o ? parse_body(o) : std::nullopt;
     auto data = body ? json::find(*body, "data") : nullptr;
     auto rows = data ? json::find(*data, plural.c_str()) : nullptr;
@@ -135,7 +136,7 @@ void read_collection(const tool_env& env, const std::string& uri, const uri_vars
     auto& a = out.GetAllocator();
     json::value records(*rows, a);
     for (auto& r : records.GetArray())
-      compact_record(r, a);
+      compact_record(*schema, *obj, r, a);
     out.AddMember("object", json::str(plural, a), a);
     out.AddMember("records", records, a);
     ctx->reply(read_text_result(uri, json_mime, json::stringify(out)));
