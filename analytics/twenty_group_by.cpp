@@ -117,9 +117,7 @@ std::string graphql_errors(const json::value& errors, bool& missing_api) {
   std::string msg;
   for (auto& e : errors.GetArray()) {
     auto m = json::get_string(e, "message").value_or("unknown error");
-    // A GraphQL validation error: the release has no such root or aggregate field.
-    if (m.rfind("Cannot query field", 0) == 0)
-      missing_api = true;
+    missing_api = missing_api || names_missing_field(m);
     msg += (msg.empty() ? "" : "; ") + m;
   }
   return msg;
@@ -150,6 +148,10 @@ std::string twenty_aggregate_field(const aggregate& a) {
   std::string op = a.op == agg_op::sum ? "sum" : a.op == agg_op::avg ? "avg"
                                         : a.op == agg_op::min ? "min" : "max";
   return op + name + (a.field.kind == value_kind::currency ? "AmountMicros" : "");
+}
+
+bool names_missing_field(std::string_view message) {
+  return message.find("Cannot query field") != std::string_view::npos;
 }
 
 std::optional<std::string> group_by_unsupported(const group_query& q) {

@@ -45,6 +45,10 @@ struct group_by_answer {
 group_by_answer read_group_by_answer(const group_by_call& call, std::string_view body,
                                      group_table& table);
 
+// True for GraphQL's validation error about a field the schema lacks ("Cannot query field
+// \"opportunitiesGroupBy\" on type \"Query\"."): the release has no such aggregation.
+bool names_missing_field(std::string_view graphql_message);
+
 // The aggregate field Twenty names for `a` (sumAmountAmountMicros); "" when it has none.
 std::string twenty_aggregate_field(const aggregate& a);
 

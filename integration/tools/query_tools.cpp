@@ -21,13 +21,7 @@ constexpr const char* schema_schema = R"JSON({"type":"object","properties":{
 constexpr const char* schema_output = R"JSON({"type":"object","properties":{
 "objects":{"type":"array","items":{"type":"object"}},"version":{"type":"integer"},
 "name":{"type":"string"},"singular":{"type":"string"},"label":{"type":"string"},
-"fields":{"type":"array","items":{"type":"object","properties":{"name":{"type":"string"},
-"type":{"type":"string"},"nullable":{"type":"boolean"},"system":{"type":"boolean"},
-"options":{"type":"array"},"relation":{"type":"object","properties":{"target":{"type":"string"},
-"direction":{"type":"string"},"join_column":{"type":"string"}}},"filterable":{"type":"boolean"},
-"sortable":{"type":"boolean"}}}},
-"left_out":{"type":"object","properties":{"count":{"type":"integer"},"fields":{"type":"array",
-"items":{"type":"string"}},"how":{"type":"string"}}}}})JSON";
+"fields":{"type":"array","items":{"type":"object"}},"left_out":{"type":"object"}}})JSON";
 
 constexpr const char* query_output = R"JSON({"type":"object","properties":{
 "data":{"type":["object","null"]},"errors":{"type":"array"}}})JSON";

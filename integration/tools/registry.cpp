@@ -1,5 +1,6 @@
 #include "integration/tools/registry.hpp"
 
+#include "integration/tools/aggregate_tool.hpp"
 #include "integration/tools/batch_tool.hpp"
 #include "integration/tools/query_tools.hpp"
 #include "integration/tools/record_reads.hpp"
@@ -19,7 +20,8 @@ std::string instructions(const tools_config& config) {
     "dots, e.g. name.firstName; related records too, e.g. company.name). fields picks what "
     "comes back, related fields included (company.name); tasks and notes take and show "
     "targets. Records are compact: money as \"12.5 USD\", empty values left out; page with "
-    "nextCursor.";
+    "nextCursor. Counts and sums per group (opportunities per stage, amount per month) "
+    "take one twenty_aggregate call.";
   if (config.read_only)
     text += " This server is read-only: no tool changes data.";
   else
@@ -37,6 +39,7 @@ catalog_ptr build_catalog(api_ptr api, const tools_config& config) {
   if (config.toolsets.count("core")) {
     add_read_tools(*cat, env);
     add_query_tools(*cat, env);
+    add_aggregate_tool(*cat, env);
     add_webhook_tool(*cat, env);
     if (!config.read_only) {
       add_write_tools(*cat, env);

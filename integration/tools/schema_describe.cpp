@@ -218,8 +218,7 @@ std::string describe_object(const object& obj, schema_detail detail) {
     for (auto f : left_out)
       w.String(f->name.c_str());
     w.EndArray();
-    put(w, "how", "system fields; twenty_get_schema with detail \"full\" lists every field "
-                  "with nullability, option labels, relation directions and filter/sort support");
+    put(w, "how", "system fields; detail \"full\" lists every field");
     w.EndObject();
   }
   w.EndObject();

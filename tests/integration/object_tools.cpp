@@ -28,7 +28,8 @@ struct fixture : tool_harness {
           && n != "twenty_get_schema" && n != "twenty_query_builder"
           && n != "twenty_create_record" && n != "twenty_update_record"
           && n != "twenty_delete_record" && n != "twenty_restore_record"
-          && n != "twenty_batch_operations" && n != "twenty_manage_webhooks")
+          && n != "twenty_batch_operations" && n != "twenty_manage_webhooks"
+          && n != "twenty_aggregate")
         out.push_back(n);
     return out;
   }

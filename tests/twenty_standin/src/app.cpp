@@ -113,6 +113,7 @@ app_outcome app::handle_api(const http_request& req, const std::string& path, co
   app_outcome out;
   request_context ctx{store_, actor_info{"API", "Stand-in API key", ""}, cfg_.clock(), {}, false,
                       &webhooks_, workspace_id_};
+  ctx.graphql_group_by = cfg_.graphql_group_by;
   const std::string key_id = key_ids_.at(key);
   auto throttle = [&](const std::string& op) -> std::optional<http_response> {
     auto d = limiter_.consume(key_id, cfg_.clock());

@@ -26,6 +26,8 @@ struct app_config {
   rate_config rate;
   fault_config faults;
   std::function<std::int64_t()> clock = wall_clock_ms;
+  // Off: answers like a release without GraphQL groupBy (0.50), `<plural>GroupBy` unknown.
+  bool graphql_group_by = true;
 };
 
 // What the transport must do: send `response` after fault.latency_ms, unless the fault

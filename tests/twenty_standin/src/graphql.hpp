@@ -41,6 +41,7 @@ struct gql_error {
   std::string message;
   std::string code;  // extensions.code
   std::string path;  // root field key, or empty
+  std::string sub_code;  // extensions.subCode of Twenty's CustomExceptions, or empty
 };
 
 // Parses `doc` and picks the operation (by name when several are defined).

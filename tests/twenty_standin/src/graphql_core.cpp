@@ -1,5 +1,6 @@
 // /graphql: the per-workspace record API (collections, single record, CRUD mutations).
 #include "graphql_exec.hpp"
+#include "group_by.hpp"
 
 #include <algorithm>
 
@@ -7,7 +8,7 @@ namespace standin {
 
 namespace {
 
-enum class op_kind { find_many, find_one, create_one, create_many, update_one, update_many,
+enum class op_kind { find_many, find_one, group_by, create_one, create_many, update_one, update_many,
                      delete_one, delete_many, destroy_one, destroy_many, restore_one, restore_many };
 
 struct resolver {
@@ -15,12 +16,14 @@ struct resolver {
   const object_def* object;
 };
 
-std::optional<resolver> resolve_root(const schema& s, const std::string& name, bool mutation) {
+std::optional<resolver> resolve_root(const schema& s, const std::string& name, bool mutation,
+                                     bool group_by) {
   for (auto& o : s.objects()) {
     const auto S = capitalize(o->name_singular), P = capitalize(o->name_plural);
     if (!mutation) {
       if (name == o->name_plural) return resolver{op_kind::find_many, o.get()};
       if (name == o->name_singular) return resolver{op_kind::find_one, o.get()};
+      if (group_by && name == o->name_plural + "GroupBy") return resolver{op_kind::group_by, o.get()};
       continue;
     }
     const std::pair<std::string, op_kind> table[] = {
@@ -53,14 +56,16 @@ public:
     std::vector<gql_error> invalid;
     for (auto& f : op_.selection) {
       if (f.name == "__typename") continue;
-      auto r = resolve_root(ctx_.db.meta(), f.name, mutation);
+      auto r = resolve_root(ctx_.db.meta(), f.name, mutation, ctx_.graphql_group_by);
       if (!r) {
         invalid.push_back({"Cannot query field \"" + f.name + "\" on type \"" + (mutation ? "Mutation" : "Query")
                            + "\".", "GRAPHQL_VALIDATION_FAILED", ""});
         continue;
       }
       const bool connection = r->kind == op_kind::find_many;
-      if (auto msg = validate(*r->object, f.selection, connection))
+      auto msg = r->kind == op_kind::group_by ? validate_group_by_selection(*r->object, f.selection)
+                                               : validate(*r->object, f.selection, connection);
+      if (msg)
         invalid.push_back({*msg, "GRAPHQL_VALIDATION_FAILED", ""});
     }
     if (!invalid.empty()) return gql_error_body(invalid, nullptr);
@@ -70,13 +75,13 @@ public:
         out_.AddMember(str_value(f.key(), a_), str_value(mutation ? "Mutation" : "Query", a_), a_);
         continue;
       }
-      auto r = *resolve_root(ctx_.db.meta(), f.name, mutation);
+      auto r = *resolve_root(ctx_.db.meta(), f.name, mutation, ctx_.graphql_group_by);
       std::optional<api_error> err;
       if (take_token) err = take_token();
       json_value v;
       if (!err) err = execute(r, f, v);
       if (err) {
-        errors_.push_back({err->message, gql_code_for(*err), f.key()});
+        errors_.push_back({err->message, gql_code_for(*err), f.key(), err->code});
         v.SetNull();
       }
       out_.AddMember(str_value(f.key(), a_), v, a_);
@@ -97,7 +102,7 @@ private:
     for (auto& f : sel) {
       if (f.name == "__typename") continue;
       if (connection) {
-        if (f.name == "totalCount") continue;
+        if (f.name == "totalCount" || graphql_aggregate(o, f.name)) continue;
         if (f.name == "pageInfo") {
           for (auto& p : f.selection)
             if (p.name != "hasNextPage" && p.name != "hasPreviousPage" && p.name != "startCursor"
@@ -194,16 +199,26 @@ private:
     args.filter = std::move(both);
     auto found = find_many(ctx_.db, target, args);
     if (!found) return json_value();
-    return project_connection(target, found.value, args.order, f.selection);
+    return project_connection(target, found.value, args.order, f.selection, args.filter);
   }
 
   json_value project_connection(const object_def& o, const find_result& res, const order_spec& order,
-                                const std::vector<gql_field>& sel) {
+                                const std::vector<gql_field>& sel, const filter_node& filter) {
     json_value v(rapidjson::kObjectType);
+    std::optional<std::vector<row*>> everything;  // aggregates cover every match, not the page
     for (auto& f : sel) {
       json_value item;
       if (f.name == "__typename") item = str_value(o.pascal_singular() + "Connection", a_);
       else if (f.name == "totalCount") item.SetUint64(res.total_count);
+      else if (auto agg = graphql_aggregate(o, f.name)) {
+        if (!everything) everything = match_all(ctx_.db, o, filter);
+        rapidjson::StringBuffer sb;
+        json_writer w(sb);
+        write_aggregate_value(w, *agg, *everything);
+        rapidjson::Document d;
+        d.Parse(sb.GetString(), sb.GetSize());
+        item.CopyFrom(d, a_);
+      }
       else if (f.name == "pageInfo") {
         item.SetObject();
         for (auto& p : f.selection) {
@@ -296,9 +311,11 @@ private:
       if (!fa) return fa.error;
       auto found = find_many(ctx_.db, o, fa.value);
       if (!found) return found.error;
-      v = project_connection(o, found.value, fa.value.order, f.selection);
+      v = project_connection(o, found.value, fa.value.order, f.selection, fa.value.filter);
       return std::nullopt;
     }
+    if (rv.kind == op_kind::group_by)
+      return execute_group_by(ctx_.db, o, gql_args(f, vars_, op_.variable_defaults, a_), f.selection, v, a_);
     json_value args = gql_args(f, vars_, op_.variable_defaults, a_);
     std::vector<row*> rows;
     static const json_value empty_object(rapidjson::kObjectType);

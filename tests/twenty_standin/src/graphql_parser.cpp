@@ -376,6 +376,10 @@ std::string gql_error_body(const std::vector<gql_error>& errors, const json_valu
     }
     w.Key("extensions");
     w.StartObject();
+    if (!e.sub_code.empty()) {
+      w.Key("subCode"); w.String(e.sub_code.c_str());
+      w.Key("userFriendlyMessage"); w.String("An error occurred.");
+    }
     w.Key("code"); w.String(e.code.c_str());
     w.EndObject();
     w.EndObject();

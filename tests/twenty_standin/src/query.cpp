@@ -1,22 +1,10 @@
 #include "query.hpp"
 
+#include "group_by.hpp"
+
 #include <algorithm>
 
 namespace standin {
-
-namespace {
-
-const json_value* value_at(const json_value& rec, const std::vector<std::string>& path) {
-  if (!rec.IsObject()) return nullptr;
-  auto it = rec.FindMember(path[0].c_str());
-  if (it == rec.MemberEnd()) return nullptr;
-  if (path.size() == 1) return &it->value;
-  if (!it->value.IsObject()) return nullptr;
-  auto sub = it->value.FindMember(path[1].c_str());
-  return sub == it->value.MemberEnd() ? nullptr : &sub->value;
-}
-
-}  // namespace
 
 void extract_sort_keys(const order_spec& spec, const json_value& rec, sort_key* out, int* hints) {
   for (std::size_t i = 0; i < spec.size(); ++i) {

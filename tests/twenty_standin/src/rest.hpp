@@ -23,6 +23,8 @@ struct request_context {
   bool wrote = false;                // counted as a write in the stats
   std::vector<webhook_def>* webhooks = nullptr;  // the registrations (metadata)
   std::string workspace_id;
+  // The release answers `<plural>GroupBy` on /graphql (2.x; 0.50 has no such root field).
+  bool graphql_group_by = true;
 };
 
 struct rest_route {

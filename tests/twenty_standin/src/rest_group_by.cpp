@@ -1,4 +1,5 @@
 // REST groupBy: group_by dimensions (with date granularity) and aggregate functions.
+#include "group_by.hpp"
 #include "rest.hpp"
 
 #include <algorithm>
@@ -20,40 +21,6 @@ struct aggregate {
   std::vector<std::string> path;  // empty for totalCount
   bool is_date = false;
 };
-
-const json_value* at(const json_value& rec, const std::vector<std::string>& path) {
-  auto it = rec.FindMember(path[0].c_str());
-  if (it == rec.MemberEnd()) return nullptr;
-  if (path.size() == 1) return &it->value;
-  if (!it->value.IsObject()) return nullptr;
-  auto s = it->value.FindMember(path[1].c_str());
-  return s == it->value.MemberEnd() ? nullptr : &s->value;
-}
-
-bool is_empty(const json_value* v) {
-  return !v || v->IsNull() || (v->IsString() && v->GetStringLength() == 0) || (v->IsArray() && v->Empty());
-}
-
-// Date truncation to the granularity's first day, as "YYYY-MM-DD".
-std::string truncate_date(const std::string& iso, const std::string& g) {
-  auto t = parse_iso_time(iso);
-  if (!t) return iso;
-  std::string day = iso_time(*t).substr(0, 10);
-  int y = std::stoi(day.substr(0, 4)), m = std::stoi(day.substr(5, 2));
-  char buf[32];
-  if (g == "YEAR") return day.substr(0, 4) + "-01-01";
-  if (g == "MONTH") return day.substr(0, 7) + "-01";
-  if (g == "QUARTER") {
-    std::snprintf(buf, sizeof buf, "%04d-%02d-01", y, (m - 1) / 3 * 3 + 1);
-    return buf;
-  }
-  if (g == "WEEK") {  // ISO weeks start on Monday; 1970-01-01 was a Thursday
-    std::int64_t days = *t >= 0 ? *t / 86400000 : (*t - 86399999) / 86400000;
-    std::int64_t monday = days - ((days + 3) % 7 + 7) % 7;
-    return iso_time(monday * 86400000).substr(0, 10);
-  }
-  return day;
-}
 
 result<std::vector<dimension>> parse_dimensions(const object_def& o, const std::string& text) {
   rapidjson::Document d;
@@ -131,37 +98,7 @@ result<std::vector<aggregate>> parse_aggregates(const object_def& o, const std::
 
 void write_aggregate(json_writer& w, const aggregate& a, const std::vector<row*>& rows) {
   w.Key(a.name.c_str());
-  if (a.op == "totalCount") { w.Uint64(rows.size()); return; }
-  std::size_t empty = 0;
-  std::set<std::string> unique;
-  double sum = 0;
-  std::size_t numeric = 0;
-  const json_value* lo = nullptr;
-  const json_value* hi = nullptr;
-  for (auto r : rows) {
-    auto v = at(r->data, a.path);
-    if (is_empty(v)) { ++empty; continue; }
-    unique.insert(to_json(*v));
-    if (v->IsNumber()) { sum += v->GetDouble(); ++numeric; }
-    auto less = [&](const json_value* x, const json_value* y) {
-      if (x->IsNumber() && y->IsNumber()) return x->GetDouble() < y->GetDouble();
-      if (x->IsString() && y->IsString()) return std::string_view(x->GetString()) < std::string_view(y->GetString());
-      return false;
-    };
-    if (!lo || less(v, lo)) lo = v;
-    if (!hi || less(hi, v)) hi = v;
-  }
-  const double n = static_cast<double>(rows.size());
-  if (a.op == "countEmpty") w.Uint64(empty);
-  else if (a.op == "countNotEmpty") w.Uint64(rows.size() - empty);
-  else if (a.op == "countUniqueValues") w.Uint64(unique.size());
-  else if (a.op == "percentageEmpty") rows.empty() ? (void)w.Null() : write_number(w, empty / n);
-  else if (a.op == "percentageNotEmpty") rows.empty() ? (void)w.Null() : write_number(w, (n - empty) / n);
-  else if (a.op == "sum") numeric ? write_number(w, sum) : (void)w.Null();
-  else if (a.op == "avg") numeric ? write_number(w, sum / numeric) : (void)w.Null();
-  else if (a.op == "min") lo ? lo->Accept(w) : w.Null();
-  else if (a.op == "max") hi ? hi->Accept(w) : w.Null();
-  else w.Null();
+  write_aggregate_value(w, aggregate_spec{a.name, a.op, a.path}, rows);
 }
 
 }  // namespace
@@ -189,7 +126,7 @@ http_response rest_group_by(request_context& ctx, const object_def& o, const que
     std::vector<std::string> values;
     std::string key;
     for (auto& dim : dims.value) {
-      auto v = at(r->data, dim.path);
+      auto v = value_at(r->data, dim.path);
       std::string s = !v || v->IsNull() ? "null" : to_json(*v);
       if (!dim.granularity.empty() && v && v->IsString())
         s = "\"" + truncate_date(v->GetString(), dim.granularity) + "\"";

@@ -1,4 +1,5 @@
 // REST reads: find many (paged), find one, find duplicates.
+#include "group_by.hpp"
 #include "rest.hpp"
 
 namespace standin {
@@ -80,16 +81,6 @@ std::vector<std::vector<std::vector<std::string>>> duplicate_criteria(const obje
   return {};
 }
 
-const json_value* at(const json_value& rec, const std::vector<std::string>& path) {
-  if (!rec.IsObject()) return nullptr;
-  auto it = rec.FindMember(path[0].c_str());
-  if (it == rec.MemberEnd()) return nullptr;
-  if (path.size() == 1) return &it->value;
-  if (!it->value.IsObject()) return nullptr;
-  auto s = it->value.FindMember(path[1].c_str());
-  return s == it->value.MemberEnd() ? nullptr : &s->value;
-}
-
 bool non_empty_string(const json_value* v) { return v && v->IsString() && v->GetStringLength() > 0; }
 
 }  // namespace
@@ -135,7 +126,7 @@ http_response rest_duplicates(request_context& ctx, const object_def& o, const s
       for (auto& group : criteria) {
         bool all = true;
         for (auto& path : group) {
-          auto a = at(*probes[i], path), b = at(r->data, path);
+          auto a = value_at(*probes[i], path), b = value_at(r->data, path);
           all = all && non_empty_string(a) && non_empty_string(b) && *a == *b;
         }
         match = match || all;
