@@ -21,7 +21,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(tmcp_atoms, caf::first_custom_type_id)
   // Twenty integration: gateway, schema and cache.
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, fetch, "fetch")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, record, "record")
-  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, flush, "flush")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, schema, "schema")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, refresh, "refresh")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, tick, "tick")
@@ -29,6 +28,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(tmcp_atoms, caf::first_custom_type_id)
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, store, "store")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, invalidate, "invalidate")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, stats, "stats")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, done, "done")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, retry, "retry")
 
   // Real time: webhook deliveries and the changes they (and other instances) announce.
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, webhook, "webhook")

@@ -19,7 +19,8 @@ void spawn_gateway(self_ptr self) {
 
 void spawn_cache(self_ptr self) {
   auto& st = self->state;
-  st.handles.cache = self->spawn<caf::monitored>(cache_actor_impl, st.settings.cache);
+  st.handles.cache = self->spawn<caf::monitored>(cache_actor_shared, st.cache);
+  st.handles.store = st.cache;
 }
 
 void spawn_schema(self_ptr self) {
@@ -36,6 +37,7 @@ integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integ
   auto& st = self->state;
   st.settings = std::move(settings);
   st.service = std::move(service);
+  st.cache = std::make_shared<shared_cache>(st.settings.cache);
   spawn_gateway(self);
   spawn_cache(self);
   spawn_schema(self);
@@ -53,7 +55,7 @@ integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integ
       caf::anon_send_exit(st.handles.schema, caf::exit_reason::user_shutdown);
       spawn_schema(self);
     } else if (dm.source == st.handles.cache.address()) {
-      spdlog::error("cache crashed ({}); restarting it empty", reason);
+      spdlog::error("cache crashed ({}); restarting it", reason);
       spawn_cache(self);
     } else if (dm.source == st.handles.schema.address()) {
       spdlog::error("schema actor crashed ({}); restarting it", reason);

@@ -28,6 +28,7 @@ struct integration_state {
   integration_settings settings;
   std::shared_ptr<twenty_service> service;
   integration_handles handles;
+  shared_cache_ptr cache; // outlives cache actor restarts
   uint64_t restarts = 0;
 };
 

@@ -54,11 +54,18 @@ struct change_note {
   bool applied_here = false;
 };
 
+// Where the gateway delivers an outcome for a plain-C++ caller (a tool, via twenty_service):
+// called exactly once, on the gateway's thread, so it must only hand the result on.
+struct twenty_reply {
+  std::function<void(twenty::outcome)> fn;
+};
+
 } // namespace tmcp
 
 // Local-only payloads: they carry sinks and closures, never cross a process boundary.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::inbound)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::task)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::twenty_reply)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::schema_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::cache_lookup)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::twenty::request)
@@ -101,22 +108,27 @@ using session_supervisor_actor = caf::typed_actor<
   // Drains: every session finishes its in-flight requests and closes; replies when done.
   caf::replies_to<atom::shutdown>::with<uint64_t>>;
 
-/// The Twenty gateway: the only actor that talks to Twenty. Owns the connection pool, the
-/// token buckets mirroring Twenty's limits and the fair queue.
+/// The Twenty gateway: the only actor that talks to Twenty. Owns the token buckets mirroring
+/// Twenty's limits and the queue per MCP session; the HTTP client owns the connections.
 using twenty_gateway_actor = caf::typed_actor<
-  // Sends one request: rate-limited, fair-queued per fairness key, identical concurrent reads
-  // share one upstream call, retried with backoff when safe.
+  // Sends one request: rate-limited, fair-queued per fairness key (the MCP session), identical
+  // concurrent reads share one upstream call, retried with backoff when safe.
   caf::replies_to<atom::fetch, twenty::request>::with<twenty::outcome>,
-  // Gets one record (object plural, id, depth, fairness key); calls arriving within a short
-  // window collapse into one `id[in]:[...]` list call. The body is the bare record JSON.
+  // The same, answered to a plain-C++ caller's reply instead of a response message.
+  caf::reacts_to<atom::fetch, twenty::request, twenty_reply>,
+  // Gets one record (object plural, id, depth, fairness key), sent at once when the budget
+  // allows; gets arriving while one of the same object waits for its turn join it in one
+  // `id[in]:[...]` list call. The body is the bare record JSON.
   caf::replies_to<atom::record, std::string, std::string, int32_t, std::string>::with<
     twenty::outcome>,
-  // Sends the pending collapsed get-by-id calls (self-sent after the collapse window).
-  caf::reacts_to<atom::flush>,
+  // The same, answered to a plain-C++ caller's reply.
+  caf::reacts_to<atom::record, std::string, std::string, int32_t, std::string, twenty_reply>,
+  // An upstream call (by job id) ended; sent by the HTTP client's I/O thread.
+  caf::reacts_to<atom::done, uint64_t, twenty::outcome>,
+  // A call (by job id) waiting to be retried is due (self-sent).
+  caf::reacts_to<atom::retry, uint64_t>,
   // Serves queued requests as tokens allow (self-sent).
   caf::reacts_to<atom::tick>,
-  // Runs a completion inside the gateway (posted by its HTTP client's I/O threads).
-  caf::reacts_to<atom::run, task>,
   // Counters as JSON text.
   caf::replies_to<atom::stats>::with<std::string>>;
 

@@ -5,14 +5,15 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "integration/record_batch.hpp"
 #include "integration/url.hpp"
-#include "protocol/json.hpp"
 
 namespace tmcp::actors {
 
 namespace {
 
 using self_ptr = twenty_gateway_actor::stateful_pointer<gateway_state>;
+using job_ptr = gateway_state::job_ptr;
 using twenty::outcome;
 
 // Identical reads may share one upstream call; writes never do.
@@ -21,6 +22,14 @@ std::string flight_key(const twenty::request& r) {
   if (!read)
     return {};
   return std::to_string(static_cast<int>(r.method)) + ' ' + r.target + '\n' + r.body;
+}
+
+std::string group_key(const std::string& plural, int32_t depth) {
+  return plural + '\n' + std::to_string(depth);
+}
+
+std::string record_key(const std::string& plural, int32_t depth, const std::string& id) {
+  return group_key(plural, depth) + '\n' + id;
 }
 
 // A final answer: non-2xx statuses and GraphQL `errors` become classified errors.
@@ -37,12 +46,28 @@ outcome normalize(const twenty::request& req, const outcome& o) {
 
 void pump(self_ptr self);
 
-// Delivers a final outcome to everyone waiting on the job.
-void answer(gateway_state& st, const gateway_state::job_ptr& j, const outcome& o) {
-  if (!j->flight_key.empty()) {
-    auto it = st.flights.find(j->flight_key);
-    if (it != st.flights.end() && it->second == j)
-      st.flights.erase(it);
+template <class Map>
+void erase_if_owner(Map& m, const std::string& key, const job_ptr& j) {
+  auto it = m.find(key);
+  if (it != m.end() && it->second == j)
+    m.erase(it);
+}
+
+// Delivers a final outcome to everyone waiting on the job; a record group is split per id.
+void answer(gateway_state& st, const job_ptr& j, const outcome& o) {
+  if (!j->flight_key.empty())
+    erase_if_owner(st.flights, j->flight_key, j);
+  if (auto g = j->records) {
+    erase_if_owner(st.record_joinable, group_key(g->plural, g->depth), j);
+    for (const auto& id : g->ids)
+      erase_if_owner(st.record_flights, record_key(g->plural, g->depth, id), j);
+    auto per_id = o ? twenty::split_record_batch(g->plural, g->ids, *o)
+                    : std::vector<outcome>(g->ids.size(), o);
+    for (std::size_t i = 0; i < g->ids.size(); ++i)
+      for (auto& w : g->waiters[i])
+        w(per_id[i]);
+    j->records.reset();
+    return;
   }
   for (auto& w : j->waiters)
     w(o);
@@ -69,11 +94,14 @@ void schedule_tick(self_ptr self, std::chrono::steady_clock::duration delay) {
   self->delayed_send(self, std::chrono::milliseconds(ms), atom::tick_v);
 }
 
-void finish(self_ptr self, const gateway_state::job_ptr& j, outcome o) {
+// An upstream call ended: learn from it, then answer or schedule a retry.
+void finish(self_ptr self, uint64_t id, outcome o) {
   auto& st = self->state;
-  --st.in_flight;
-  if (!st.active.count(j))
+  auto it = st.active.find(id);
+  if (it == st.active.end())
     return; // answered already (shutdown)
+  auto j = it->second;
+  --st.in_flight;
   st.left_wire(j);
   auto now = self->clock().now();
   if (o)
@@ -89,27 +117,42 @@ void finish(self_ptr self, const gateway_state::job_ptr& j, outcome o) {
     ++st.stats.retries;
     auto delay = st.backoff(j->attempt, o);
     spdlog::debug("retrying {} in {} ms (attempt {})", j->req.target, delay.count(), j->attempt);
-    auto hdl = caf::actor_cast<twenty_gateway_actor>(self);
-    caf::delayed_anon_send(hdl, delay, atom::run_v, task{[self, j] {
-                             if (!self->state.active.count(j))
-                               return;
-                             self->state.active.erase(j);
-                             j->queued_at = self->clock().now();
-                             self->state.enqueue(j);
-                             pump(self);
-                           }});
+    self->delayed_send(self, delay, atom::retry_v, id);
     pump(self);
     return;
   }
-  st.active.erase(j);
+  st.active.erase(it);
   answer(st, j, normalize(j->req, o));
   pump(self);
 }
 
-void start(self_ptr self, gateway_state::job_ptr j) {
+void retry(self_ptr self, uint64_t id) {
   auto& st = self->state;
+  auto it = st.active.find(id);
+  if (it == st.active.end())
+    return;
+  auto j = it->second;
+  st.active.erase(it);
+  j->queued_at = self->clock().now();
+  st.enqueue(j);
+  pump(self);
+}
+
+void start(self_ptr self, const job_ptr& j) {
+  auto& st = self->state;
+  if (auto g = j->records) {
+    // Built only now: ids that joined while the job waited ride along.
+    erase_if_owner(st.record_joinable, group_key(g->plural, g->depth), j);
+    auto built = twenty::record_batch_request(g->plural, g->ids, g->depth);
+    j->req.target = std::move(built.target);
+    if (!j->sent && g->ids.size() > 1) {
+      ++st.stats.collapsed_calls;
+      st.stats.collapsed_ids += g->ids.size();
+    }
+  }
+  j->sent = true;
   ++st.in_flight;
-  st.active.insert(j);
+  st.active.emplace(j->id, j);
   ++st.stats.upstream;
   switch (j->req.kind) {
     case twenty::api::rest: ++st.stats.rest; break;
@@ -117,10 +160,9 @@ void start(self_ptr self, gateway_state::job_ptr j) {
     case twenty::api::metadata: ++st.stats.metadata; break;
   }
   auto hdl = caf::actor_cast<twenty_gateway_actor>(self);
-  st.transport(j->req, [hdl, self, j](outcome o) {
-    // Completions arrive on I/O threads; the state is only touched inside the actor.
-    caf::anon_send(hdl, atom::run_v,
-                   task{[self, j, o = std::move(o)]() mutable { finish(self, j, std::move(o)); }});
+  st.transport(j->req, [hdl, id = j->id](outcome o) {
+    // Runs on an I/O thread; the state is only touched inside the actor.
+    caf::anon_send(hdl, atom::done_v, id, std::move(o));
   });
 }
 
@@ -179,6 +221,26 @@ void expire_queued(self_ptr self) {
   }
 }
 
+job_ptr make_job(gateway_state& st, twenty::request req) {
+  auto j = std::make_shared<gateway_state::job>();
+  j->id = st.next_job_id++;
+  j->req = std::move(req);
+  return j;
+}
+
+// Queues a job (or refuses it when the queue is full) and sends what the budget allows.
+void submit_job(self_ptr self, const job_ptr& j) {
+  auto& st = self->state;
+  if (st.queued >= st.settings.max_queued) {
+    ++st.stats.refused;
+    answer(st, j, make_unexpected(budget_error(st, std::chrono::milliseconds{0})));
+    return;
+  }
+  j->queued_at = self->clock().now();
+  st.enqueue(j);
+  pump(self);
+}
+
 void submit(self_ptr self, twenty::request req, gateway_state::waiter w) {
   auto& st = self->state;
   ++st.stats.requests;
@@ -190,107 +252,70 @@ void submit(self_ptr self, twenty::request req, gateway_state::waiter w) {
       return;
     }
   }
-  if (st.queued >= st.settings.max_queued) {
-    ++st.stats.refused;
-    w(make_unexpected(budget_error(st, std::chrono::milliseconds{0})));
-    return;
-  }
-  auto j = std::make_shared<gateway_state::job>();
-  j->req = std::move(req);
+  auto j = make_job(st, std::move(req));
   j->waiters.push_back(std::move(w));
   j->flight_key = key;
-  j->queued_at = self->clock().now();
   if (!key.empty())
     st.flights.emplace(key, j);
-  st.enqueue(j);
-  pump(self);
+  submit_job(self, j);
 }
 
-// The one record inside `{"data":{"<singular>":{...}}}`.
-std::optional<std::string> single_record(const std::string& body) {
-  auto doc = json::parse(body);
-  if (!doc)
-    return std::nullopt;
-  auto data = json::find(*doc, "data");
-  if (!data || !data->IsObject() || data->MemberCount() != 1)
-    return std::nullopt;
-  return json::stringify(data->MemberBegin()->value);
-}
-
-void flush(self_ptr self) {
+// A get by id goes out at once when the budget allows; while it waits for its turn, gets of
+// the same object join it, so a burst costs one list call instead of one call per id.
+void get_record(self_ptr self, const std::string& plural, const std::string& id, int32_t depth,
+                const std::string& fairness_key, gateway_state::waiter w) {
   auto& st = self->state;
-  st.flush_scheduled = false;
-  auto groups = std::move(st.collapse);
-  st.collapse.clear();
-  for (auto& [group, pending] : groups) {
-    auto sep = group.find('\n');
-    auto plural = group.substr(0, sep);
-    auto depth = group.substr(sep + 1);
-    // Unique ids, in arrival order; waiters for the same id share the answer.
-    std::vector<std::string> ids;
-    for (auto& p : pending)
-      if (std::find(ids.begin(), ids.end(), p.id) == ids.end())
-        ids.push_back(p.id);
-    auto deliver = [pending](const std::string& id, const outcome& o) {
-      for (auto& p : pending)
-        if (p.id == id)
-          p.done(o);
-    };
-    for (std::size_t at = 0; at < ids.size(); at += st.settings.collapse_limit) {
-      std::vector<std::string> chunk(ids.begin() + at,
-                                     ids.begin() + std::min(ids.size(), at + st.settings.collapse_limit));
-      twenty::request req;
-      // Queued as the first caller's; the others ride along.
-      req.fairness_key = pending.front().fairness_key;
-      if (chunk.size() == 1) {
-        req.target = twenty::with_query("/rest/" + plural + "/" + chunk[0], {{"depth", depth}});
-        submit(self, std::move(req), [deliver, id = chunk[0]](const outcome& o) {
-          if (!o)
-            return deliver(id, o);
-          auto rec = single_record(o->body);
-          if (!rec)
-            return deliver(id, make_unexpected(twenty::error{twenty::errc::twenty_api_error,
-                                                             o->status,
-                                                             "Twenty answered with an unexpected "
-                                                             "shape for a record",
-                                                             o->body.substr(0, 200)}));
-          deliver(id, twenty::response{200, *rec});
-        });
-        continue;
-      }
-      ++st.stats.collapsed_calls;
-      std::string list;
-      for (auto& id : chunk)
-        list += (list.empty() ? "" : ",") + id;
-      req.target = twenty::with_query("/rest/" + plural,
-                                      {{"filter", "id[in]:[" + list + "]"},
-                                       {"limit", std::to_string(chunk.size())},
-                                       {"depth", depth}});
-      submit(self, std::move(req), [deliver, chunk, plural](const outcome& o) {
-        std::map<std::string, std::string> found;
-        if (o)
-          if (auto doc = json::parse(o->body))
-            if (auto data = json::find(*doc, "data"); data && data->IsObject()
-                                                      && data->MemberCount() >= 1
-                                                      && data->MemberBegin()->value.IsArray())
-              for (const auto& rec : data->MemberBegin()->value.GetArray())
-                if (auto id = json::get_string(rec, "id"))
-                  found[*id] = json::stringify(rec);
-        for (auto& id : chunk) {
-          if (!o)
-            deliver(id, o);
-          else if (auto it = found.find(id); it != found.end())
-            deliver(id, twenty::response{200, it->second});
-          else
-            deliver(id, make_unexpected(twenty::error{
-                          twenty::errc::record_not_found, 404,
-                          "No " + plural + " record has id " + id
-                            + " (it may have been deleted); list the records to find valid ids",
-                          ""}));
-        }
-      });
-    }
+  ++st.stats.record_gets;
+  if (!twenty::is_uuid(id))
+    return w(make_unexpected(twenty::error{
+      twenty::errc::invalid_input, 400, "'" + id + "' is not a valid record id (a UUID)", ""}));
+  auto rkey = record_key(plural, depth, id);
+  if (auto it = st.record_flights.find(rkey); it != st.record_flights.end()) {
+    auto& g = *it->second->records;
+    auto at = std::find(g.ids.begin(), g.ids.end(), id) - g.ids.begin();
+    g.waiters[at].push_back(std::move(w));
+    ++st.stats.shared;
+    return;
   }
+  auto gkey = group_key(plural, depth);
+  if (auto it = st.record_joinable.find(gkey);
+      it != st.record_joinable.end() && it->second->records->ids.size() < st.settings.collapse_limit) {
+    auto& g = *it->second->records;
+    g.ids.push_back(id);
+    g.waiters.push_back({std::move(w)});
+    st.record_flights.emplace(rkey, it->second);
+    return;
+  }
+  twenty::request req;
+  req.fairness_key = fairness_key;
+  auto j = make_job(st, std::move(req));
+  j->records = std::make_shared<gateway_state::record_group>();
+  j->records->plural = plural;
+  j->records->depth = depth;
+  j->records->ids.push_back(id);
+  j->records->waiters.push_back({std::move(w)});
+  st.record_joinable[gkey] = j;
+  st.record_flights.emplace(rkey, j);
+  submit_job(self, j);
+}
+
+// On shutdown every caller gets an answer now instead of waiting for its own timeout.
+void answer_everyone(gateway_state& st) {
+  twenty::error down{twenty::errc::network_error, 0,
+                     "The server is shutting down; the call was not sent to Twenty", ""};
+  std::vector<job_ptr> all;
+  for (auto& [id, j] : st.active)
+    all.push_back(j);
+  for (auto& [key, q] : st.queues) {
+    all.insert(all.end(), q.interactive.begin(), q.interactive.end());
+    all.insert(all.end(), q.bulk.begin(), q.bulk.end());
+  }
+  st.active.clear();
+  st.queues.clear();
+  st.turn.clear();
+  st.queued = 0;
+  for (auto& j : all)
+    answer(st, j, make_unexpected(down));
 }
 
 } // namespace
@@ -304,26 +329,8 @@ twenty_gateway_impl(twenty_gateway_actor::stateful_pointer<gateway_state> self,
                                : std::make_shared<twenty::rate_limiter>(settings.limits);
   st.jitter.seed(settings.jitter_seed);
   st.settings = std::move(settings);
-  // On shutdown every caller gets an answer now instead of waiting for its own timeout.
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    auto& st = self->state;
-    twenty::error down{twenty::errc::network_error, 0,
-                       "The server is shutting down; the call was not sent to Twenty", ""};
-    std::vector<gateway_state::job_ptr> all(st.active.begin(), st.active.end());
-    for (auto& [key, q] : st.queues) {
-      all.insert(all.end(), q.interactive.begin(), q.interactive.end());
-      all.insert(all.end(), q.bulk.begin(), q.bulk.end());
-    }
-    st.active.clear();
-    st.queues.clear();
-    st.turn.clear();
-    st.queued = 0;
-    for (auto& j : all)
-      answer(st, j, make_unexpected(down));
-    for (auto& [group, pending] : st.collapse)
-      for (auto& p : pending)
-        p.done(make_unexpected(down));
-    st.collapse.clear();
+    answer_everyone(self->state);
     self->quit(msg.reason);
   });
   return {
@@ -332,28 +339,27 @@ twenty_gateway_impl(twenty_gateway_actor::stateful_pointer<gateway_state> self,
       submit(self, std::move(req), [rp](const outcome& o) mutable { rp.deliver(o); });
       return rp;
     },
+    [self](atom::fetch, twenty::request& req, twenty_reply& reply) {
+      submit(self, std::move(req), [fn = std::move(reply.fn)](const outcome& o) { fn(o); });
+    },
     [self](atom::record, std::string& plural, std::string& id, int32_t depth,
            std::string& fairness_key) -> caf::result<outcome> {
-      auto& st = self->state;
-      ++st.stats.record_gets;
-      if (!twenty::is_uuid(id))
-        return outcome{make_unexpected(twenty::error{
-          twenty::errc::invalid_input, 400, "'" + id + "' is not a valid record id (a UUID)", ""})};
       auto rp = self->make_response_promise<outcome>();
-      st.collapse[plural + "\n" + std::to_string(depth)].push_back(
-        {id, fairness_key, [rp](const outcome& o) mutable { rp.deliver(o); }});
-      if (!st.flush_scheduled) {
-        st.flush_scheduled = true;
-        self->delayed_send(self, st.settings.collapse_window, atom::flush_v);
-      }
+      get_record(self, plural, id, depth, fairness_key,
+                 [rp](const outcome& o) mutable { rp.deliver(o); });
       return rp;
     },
-    [self](atom::flush) { flush(self); },
+    [self](atom::record, std::string& plural, std::string& id, int32_t depth,
+           std::string& fairness_key, twenty_reply& reply) {
+      get_record(self, plural, id, depth, fairness_key,
+                 [fn = std::move(reply.fn)](const outcome& o) { fn(o); });
+    },
+    [self](atom::done, uint64_t id, outcome& o) { finish(self, id, std::move(o)); },
+    [self](atom::retry, uint64_t id) { retry(self, id); },
     [self](atom::tick) {
       self->state.tick_scheduled = false;
       pump(self);
     },
-    [](atom::run, task& t) { t.fn(); },
     [self](atom::stats) { return self->state.stats_json(); },
   };
 }

@@ -1,8 +1,9 @@
 // The Twenty gateway actor: the one place that talks to Twenty. It queues requests per MCP
 // session and serves the sessions round-robin (interactive calls before bulk ones within a
 // session), spends tokens like Twenty's own buckets and learns Twenty's real limits from its
-// answers, shares one upstream call among identical concurrent reads, collapses get-by-id
-// calls into list calls, and retries with backoff only where a retry cannot duplicate a write.
+// answers, shares one upstream call among identical concurrent reads, lets get-by-id calls that
+// wait for their turn ride in one list call, and retries with backoff only where a retry cannot
+// duplicate a write. Completions come back from the HTTP client as (done, job id, outcome).
 #pragma once
 
 #include <chrono>
@@ -37,8 +38,6 @@ struct gateway_settings {
   int max_retries = 3;
   std::chrono::milliseconds base_backoff{200};
   std::chrono::milliseconds max_backoff{10000};
-  // get-by-id calls arriving within this window become one list call.
-  std::chrono::milliseconds collapse_window{2};
   // Ids per collapsed list call (Twenty's default page size).
   std::size_t collapse_limit = 60;
   // Requests waiting for tokens beyond this are refused at once (RATE_LIMIT_EXCEEDED).
@@ -50,20 +49,24 @@ struct gateway_state {
   static inline const char* name = "twenty-gateway";
 
   using waiter = std::function<void(const twenty::outcome&)>;
+  // Record gets sharing one upstream call: its ids, each with the callers waiting for it.
+  struct record_group {
+    std::string plural;
+    int32_t depth = 0;
+    std::vector<std::string> ids;
+    std::vector<std::vector<waiter>> waiters; // parallel to ids
+  };
   struct job {
+    uint64_t id = 0;
     twenty::request req;
     std::vector<waiter> waiters;
-    std::string flight_key; // non-empty when other identical reads may join it
+    std::shared_ptr<record_group> records; // record gets: the request is built when sent
+    std::string flight_key;                // non-empty when other identical reads may join it
+    bool sent = false;
     int attempt = 0;
     std::chrono::steady_clock::time_point queued_at{};
   };
   using job_ptr = std::shared_ptr<job>;
-  struct pending_record {
-    std::string id;
-    std::string fairness_key;
-    waiter done;
-  };
-
   // One MCP session's calls: interactive ones are served before bulk ones.
   struct session_queue {
     std::deque<job_ptr> interactive;
@@ -83,20 +86,22 @@ struct gateway_state {
   std::deque<std::string> turn; // keys with queued calls, next first
   std::size_t queued = 0;
   std::size_t in_flight = 0;
-  // Jobs on the wire or waiting for a retry, so a shutdown can answer their callers.
-  std::set<job_ptr> active;
+  uint64_t next_job_id = 1;
+  // Jobs on the wire or waiting for a retry, by id: completions and retries name them.
+  std::map<uint64_t, job_ptr> active;
   bool tick_scheduled = false;
   // Single-flight: reads on the wire or queued, by method+target+body.
   std::map<std::string, job_ptr> flights;
-  // Collapsing: pending get-by-id calls per "<plural>\n<depth>\n<fairness>".
-  std::map<std::string, std::vector<pending_record>> collapse;
-  bool flush_scheduled = false;
+  // Record gets: the unsent job per "<plural>\n<depth>" that new ids join, and the job carrying
+  // each "<plural>\n<depth>\n<id>".
+  std::map<std::string, job_ptr> record_joinable;
+  std::map<std::string, job_ptr> record_flights;
 
   struct counters {
     uint64_t requests = 0, upstream = 0, rest = 0, graphql = 0, metadata = 0;
     uint64_t shared = 0, retries = 0, rate_limited = 0, network_errors = 0;
-    uint64_t record_gets = 0, collapsed_calls = 0, max_queued = 0, expired = 0, refused = 0,
-             cancelled = 0;
+    uint64_t record_gets = 0, collapsed_calls = 0, collapsed_ids = 0, max_queued = 0,
+             expired = 0, refused = 0, cancelled = 0;
   } stats;
 
   void enqueue(job_ptr j);

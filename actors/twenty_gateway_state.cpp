@@ -100,6 +100,7 @@ std::string gateway_state::stats_json() const {
          + n("retries", stats.retries) + "," + n("rate_limited", stats.rate_limited) + ","
          + n("network_errors", stats.network_errors) + "," + n("record_gets", stats.record_gets)
          + "," + n("collapsed_calls", stats.collapsed_calls) + ","
+         + n("collapsed_ids", stats.collapsed_ids) + ","
          + n("max_queued", stats.max_queued) + "," + n("queued", queued) + ","
          + n("expired", stats.expired) + "," + n("refused", stats.refused) + ","
          + n("cancelled", stats.cancelled) + ",\"limits\":" + json::quote(limiter->describe())

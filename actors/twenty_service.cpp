@@ -8,9 +8,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Upper bound for one gateway answer, retries included; the gateway enforces the real
-// per-attempt deadlines.
-constexpr auto gateway_timeout = 180s;
+// Upper bound for a schema refresh, retries included.
+constexpr auto refresh_timeout = 180s;
 
 // The record resources a write changed, for the other instances' subscribers.
 std::vector<std::string> changed_uris(const std::vector<std::pair<std::string, std::string>>& c) {
@@ -20,44 +19,74 @@ std::vector<std::string> changed_uris(const std::vector<std::pair<std::string, s
   return out;
 }
 
-twenty::error actor_error(const caf::error& e) {
-  return twenty::error{twenty::errc::twenty_api_error, 0,
-                       "The Twenty gateway did not answer (" + to_string(e)
-                         + "); retry the call in a moment",
-                       ""};
-}
-
-// Asks `target` and answers exactly once: with its reply, or with an error as soon as the
-// target goes down (a killed actor never answers the requests it held).
-template <class Reply, class Target, class Ask, class OnReply, class OnError>
-void ask_watched(caf::event_based_actor* a, const Target& target, Ask ask, OnReply on_reply,
-                 OnError on_error) {
-  auto answered = std::make_shared<bool>(false);
-  a->monitor(target);
-  a->set_down_handler([a, answered, on_error](caf::down_msg& dm) {
-    if (std::exchange(*answered, true))
-      return;
-    caf::error e = dm.reason ? dm.reason : caf::make_error(caf::sec::request_receiver_down);
-    on_error(e);
-    a->quit();
-  });
-  ask(a, target).then(
-    [a, answered, on_reply](Reply& reply) {
-      if (std::exchange(*answered, true))
-        return;
-      on_reply(reply);
-      a->quit();
-    },
-    [a, answered, on_error](caf::error& e) {
-      if (std::exchange(*answered, true))
-        return;
-      on_error(e);
-      a->quit();
-    });
-}
-
 bool cacheable(const twenty::outcome& o) {
   return o && o->status >= 200 && o->status < 300;
+}
+
+cache_store::time_point now() {
+  return std::chrono::steady_clock::now();
+}
+
+// Calls `done` exactly once: with the gateway's outcome, or with an error if the gateway
+// dropped the reply (it stopped before answering).
+class once_reply {
+public:
+  explicit once_reply(twenty::twenty_api::done_fn done) : done_(std::move(done)) {}
+  once_reply(const once_reply&) = delete;
+  once_reply& operator=(const once_reply&) = delete;
+  ~once_reply() {
+    if (done_)
+      done_(make_unexpected(twenty::error{twenty::errc::twenty_api_error, 0,
+                                          "The Twenty gateway stopped before answering; retry "
+                                          "the call in a moment",
+                                          ""}));
+  }
+  void operator()(twenty::outcome o) {
+    auto done = std::move(done_);
+    done_ = nullptr;
+    if (done)
+      done(std::move(o));
+  }
+
+private:
+  twenty::twenty_api::done_fn done_;
+};
+
+// The reply the gateway calls: a 2xx answer is stored under `key` first (L1, and the shared
+// L2 when configured).
+twenty_reply store_then(shared_cache_ptr store, std::shared_ptr<twenty::l2_cache> l2,
+                        std::string key, std::vector<std::string> tags,
+                        twenty::twenty_api::done_fn done) {
+  auto once = std::make_shared<once_reply>(std::move(done));
+  return twenty_reply{[store = std::move(store), l2 = std::move(l2), key = std::move(key),
+                       tags = std::move(tags), once](twenty::outcome o) {
+    if (cacheable(o)) {
+      if (store && store->keeps())
+        store->put(key, o->body, tags, now());
+      if (l2)
+        l2->put(key, o->body, tags);
+    }
+    (*once)(std::move(o));
+  }};
+}
+
+twenty::response hit_response(std::string body) {
+  twenty::response hit;
+  hit.status = 200;
+  hit.body = std::move(body);
+  return hit;
+}
+
+// A cache hit answers at once, on the caller's thread.
+bool answer_from_cache(const integration_handles& h, const std::string& key,
+                       twenty::twenty_api::done_fn& done) {
+  if (!h.store)
+    return false;
+  auto hit = h.store->get(key, now());
+  if (!hit)
+    return false;
+  done(hit_response(std::move(*hit)));
+  return true;
 }
 
 } // namespace
@@ -111,76 +140,47 @@ schema_health twenty_service::health() const {
 
 namespace {
 
-twenty::response hit_response(std::string body) {
-  twenty::response hit;
-  hit.status = 200;
-  hit.body = std::move(body);
-  return hit;
-}
-
-// L1 first, then the shared L2 (when configured); on a miss `ask` sends the upstream request
-// and a 2xx answer is stored in both.
-template <class Ask>
-void cached(caf::actor_system& sys, const integration_handles& h,
-            std::shared_ptr<twenty::l2_cache> l2, std::string key, std::vector<std::string> tags,
-            Ask ask, twenty::twenty_api::done_fn done) {
-  // Its own short-lived actor: an L2 miss calls it from the Redis client's thread.
-  auto upstream = [&sys, h, l2, key, tags, ask, done]() {
-    sys.spawn([h, l2, key, tags, ask, done](caf::event_based_actor* a) {
-      ask_watched<twenty::outcome>(
-        a, h.gateway, ask,
-        [h, l2, key, tags, done](twenty::outcome& o) {
-          if (cacheable(o)) {
-            caf::anon_send(h.cache, atom::store_v, key, o->body, tags);
-            if (l2)
-              l2->put(key, o->body, tags);
-          }
-          done(std::move(o));
-        },
-        [done](caf::error& e) { done(make_unexpected(actor_error(e))); });
-    });
-  };
-  sys.spawn([h, l2, key, tags, upstream, done](caf::event_based_actor* a) {
-    a->request(h.cache, 5s, atom::lookup_v, key)
-      .then(
-        [h, l2, key, tags, upstream, done](cache_lookup& l) {
-          if (l.hit)
-            return done(hit_response(std::move(l.value)));
-          if (!l2)
-            return upstream();
-          l2->get(key, [h, key, tags, upstream, done](std::optional<std::string> v) {
-            if (!v)
-              return upstream();
-            caf::anon_send(h.cache, atom::store_v, key, *v, tags);
-            done(hit_response(std::move(*v)));
-          });
-        },
-        // A missing cache only costs an upstream call.
-        [upstream](caf::error&) { upstream(); });
+// L1 in place, then the shared L2 (when configured); on a miss `send` hands the request to
+// the gateway with the reply that stores a 2xx answer in both.
+template <class Send>
+void cached(const integration_handles& h, std::shared_ptr<twenty::l2_cache> l2, std::string key,
+            std::vector<std::string> tags, Send send, twenty::twenty_api::done_fn done) {
+  if (answer_from_cache(h, key, done))
+    return;
+  if (!l2)
+    return send(store_then(h.store, nullptr, std::move(key), std::move(tags), std::move(done)));
+  // An L2 answer arrives on the Redis client's thread; it only stores and hands on.
+  l2->get(key, [h, l2, key, tags, send, done](std::optional<std::string> v) {
+    if (!v)
+      return send(store_then(h.store, l2, key, tags, done));
+    if (h.store && h.store->keeps())
+      h.store->put(key, *v, tags, now());
+    done(hit_response(std::move(*v)));
   });
 }
 
 } // namespace
 
 void twenty_service::read(twenty::request req, std::vector<std::string> tags, done_fn done) {
+  auto h = handles();
   auto key = workspace_ + "|q|" + std::to_string(static_cast<int>(req.method)) + "|"
              + req.target + "|" + req.body;
-  auto ask = [req = std::move(req)](caf::event_based_actor* a, const twenty_gateway_actor& gw) {
-    return a->request(gw, gateway_timeout, atom::fetch_v, req);
+  auto send = [gw = h.gateway, req = std::move(req)](twenty_reply reply) {
+    caf::anon_send(gw, atom::fetch_v, req, std::move(reply));
   };
-  cached(sys_, handles(), l2(), std::move(key), std::move(tags), std::move(ask), std::move(done));
+  cached(h, l2(), std::move(key), std::move(tags), std::move(send), std::move(done));
 }
 
 void twenty_service::get_record(const std::string& plural, const std::string& id, int depth,
                                 const std::string& fairness_key, done_fn done) {
+  auto h = handles();
   auto key = workspace_ + "|rec|" + plural + "|" + id + "|d" + std::to_string(depth);
   std::vector<std::string> tags{twenty::object_tag(plural), twenty::record_tag(plural, id)};
-  auto ask = [plural, id, depth, fairness_key](caf::event_based_actor* a,
-                                               const twenty_gateway_actor& gw) {
-    return a->request(gw, gateway_timeout, atom::record_v, plural, id,
-                      static_cast<int32_t>(depth), fairness_key);
+  auto send = [gw = h.gateway, plural, id, depth, fairness_key](twenty_reply reply) {
+    caf::anon_send(gw, atom::record_v, plural, id, static_cast<int32_t>(depth), fairness_key,
+                   std::move(reply));
   };
-  cached(sys_, handles(), l2(), std::move(key), std::move(tags), std::move(ask), std::move(done));
+  cached(h, l2(), std::move(key), std::move(tags), std::move(send), std::move(done));
 }
 
 void twenty_service::write(twenty::request req, std::vector<std::string> invalidates,
@@ -190,39 +190,28 @@ void twenty_service::write(twenty::request req, std::vector<std::string> invalid
   auto unscoped = invalidates;
   for (auto& tag : invalidates)
     tag = scoped_tag(tag);
-  auto on_changed = on_changed_;
   // The other instances (and the shared L2) hear about the write too.
-  auto shared = [l2c = l2(), tell = announce(), tags = unscoped](std::vector<std::string> uris) {
+  auto shared = [l2c = l2(), tell = announce(), tags = std::move(unscoped)](
+                  std::vector<std::string> uris) {
     if (l2c)
       l2c->invalidate(tags);
     if (tell)
       tell(change_note{tags, std::move(uris), false, "", true});
   };
-  sys_.spawn([h, req = std::move(req), invalidates = std::move(invalidates),
-              changed = std::move(changed), on_changed, shared,
-              done = std::move(done)](caf::event_based_actor* a) mutable {
-    auto ask = [req](caf::event_based_actor* self, const twenty_gateway_actor& gw) {
-      return self->request(gw, gateway_timeout, atom::fetch_v, req);
-    };
-    ask_watched<twenty::outcome>(
-      a, h.gateway, ask,
-      [h, invalidates, changed, on_changed, shared, done](twenty::outcome& o) {
-        // Invalidate even on failure: a failed write may still have changed something.
-        for (auto& tag : invalidates)
-          caf::anon_send(h.cache, atom::invalidate_v, tag);
-        if (o && on_changed)
-          for (auto& [plural, id] : changed)
-            on_changed(plural, id);
-        shared(changed_uris(o ? changed : std::vector<std::pair<std::string, std::string>>{}));
-        done(std::move(o));
-      },
-      [h, invalidates, shared, done](caf::error& e) {
-        for (auto& tag : invalidates)
-          caf::anon_send(h.cache, atom::invalidate_v, tag);
-        shared({});
-        done(make_unexpected(actor_error(e)));
-      });
-  });
+  auto once = std::make_shared<once_reply>(std::move(done));
+  auto reply = [store = h.store, invalidates = std::move(invalidates), changed = std::move(changed),
+                on_changed = on_changed_, shared, once](twenty::outcome o) {
+    // Invalidate even on failure: a failed write may still have changed something.
+    if (store)
+      for (auto& tag : invalidates)
+        store->invalidate(tag);
+    if (o && on_changed)
+      for (auto& [plural, id] : changed)
+        on_changed(plural, id);
+    shared(changed_uris(o ? changed : std::vector<std::pair<std::string, std::string>>{}));
+    (*once)(std::move(o));
+  };
+  caf::anon_send(h.gateway, atom::fetch_v, std::move(req), twenty_reply{std::move(reply)});
 }
 
 std::string twenty_service::scoped_tag(const std::string& tag) const {
@@ -233,8 +222,12 @@ std::string twenty_service::scoped_tag(const std::string& tag) const {
 
 void twenty_service::invalidate(std::vector<std::string> tags, bool shared_too) {
   auto h = handles();
-  for (auto& tag : tags)
-    caf::anon_send(h.cache, atom::invalidate_v, scoped_tag(tag));
+  for (auto& tag : tags) {
+    if (h.store)
+      h.store->invalidate(scoped_tag(tag));
+    else
+      caf::anon_send(h.cache, atom::invalidate_v, scoped_tag(tag));
+  }
   if (auto l2_cache = l2(); shared_too && l2_cache)
     l2_cache->invalidate(tags);
 }
@@ -257,12 +250,20 @@ std::function<void(change_note)> twenty_service::announce() const {
 }
 
 void twenty_service::refresh_schema(std::function<void()> done) {
+  // Rare (start-up, list_changed): a throwaway requester is fine here.
   auto h = handles();
   sys_.spawn([h, done = std::move(done)](caf::event_based_actor* a) {
-    auto ask = [](caf::event_based_actor* self, const schema_actor& schema) {
-      return self->request(schema, gateway_timeout, atom::refresh_v);
+    // A schema actor killed mid-refresh never answers: its down message ends the wait.
+    auto finished = std::make_shared<bool>(false);
+    auto finish = [a, finished, done] {
+      if (!std::exchange(*finished, true))
+        done();
+      a->quit();
     };
-    ask_watched<uint64_t>(a, h.schema, ask, [done](uint64_t) { done(); }, [done](caf::error&) { done(); });
+    a->monitor(h.schema);
+    a->set_down_handler([finish](caf::down_msg&) { finish(); });
+    a->request(h.schema, refresh_timeout, atom::refresh_v)
+      .then([finish](uint64_t) { finish(); }, [finish](caf::error&) { finish(); });
   });
 }
 

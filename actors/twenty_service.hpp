@@ -1,5 +1,7 @@
-// twenty_api over the actors: cache first for reads, the gateway for everything upstream,
-// the schema actor for the live schema. Thread-safe: tool handlers call it from any session.
+// twenty_api over the actors: the shared cache first for reads (checked in place, on the
+// caller's thread), then one message to the gateway, which answers the caller's callback
+// itself; the schema actor for the live schema. No actor is spawned per call. Thread-safe:
+// tool handlers call it from any session.
 #pragma once
 
 #include <chrono>
@@ -11,6 +13,7 @@
 
 #include "actors/interfaces.hpp"
 #include "integration/l2_cache.hpp"
+#include "actors/shared_cache.hpp"
 #include "integration/twenty_api.hpp"
 
 namespace tmcp::actors {
@@ -20,6 +23,7 @@ struct integration_handles {
   twenty_gateway_actor gateway;
   cache_actor cache;
   schema_actor schema;
+  shared_cache_ptr store; // the cache actor's store, read and filled in place
 };
 
 // What the last schema introspections say about reaching Twenty, for /health and for tools.

@@ -173,6 +173,9 @@ int run_server(int argc, char** argv) {
 
   caf::actor_system_config caf_cfg;
   caf_cfg.set("scheduler.max-threads", cfg.worker_threads);
+  // One shared queue whose idle workers sleep on a condition variable: the work-stealing
+  // default polls while idle, which cost most of the CPU of a server that waits on I/O.
+  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{caf_cfg};
 
   auto catalogs = std::make_shared<actors::catalog_store>(build_catalog(cfg));

@@ -44,7 +44,8 @@ struct fixture : test_coordinator_fixture<> {
   std::string stats() { return request<std::string>(cache, atom::stats_v); }
 
   const cache_store& store_of() {
-    return deref<cache_actor::stateful_base<cache_state>>(cache).state.store;
+    return deref<cache_actor::stateful_base<cache_state>>(cache).state.cache->with_store(
+      [](const cache_store& s) -> const cache_store& { return s; });
   }
 };
 

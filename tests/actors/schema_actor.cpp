@@ -55,9 +55,12 @@ fake_gateway(actors::twenty_gateway_actor::pointer, upstream_ptr up) {
     },
     [unsupported](atom::record, const std::string&, const std::string&, int32_t,
                   const std::string&) -> twenty::outcome { return unsupported(); },
-    [](atom::flush) {},
+    [](atom::fetch, const twenty::request&, twenty_reply&) {},
+    [](atom::record, const std::string&, const std::string&, int32_t, const std::string&,
+       twenty_reply&) {},
+    [](atom::done, uint64_t, twenty::outcome&) {},
+    [](atom::retry, uint64_t) {},
     [](atom::tick) {},
-    [](atom::run, task& t) { t.fn(); },
     [](atom::stats) { return std::string("{}"); },
   };
 }
