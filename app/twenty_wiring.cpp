@@ -10,6 +10,7 @@
 #include "app/log_redaction.hpp"
 #include "integration/l2_cache.hpp"
 #include "integration/schema_model.hpp"
+#include "integration/shared_budget.hpp"
 #include "integration/webhook_registration.hpp"
 #include "integration/tools/registry.hpp"
 
@@ -137,6 +138,20 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
   is.gateway.limits.long_ttl = std::chrono::milliseconds(cfg.rate_long_ttl_ms);
   is.gateway.limits.long_enabled = cfg.rate_long_limit > 0;
   is.gateway.max_in_flight = static_cast<std::size_t>(cfg.twenty_connections);
+  // Twenty limits per workspace, not per instance: with Redis the instances spend one shared
+  // budget; without it each spends its share.
+  auto prefix = "tmcp:" + workspace_key(cfg);
+  if (rt.redis || cfg.instances > 1) {
+    twenty::budget_settings bs;
+    bs.limits = is.gateway.limits;
+    bs.key_prefix = prefix + ":rl";
+    bs.instances = cfg.instances;
+    if (rt.redis)
+      is.gateway.budget = std::make_shared<twenty::shared_budget>(rt.redis, bs);
+    else
+      is.gateway.budget = std::make_shared<twenty::rate_limiter>(
+        twenty::shared_budget::local_share(bs.limits, bs.instances));
+  }
   is.cache.max_bytes = std::size_t{cfg.cache_max_mb} << 20;
   is.cache.default_ttl = std::chrono::milliseconds(cfg.cache_ttl_ms);
   is.schema.refresh_interval = std::chrono::seconds(cfg.schema_refresh_seconds);
@@ -173,7 +188,6 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
                  failure ? std::string(twenty::to_string(failure->code)) + ": " + failure->message
                          : std::string("no answer"));
   }
-  auto prefix = "tmcp:" + workspace_key(cfg);
   actors::hub_settings hs;
   hs.redis = rt.redis;
   hs.channel = prefix + ":changes";

@@ -5,8 +5,8 @@
 #      the highest upstream rate seen in any 1-s window (sampled from the stand-in's counters)
 #   2. cross-instance cache hits: instance A reads N records, then instance B reads the same
 #   (3. webhook invalidation latency across instances: tests/app/scale_out.cpp prints it)
-# Each instance is given a third of the limit (TWENTY_RATE_SHORT_LIMIT=10) until the gateway
-# spends the shared Redis budget.
+# Each instance is told Twenty's whole limit (TWENTY_RATE_SHORT_LIMIT=30, MCP_INSTANCES=3): the
+# gateways spend one budget shared over Redis.
 # Env: BUILD_DIR (default <repo>/build), OFFER_RATE per instance (20), OFFER_S (10), IDS (200).
 set -euo pipefail
 
@@ -31,7 +31,7 @@ start_standin "$WORK/standin.log" "$STANDIN" --port 0 --scale 10000 --rate-short
 pids+=("$started_pid"); standin_url=$started_url
 urls=()
 for i in 0 1 2; do
-  REDIS_URL="redis://127.0.0.1:$redis_port" MCP_INSTANCES=3 TWENTY_RATE_SHORT_LIMIT=10 \
+  REDIS_URL="redis://127.0.0.1:$redis_port" MCP_INSTANCES=3 TWENTY_RATE_SHORT_LIMIT=30 \
   TWENTY_RATE_LONG_LIMIT=0 TWENTY_WEBHOOK_SECRET=bench-secret-$RANDOM MCP_WEBHOOK_PORT=0 \
   start_announcing "$WORK/server$i.log" "$SERVER" --transport http --http-port 0 \
     --twenty-api-url "$standin_url" --twenty-api-key standin-demo-key --log-level warn

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "integration/rate_info.hpp"
+
 namespace tmcp::twenty {
 
 namespace {
@@ -124,18 +126,46 @@ void shared_budget::refill(time_point now) {
 }
 
 void shared_budget::on_response(const response& r) {
+  learn(read_rate_info(r, api::rest), clock::now(), std::chrono::system_clock::now());
+}
+
+void shared_budget::learn(const rate_info& info, time_point now, wall_time_point wall_now) {
   {
     std::lock_guard<std::mutex> guard(mtx_);
-    local_.on_response(r, clock::now());
+    local_.learn(info, now, wall_now);
   }
-  if (!redis_ || (r.status != 429 && !r.retry_after_seconds))
+  if (!redis_ || (!info.limited && !info.retry_after_seconds))
     return;
-  auto seconds = r.retry_after_seconds.value_or(1);
-  auto ms = std::clamp<long long>(seconds * 1000LL, 1, settings_.limits.max_pause.count());
+  pause_everyone(std::chrono::seconds(info.retry_after_seconds.value_or(1)));
+}
+
+void shared_budget::pause_everyone(std::chrono::milliseconds pause) {
+  auto ms = std::clamp<long long>(pause.count(), 1, settings_.limits.max_pause.count());
   redis_->command({"SET", settings_.key_prefix + ":pause", "1", "PX", std::to_string(ms)},
                   [](redis::reply) {});
   std::lock_guard<std::mutex> guard(mtx_);
   leased_ = 0; // what was leased before the 429 is not trusted
+}
+
+std::string shared_budget::describe() const {
+  auto whole = rate_limiter(settings_.limits).describe();
+  if (!redis_)
+    return whole;
+  if (degraded())
+    return whole + ", shared over Redis (unreachable: this instance spends "
+           + std::to_string(settings_.instances > 1 ? 100 / settings_.instances : 100)
+           + "% of it)";
+  return whole + ", shared over Redis by every instance";
+}
+
+int shared_budget::short_tokens(time_point now) const {
+  std::lock_guard<std::mutex> guard(mtx_);
+  return redis_ && redis_->up() ? leased_ : local_.short_tokens(now);
+}
+
+int shared_budget::long_tokens(time_point now) const {
+  std::lock_guard<std::mutex> guard(mtx_);
+  return redis_ && redis_->up() ? leased_ : local_.long_tokens(now);
 }
 
 } // namespace tmcp::twenty

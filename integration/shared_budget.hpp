@@ -25,23 +25,30 @@ struct budget_settings {
   int instances = 1;
 };
 
-class shared_budget : public std::enable_shared_from_this<shared_budget> {
+// The gateway spends it through the rate_budget interface like a local limiter.
+class shared_budget : public rate_budget, public std::enable_shared_from_this<shared_budget> {
 public:
   using clock = std::chrono::steady_clock;
-  using time_point = clock::time_point;
 
   // Create with make_shared; `redis` may be null (then only the local budget exists).
   shared_budget(std::shared_ptr<redis::client> redis, budget_settings settings);
 
   // Spends one token if the lease (or, without Redis, the local share) has one; never waits.
   // Starts a lease refill in the background when the lease runs low.
-  bool try_acquire(time_point now);
+  bool try_acquire(time_point now) override;
 
   // When try_acquire is worth calling again.
-  time_point next_available(time_point now) const;
+  time_point next_available(time_point now) const override;
 
-  // Learns from Twenty's answer: a 429 or Retry-After pauses every instance.
+  // Learns from what Twenty said: the local share learns the limit; a 429 or Retry-After
+  // pauses every instance.
+  void learn(const rate_info& info, time_point now, wall_time_point wall_now) override;
   void on_response(const response& r);
+
+  std::string describe() const override;
+  // Tokens this instance can spend now: its lease (or its local share while degraded).
+  int short_tokens(time_point now) const override;
+  int long_tokens(time_point now) const override;
 
   // True while Redis is configured but not reachable (the local share is in use).
   bool degraded() const;
@@ -54,6 +61,7 @@ public:
 
 private:
   void refill(time_point now);
+  void pause_everyone(std::chrono::milliseconds pause);
 
   std::shared_ptr<redis::client> redis_;
   budget_settings settings_;

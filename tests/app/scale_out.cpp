@@ -1,6 +1,6 @@
-// Three server instances, one stand-in, one real redis-server: a record cached by one instance
-// is a hit on another, and a webhook delivered to one instance invalidates and notifies all
-// three within 100 ms.
+// Server instances, one stand-in, one real redis-server: a record cached by one instance is a
+// hit on another, a webhook delivered to one instance invalidates and notifies all three
+// within 100 ms, and the instances spend one Twenty rate budget between them.
 #define CAF_SUITE app.scale_out
 #include "caf/test/unit_test.hpp"
 
@@ -37,9 +37,8 @@ struct fixture {
         TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn", "--twenty-api-url",
         standin.url, "--twenty-api-key", "standin-demo-key", "--webhook-port",
         std::to_string(i.webhook_port), "--webhook-secret", secret, "--redis-url",
-        // Each instance gets a third of Twenty's 30/s until the gateway spends the shared
-        // budget.
-        redis.url(), "--instances", "3", "--rate-short-limit", "10", "--rate-long-limit",
+        // Each instance is told Twenty's whole limit: the three spend it together over Redis.
+        redis.url(), "--instances", "3", "--rate-short-limit", "30", "--rate-long-limit",
         "0"});
       CAF_REQUIRE(i.mcp->initialize());
     }
@@ -130,3 +129,43 @@ CAF_TEST(a webhook delivered to one instance invalidates all three within 100 ms
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(instances sharing redis spend one twenty budget between them) {
+  redis_process redis;
+  standin_process standin{{"--rate-short", "20/1000", "--no-rate-long"}};
+  CAF_REQUIRE(!standin.url.empty());
+  std::vector<std::unique_ptr<mcp_stdio_client>> servers;
+  for (int k = 0; k < 2; ++k) {
+    // Both are told Twenty's whole limit, with the cache off so every call goes upstream.
+    servers.push_back(std::make_unique<mcp_stdio_client>(std::vector<std::string>{
+      TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn", "--twenty-api-url",
+      standin.url, "--twenty-api-key", "standin-demo-key", "--redis-url", redis.url(),
+      "--instances", "2", "--rate-short-limit", "20", "--rate-long-limit", "0",
+      "--cache-ttl-ms", "0"}));
+    CAF_REQUIRE(servers.back()->initialize());
+  }
+  standin.reset_stats();
+  const int per_instance = 30; // together 60 calls: three seconds of Twenty's budget
+  for (auto& s : servers)
+    for (int i = 0; i < per_instance; ++i)
+      s->process().write_line(
+        R"({"jsonrpc":"2.0","id":"b)" + std::to_string(i)
+        + R"(","method":"tools/call","params":{"name":"twenty_list_records","arguments":{"object":"people","fields":["id"],"limit":)"
+        + std::to_string(1 + i) + "}}}");
+  int ok = 0, failed = 0;
+  for (auto& s : servers)
+    for (int answered = 0; answered < per_instance;) {
+      auto line = s->process().read_line(30s);
+      CAF_REQUIRE(line.has_value());
+      if (line->find("\"id\":\"b") == std::string::npos)
+        continue;
+      ++answered;
+      (line->find("\"isError\":true") == std::string::npos ? ok : failed)++;
+    }
+  auto limited = standin.count("rateLimited");
+  CAF_MESSAGE(ok << " calls answered, " << failed << " failed, Twenty answered 429 " << limited
+                 << " times");
+  CAF_CHECK_EQUAL(ok, 2 * per_instance);
+  // Each spending the whole limit on its own would draw about 20 refusals in the first second.
+  CAF_CHECK_LESS_OR_EQUAL(limited, 4);
+}
