@@ -33,7 +33,7 @@ struct server_config {
   // Sessions.
   uint32_t session_idle_seconds = 1800;
   // Tools.
-  std::string toolsets = "core"; // "core", "objects", or "core,objects"
+  std::string toolsets = "core"; // "core", "objects", "webhooks", comma-separated
   bool read_only = false;
   bool allow_graphql_mutations = false;
   // Twenty integration.

@@ -77,8 +77,8 @@ std::string graphql_operation_kind(const std::string& doc) {
 
 void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_get_schema", "Describe the workspace schema",
-                "The workspace's objects; with 'object', its fields (types, options, relations, "
-                "required); detail \"full\" lists every field.",
+                "The workspace's objects, or one object's fields (types, options, relations, "
+                "required).",
                 schema_schema, schema_output, read_only_hints()},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto name = json::get_string(args, "object");

@@ -13,20 +13,15 @@ namespace {
 
 std::string instructions(const tools_config& config) {
   std::string text =
-    "Twenty CRM workspace access. Start with twenty_get_schema to see the objects (people, "
-    "companies, opportunities, tasks, notes and custom ones) and their fields. "
-    "twenty_search_records finds records by text across objects; twenty_list_records filters "
-    "and sorts (filter syntax: field[op]:value, e.g. stage[eq]:MEETING; composite fields use "
-    "dots, e.g. name.firstName; related records too, e.g. company.name). fields picks what "
-    "comes back, related fields included (company.name); tasks and notes take and show "
-    "targets. Records are compact: money as \"12.5 USD\", empty values left out; page with "
-    "nextCursor. Counts and sums per group (opportunities per stage, amount per month) "
-    "take one twenty_aggregate call.";
+    "Twenty CRM. twenty_get_schema lists the objects (people, companies, opportunities, tasks, "
+    "notes, custom ones) and one object's fields. twenty_search_records finds records by text; "
+    "twenty_list_records filters, sorts and pages; fields picks what comes back, related "
+    "fields too (company.name). twenty_aggregate counts and sums per group in one call.";
   if (config.read_only)
-    text += " This server is read-only: no tool changes data.";
+    text += " Read-only: no tool changes data.";
   else
-    text += " Deletes are soft by default and can be undone with twenty_restore_record; "
-            "twenty_batch_operations handles many records at once with per-item results.";
+    text += " Deletes go to the trash (twenty_restore_record undoes them); "
+            "twenty_batch_operations writes many records with a result per item.";
   return text;
 }
 
@@ -40,7 +35,6 @@ catalog_ptr build_catalog(api_ptr api, const tools_config& config) {
     add_read_tools(*cat, env);
     add_query_tools(*cat, env);
     add_aggregate_tool(*cat, env);
-    add_webhook_tool(*cat, env);
     if (!config.read_only) {
       add_write_tools(*cat, env);
       add_batch_tool(*cat, env);
@@ -48,6 +42,8 @@ catalog_ptr build_catalog(api_ptr api, const tools_config& config) {
   }
   if (config.toolsets.count("objects"))
     add_object_tools(*cat, env);
+  if (config.toolsets.count("webhooks"))
+    add_webhook_tool(*cat, env);
   add_resources_and_prompts(*cat, env);
   return cat;
 }

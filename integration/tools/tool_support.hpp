@@ -15,7 +15,8 @@
 namespace tmcp::twenty::tools {
 
 struct tools_config {
-  // "core" (the generic record tools), "objects" (one tool set per object), or both.
+  // "core" (the generic record tools), "objects" (one tool set per object), "webhooks"
+  // (twenty_manage_webhooks: an administrator's tool, so agents do not read it by default).
   std::set<std::string> toolsets{"core"};
   // Hides and refuses every write.
   bool read_only = false;

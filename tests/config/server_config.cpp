@@ -88,6 +88,9 @@ CAF_TEST(bad values are refused with the setting named) {
   env.clear();
   CAF_CHECK(!parse({"--no-such-flag"}).has_value());
   CAF_CHECK(!parse({"--toolsets", "everything"}).has_value());
+  auto webhooks = parse({"--toolsets", "core,webhooks"});
+  CAF_REQUIRE(webhooks.has_value());
+  CAF_CHECK_EQUAL(webhooks->config.toolsets, "core,webhooks");
 }
 
 CAF_TEST(help lists every variable) {

@@ -23,7 +23,10 @@ bool contains(const std::string& haystack, const std::string& needle) {
 }
 
 struct fixture : tool_harness {
-  fixture() { start(); }
+  fixture() {
+    config.toolsets = {"core", "webhooks"};
+    start();
+  }
 
   std::vector<fake_twenty_api::call> calls() { return api->calls(); }
 };
@@ -31,6 +34,17 @@ struct fixture : tool_harness {
 } // namespace
 
 CAF_TEST_FIXTURE_SCOPE(webhook_tool_tests, fixture)
+
+CAF_TEST(the default toolset leaves the administrator tool out and refuses calls to it) {
+  config.toolsets = {"core"};
+  start();
+  auto page = cat->list_tools(nullptr);
+  CAF_REQUIRE(page.has_value());
+  CAF_CHECK(!contains(*page, "twenty_manage_webhooks"));
+  auto r = call("twenty_manage_webhooks", R"({"action":"list"})");
+  CAF_CHECK(r.error_code() != 0 || r.is_error());
+  CAF_CHECK(calls().empty());
+}
 
 CAF_TEST(the tool is annotated destructive and read only servers only list) {
   auto page = cat->list_tools(nullptr);
