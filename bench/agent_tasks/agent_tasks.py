@@ -80,6 +80,24 @@ texts = {"tools_list": json.dumps(tools, separators=(",", ":")),
          "instructions": init["result"].get("instructions", "")}
 
 
+def records_of(table):
+    """A list answer's table (columns, rows) read back as records, as an agent reads it:
+    dotted columns nest again (company.name), null cells are left out."""
+    out = []
+    for row in table.get("rows", []):
+        rec = {}
+        for col, val in zip(table.get("columns", []), row):
+            if val is None:
+                continue
+            *path, last = col.split(".")
+            at = rec
+            for key in path:
+                at = at.setdefault(key, {})
+            at[last] = val
+        out.append(rec)
+    return out
+
+
 class task:
     def __init__(self, name):
         self.name, self.calls, self.read, self.written, self.ms, self.ok = name, [], [], [], 0.0, True
@@ -110,7 +128,7 @@ tasks = []
 t = task("lookup by name"); tasks.append(t)
 company = rest_get("/rest/companies?limit=1&order_by=name")["data"]["companies"][0]
 found = t.call("twenty_search_records", {"query": company["name"], "objects": ["companies"], "limit": 3})
-ids = [r["id"] for res in found.get("results", []) for r in res.get("records", [])]
+ids = [r["id"] for res in found.get("results", []) for r in records_of(res)]
 t.check(company["id"] in ids, "the company is among the matches")
 
 # 2. The ten largest opportunities with their company names.
@@ -119,8 +137,9 @@ top = t.call("twenty_list_records", {"object": "opportunities", "order_by": "amo
                                      "limit": 10, "fields": ["name", "amount", "company.name"]})
 truth = rest_get("/rest/opportunities?limit=10&depth=1&order_by=" +
                  urllib.parse.quote("amount.amountMicros[DescNullsLast]"))["data"]["opportunities"]
-t.check([r["id"] for r in top.get("records", [])] == [r["id"] for r in truth], "same ten, same order")
-names = [((r.get("company") or {}).get("name")) for r in top.get("records", [])]
+top = records_of(top)
+t.check([r["id"] for r in top] == [r["id"] for r in truth], "same ten, same order")
+names = [((r.get("company") or {}).get("name")) for r in top]
 t.check(names == [(r.get("company") or {}).get("name") for r in truth], "same company names")
 
 # 3. Create a task linked to a company, update it, delete it.
@@ -158,7 +177,11 @@ t.check(shown == active, "every active field shown or named as left out")
 t = task("50-row table"); tasks.append(t)
 table = t.call("twenty_list_records", {"object": "companies", "limit": 50, "fields": ["name", "domainName"]})
 truth = rest_get("/rest/companies?limit=50")["data"]["companies"]
-t.check(sorted(r["id"] for r in table.get("records", [])) == sorted(r["id"] for r in truth), "the same 50 companies")
+rows = records_of(table)
+t.check(sorted(r["id"] for r in rows) == sorted(r["id"] for r in truth), "the same 50 companies")
+t.check({r["id"]: (r.get("name"), r.get("domainName")) for r in rows}
+        == {r["id"]: (r["name"], r["domainName"]["primaryLinkUrl"] or None) for r in truth},
+        "the same names and domains")
 
 # Token counts, all at once.
 files = {}

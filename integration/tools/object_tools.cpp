@@ -18,9 +18,10 @@ namespace {
 constexpr std::size_t max_name = 64;
 
 constexpr const char* list_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"records":{"type":"array","items":{"type":"object"}},
+"object":{"type":"string"},"columns":{"type":"array","items":{"type":"string"}},
+"rows":{"type":"array","items":{"type":"array"}},
 "totalCount":{"type":"integer"},"nextCursor":{"type":"string"},"truncated":{"type":"boolean"}},
-"required":["object","records"]})JSON";
+"required":["object","columns","rows"]})JSON";
 
 constexpr const char* record_output = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},"record":{"type":"object"}},"required":["object","record"]})JSON";
@@ -199,7 +200,8 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
   if (!paths.empty())
     list_doc += " Filter on fields such as " + join(paths, 3) + ".";
   bool core = env->config.toolsets.count("core") > 0;
-  list_doc += " Returns compact records and nextCursor when more pages exist; "
+  list_doc += " Returns columns (id, then fields) and a row per record, and nextCursor when "
+              "more pages exist; "
               + (core ? "twenty_get_schema with object " + quoted
                       : "the resource twenty://fields/" + plural)
               + " lists every field.";

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "integration/graphql_query.hpp"
+#include "integration/record_table.hpp"
 #include "integration/tools/record_writes.hpp"
 #include "integration/url.hpp"
 #include "protocol/content.hpp"
@@ -24,8 +25,9 @@ constexpr const char* list_schema = R"JSON({"type":"object","properties":{
 
 // The record form is documented here, once; the other tools refer to it.
 constexpr const char* list_output = R"JSON({"type":"object","properties":{
-"records":{"type":"array","items":{"type":"object"},"description":"money \"12.5 USD\"; one-value composites flattened; empty values, audit and system fields left out unless in fields"},
-"totalCount":{"type":"integer"},"nextCursor":{"type":"string"},"truncated":{"type":"boolean"}}})JSON";
+"columns":{"type":"array","items":{"type":"string"},"description":"id, then fields; related and composite fields as paths (company.name)"},
+"rows":{"type":"array","items":{"type":"array"},"description":"a record per row, values in column order, null if empty; money \"12.5 USD\"; one-value composites as the value; audit and system fields only if in fields"},
+"totalCount":{"type":"integer"},"nextCursor":{"type":"string"},"truncated":{"type":"boolean"}},"required":["columns","rows"]})JSON";
 
 constexpr const char* get_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},"id":{"type":"string"},
@@ -43,7 +45,7 @@ constexpr const char* search_schema = R"JSON({"type":"object","properties":{
 "required":["query"],"additionalProperties":false})JSON";
 
 constexpr const char* search_output = R"JSON({"type":"object","properties":{
-"results":{"type":"array","items":{"type":"object"},"description":"per object: object, records, error"}}})JSON";
+"results":{"type":"array","items":{"type":"object"},"description":"per object: object, columns, rows (as in twenty_list_records), error"}}})JSON";
 
 std::string str_arg(const json::value& args, const char* key) {
   return json::get_string(args, key).value_or("");
@@ -237,7 +239,7 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
                   json::value records(rapidjson::kArrayType);
                   for (auto& rec : p->records->GetArray())
                     records.PushBack(agent_view(*schema, *obj, rec, fields, a), a);
-                  out.AddMember("records", records, a);
+                  add_record_table(out, records, a);
                   if (p->total)
                     out.AddMember("totalCount", *p->total, a);
                   if (!p->next_cursor.empty())
@@ -358,8 +360,7 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
   auto fail_part = [g, finish](std::size_t i, const std::string& plural, const std::string& why) {
     {
       std::lock_guard<std::mutex> guard(g->mtx);
-      g->parts[i] = "{\"object\":" + json::quote(plural) + ",\"records\":[],\"error\":"
-                    + json::quote(why) + "}";
+      g->parts[i] = "{\"object\":" + json::quote(plural) + ",\"error\":" + json::quote(why) + "}";
     }
     if (--g->left == 0)
       finish();
@@ -407,8 +408,10 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
                     json::value records(rapidjson::kArrayType);
                     for (auto& rec : p->records->GetArray())
                       records.PushBack(agent_view(*schema, *target, rec, fields, a), a);
-                    auto part = "{\"object\":" + json::quote(plural)
-                                + ",\"records\":" + json::stringify(records) + "}";
+                    json::value table(rapidjson::kObjectType);
+                    table.AddMember("object", json::str(plural, a), a);
+                    add_record_table(table, records, a);
+                    auto part = json::stringify(table);
                     {
                       std::lock_guard<std::mutex> guard(g->mtx);
                       g->parts[i] = std::move(part);

@@ -80,9 +80,9 @@ const json::value* envelope_record(const json::value& body) {
 
 std::string bounded_json(json::document& v, std::size_t max_bytes) {
   auto text = json::stringify(v);
-  if (text.size() <= max_bytes || !v.HasMember("records") || !v["records"].IsArray())
+  if (text.size() <= max_bytes || !v.HasMember("rows") || !v["rows"].IsArray())
     return text;
-  auto& recs = v["records"];
+  auto& recs = v["rows"];
   // Halve, then step, so a huge page does not cost one serialization per record.
   while (text.size() > max_bytes && !recs.Empty()) {
     auto drop = std::max<rapidjson::SizeType>(1, recs.Size() / 4);

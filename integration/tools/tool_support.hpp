@@ -62,7 +62,7 @@ std::optional<json::document> parse_body(const outcome& o);
 // The record inside `{"data":{"<name>":{...}}}` (create/update/delete/restore envelopes).
 const json::value* envelope_record(const json::value& body);
 
-// Serializes `v`, shrinking the "records" array from the end until the JSON fits the budget;
+// Serializes `v`, shrinking the "rows" array from the end until the JSON fits the budget;
 // sets "truncated":true when it had to cut.
 std::string bounded_json(json::document& v, std::size_t max_bytes);
 

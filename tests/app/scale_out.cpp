@@ -10,6 +10,7 @@
 #include "app/standin_process.hpp"
 #include "app/webhook_client.hpp"
 #include "integration/support/redis_process.hpp"
+#include "tests/support/record_table.hpp"
 
 using namespace tmcp;
 using namespace tmcp::testing;
@@ -53,7 +54,7 @@ struct fixture {
   std::string first_id(mcp_stdio_client& c, const std::string& object) {
     auto r = c.call_tool("twenty_list_records", R"({"object":")" + object + R"(","limit":1})");
     CAF_REQUIRE(r.HasMember("structuredContent"));
-    return r["structuredContent"]["records"][0]["id"].GetString();
+    return std::string(records_of(r["structuredContent"])[0]["id"].GetString());
   }
 
   int64_t record_gets() {

@@ -7,6 +7,7 @@
 
 #include "app/mcp_stdio_client.hpp"
 #include "app/standin_process.hpp"
+#include "tests/support/record_table.hpp"
 
 using namespace tmcp;
 using namespace tmcp::testing;
@@ -79,10 +80,11 @@ CAF_TEST(related fields come in one graphql call and hold only what was asked) {
     "fields":["name","amount","company.name","company.accountOwner.name","pointOfContact.name"]})");
   CAF_CHECK_EQUAL(standin.count("POST /graphql"), 1);
   CAF_CHECK_EQUAL(standin.count("GET /rest/{object}"), 0);
-  CAF_REQUIRE_EQUAL(page["records"].Size(), 10u);
+  auto recs = records_of(page);
+  CAF_REQUIRE_EQUAL(recs.Size(), 10u);
   std::set<std::string> allowed{"id", "name", "amount", "company", "pointOfContact"};
   std::size_t with_company = 0;
-  for (auto& rec : page["records"].GetArray()) {
+  for (auto& rec : recs.GetArray()) {
     for (auto& m : rec.GetObject())
       CAF_CHECK(allowed.count(m.name.GetString()) == 1);
     if (rec.HasMember("amount"))
@@ -96,7 +98,7 @@ CAF_TEST(related fields come in one graphql call and hold only what was asked) {
   }
   CAF_CHECK_GREATER(with_company, 0u);
   // The same company names as the stand-in's REST answer for the first record.
-  const auto& first = page["records"][0];
+  const auto& first = recs[0];
   if (first.HasMember("company")) {
     auto id = std::string(first["id"].GetString());
     auto raw = rest("/rest/opportunities/" + id + "?depth=1");
@@ -118,7 +120,8 @@ CAF_TEST(a filter on a related field matches what the stand-in rest answers) {
   for (auto& o : all["data"]["opportunities"].GetArray())
     if (o["companyId"].IsString() && company_ids.count(o["companyId"].GetString()))
       expected.insert(o["id"].GetString());
-  for (auto& rec : page["records"].GetArray()) {
+  auto recs = records_of(page);
+  for (auto& rec : recs.GetArray()) {
     got.insert(rec["id"].GetString());
     CAF_CHECK(contains(lower(rec["company"]["name"].GetString()), "a"));
   }

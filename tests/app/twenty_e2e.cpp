@@ -5,6 +5,7 @@
 
 #include "app/mcp_stdio_client.hpp"
 #include "app/standin_process.hpp"
+#include "tests/support/record_table.hpp"
 
 using namespace tmcp;
 using namespace tmcp::testing;
@@ -45,7 +46,7 @@ struct fixture {
 
   std::string first_id(const std::string& object) {
     auto page = ok("twenty_list_records", R"({"object":")" + object + R"(","limit":1})");
-    return page["records"][0]["id"].GetString();
+    return std::string(records_of(page)[0]["id"].GetString());
   }
 };
 
@@ -88,17 +89,18 @@ CAF_TEST(the schema lists standard and custom objects) {
 
 CAF_TEST(listing pages forward with a cursor) {
   auto p1 = ok("twenty_list_records", R"({"object":"people","limit":5,"order_by":"createdAt"})");
-  CAF_REQUIRE_EQUAL(p1["records"].Size(), 5u);
+  CAF_REQUIRE_EQUAL(p1["rows"].Size(), 5u);
   CAF_REQUIRE(p1.HasMember("nextCursor"));
   auto p2 = ok("twenty_list_records", R"({"object":"people","limit":5,"order_by":"createdAt","cursor":")"
                                          + std::string(p1["nextCursor"].GetString()) + "\"}");
-  CAF_REQUIRE_EQUAL(p2["records"].Size(), 5u);
-  CAF_CHECK_NOT_EQUAL(std::string(p1["records"][0]["id"].GetString()),
-                      std::string(p2["records"][0]["id"].GetString()));
-  // Compact output: no nulls, no search vectors.
+  CAF_REQUIRE_EQUAL(p2["rows"].Size(), 5u);
+  CAF_CHECK_NOT_EQUAL(std::string(records_of(p1)[0]["id"].GetString()),
+                      std::string(records_of(p2)[0]["id"].GetString()));
+  // Compact output: no search vectors; a cell per column in every row (null where empty).
   auto text = json::stringify(p1);
-  CAF_CHECK(text.find("null") == std::string::npos);
   CAF_CHECK(text.find("searchVector") == std::string::npos);
+  for (auto& row : p1["rows"].GetArray())
+    CAF_CHECK_EQUAL(row.Size(), p1["columns"].Size());
 }
 
 CAF_TEST(filters are checked against the live schema with suggestions) {
@@ -126,7 +128,7 @@ CAF_TEST(a missing record is record not found and a bad id is caught before any 
 
 CAF_TEST(search finds records across objects) {
   auto person = ok("twenty_list_records", R"({"object":"people","limit":1})");
-  std::string last = person["records"][0]["name"]["lastName"].GetString();
+  std::string last = records_of(person)[0]["name"]["lastName"].GetString();
   auto found = ok("twenty_search_records", R"({"query":")" + last + R"("})");
   CAF_CHECK(json::stringify(found).find(last) != std::string::npos);
 }
@@ -145,7 +147,7 @@ CAF_TEST(a record goes through create get update delete and restore) {
   CAF_CHECK(is_error_result(gone));
   auto trash = ok("twenty_list_records",
                   "{\"object\":\"people\",\"filter\":\"and(deletedAt[is]:NOT_NULL,id[eq]:" + id + ")\"}");
-  CAF_CHECK_EQUAL(trash["records"].Size(), 1u);
+  CAF_CHECK_EQUAL(trash["rows"].Size(), 1u);
   ok("twenty_restore_record", R"({"object":"people","id":")" + id + "\"}");
   auto back = ok("twenty_get_record", R"({"object":"people","id":")" + id + "\"}");
   CAF_CHECK_EQUAL(std::string(back["record"]["id"].GetString()), id);
@@ -182,7 +184,8 @@ CAF_TEST(concurrent gets by id collapse into one list call) {
   CAF_REQUIRE_EQUAL(standin.http("POST", "/_standin/faults", R"({"latencyMs":300})", "").first, 200);
   // Written at once: the session runs the calls concurrently and the gateway collapses them.
   std::vector<std::string> ids;
-  for (auto& r : page["records"].GetArray())
+  auto recs = records_of(page);
+  for (auto& r : recs.GetArray())
     ids.push_back(r["id"].GetString());
   for (std::size_t i = 0; i < ids.size(); ++i)
     mcp->process().write_line(R"({"jsonrpc":"2.0","id":"g)" + std::to_string(i)

@@ -10,6 +10,7 @@
 #include "app/mcp_stdio_client.hpp"
 #include "app/standin_process.hpp"
 #include "app/webhook_client.hpp"
+#include "tests/support/record_table.hpp"
 
 using namespace tmcp;
 using namespace tmcp::testing;
@@ -47,7 +48,7 @@ struct fixture {
   std::string first_id(const std::string& object) {
     auto r = mcp->call_tool("twenty_list_records", R"({"object":")" + object + R"(","limit":1})");
     CAF_REQUIRE(r.HasMember("structuredContent"));
-    return r["structuredContent"]["records"][0]["id"].GetString();
+    return std::string(records_of(r["structuredContent"])[0]["id"].GetString());
   }
 
   std::string read(const std::string& uri) {

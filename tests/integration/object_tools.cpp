@@ -130,7 +130,7 @@ CAF_TEST(create and update schemas carry the object fields and list has no objec
   auto list = tool_entry("twenty_list_pets");
   CAF_CHECK(!list["inputSchema"]["properties"].HasMember("object"));
   CAF_CHECK(!list["inputSchema"].HasMember("required"));
-  CAF_CHECK_EQUAL(str(list["outputSchema"]["required"]), R"(["object","records"])");
+  CAF_CHECK_EQUAL(str(list["outputSchema"]["required"]), R"(["object","columns","rows"])");
   auto del = tool_entry("twenty_delete_pet");
   CAF_CHECK_EQUAL(str(del["inputSchema"]["required"]), R"(["id"])");
   CAF_CHECK(del["inputSchema"]["properties"].HasMember("soft"));
@@ -161,7 +161,7 @@ CAF_TEST(handlers delegate to the record logic with the object fixed) {
   auto list = call("twenty_list_pets", R"({"filter":"species[eq]:DOG","limit":2})");
   CAF_CHECK(!list.is_error());
   CAF_CHECK_EQUAL(str(list.structured()),
-                  R"({"object":"pets","records":[{"id":"a","name":"Rex","species":"DOG"}]})");
+                  R"({"object":"pets","columns":["id","name","species"],"rows":[["a","Rex","DOG"]]})");
   auto created = call("twenty_create_pet", R"({"data":{"name":"Rex","species":"DOG"}})");
   CAF_CHECK(!created.is_error());
   auto deleted = call("twenty_delete_opportunity", std::string(R"({"id":")") + rex_id + "\"}");
@@ -260,7 +260,7 @@ CAF_TEST(long and clashing names stay unique within 64 characters) {
   CAF_CHECK(has_tool("twenty_get_record_object"));
   api->on(verb::post, "/graphql records", 200, R"({"data":{"records":{"edges":[]}}})");
   auto a = call("twenty_list_records_object", "{}");
-  CAF_CHECK_EQUAL(str(a.structured()), R"({"object":"records","records":[]})");
+  CAF_CHECK_EQUAL(str(a.structured()), R"({"object":"records","columns":[],"rows":[]})");
 }
 
 CAF_TEST(without the core toolset descriptions name no core tool) {

@@ -99,9 +99,9 @@ CAF_TEST(list sends filter order limit and cursor through graphql and returns co
   CAF_CHECK_EQUAL(reads[0].tags, (std::vector<std::string>{"object:people"}));
   auto out = a.structured();
   CAF_CHECK_EQUAL(str(out),
-                  R"({"object":"people","records":[)"
-                  R"({"id":"8f9a1c2e-0b1d-4c3e-9f00-123456789abc","name":{"firstName":"Ada","lastName":"Lovelace"},"emails":"ada@x.com"},)"
-                  R"({"id":"8f9a1c2e-0b1d-4c3e-9f00-123456789abd","name":{"firstName":"Bob"},"jobTitle":"CTO"}],)"
+                  R"({"object":"people","columns":["id","name.firstName","name.lastName","emails","jobTitle"],)"
+                  R"("rows":[["8f9a1c2e-0b1d-4c3e-9f00-123456789abc","Ada","Lovelace","ada@x.com",null],)"
+                  R"(["8f9a1c2e-0b1d-4c3e-9f00-123456789abd","Bob",null,null,"CTO"]],)"
                   R"("totalCount":7,"nextCursor":"cur-2"})");
   // The text block carries the same JSON for clients without structured output.
   CAF_CHECK_EQUAL(a.text(), str(out));
@@ -122,7 +122,7 @@ CAF_TEST(list without a next page leaves out nextCursor and keeps only the asked
               "totalCount":1,"pageInfo":{"hasNextPage":false,"endCursor":"e"}}}})");
   auto a = call("twenty_list_records", R"({"object":"people","fields":["jobTitle"]})");
   CAF_CHECK_EQUAL(str(a.structured()),
-                  R"({"object":"people","records":[{"id":"i1","jobTitle":"CEO"}],"totalCount":1})");
+                  R"({"object":"people","columns":["id","jobTitle"],"rows":[["i1","CEO"]],"totalCount":1})");
   // The configured default limit applies when none is given; only the asked field is selected.
   auto calls = api->calls();
   CAF_REQUIRE_EQUAL(calls.size(), 1u);
@@ -179,11 +179,11 @@ CAF_TEST(search fans out one call per searchable object before any answer arrive
   CAF_CHECK(!a.is_error());
   auto out = a.structured();
   CAF_REQUIRE_EQUAL(out["results"].Size(), 4u);
-  CAF_CHECK_EQUAL(str(out["results"][0]), R"({"object":"companies","records":[]})");
+  CAF_CHECK_EQUAL(str(out["results"][0]), R"({"object":"companies","columns":[],"rows":[]})");
   CAF_CHECK_EQUAL(std::string(out["results"][1]["object"].GetString()), "opportunities");
   CAF_CHECK(contains(out["results"][1]["error"].GetString(), "TWENTY_API_ERROR"));
-  CAF_CHECK_EQUAL(str(out["results"][2]["records"]), R"([{"id":"p1","name":{"firstName":"Ada"}}])");
-  CAF_CHECK_EQUAL(str(out["results"][3]["records"]), R"([{"id":"x1","name":"Ada's cat"}])");
+  CAF_CHECK_EQUAL(str(out["results"][2]), R"({"object":"people","columns":["id","name.firstName"],"rows":[["p1","Ada"]]})");
+  CAF_CHECK_EQUAL(str(out["results"][3]), R"({"object":"pets","columns":["id","name"],"rows":[["x1","Ada's cat"]]})");
 }
 
 // --- Writes --------------------------------------------------------------------------------
