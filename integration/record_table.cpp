@@ -1,5 +1,6 @@
 #include "integration/record_table.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,9 +40,20 @@ void flatten(json::value& obj, const std::string& prefix, const kinds& scalar,
   }
 }
 
+// Where a column's field stands in `order`: company.name under "company.name" or "company".
+std::size_t rank(const std::string& column, const std::vector<std::string>& order) {
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (column == order[i]
+        || (column.size() > order[i].size() && column.compare(0, order[i].size(), order[i]) == 0
+            && column[order[i].size()] == '.'))
+      return i;
+  return order.size();
+}
+
 } // namespace
 
-void add_record_table(json::value& out, json::value& records, json::allocator& a) {
+void add_record_table(json::value& out, json::value& records, json::allocator& a,
+                      const std::vector<std::string>& order) {
   kinds scalar;
   for (auto& rec : records.GetArray())
     if (rec.IsObject())
@@ -57,6 +69,11 @@ void add_record_table(json::value& out, json::value& records, json::allocator& a
   for (rapidjson::SizeType i = 0; i < records.Size(); ++i)
     if (records[i].IsObject())
       flatten(records[i], "", scalar, cells[i], columns, index);
+  if (!order.empty())
+    std::stable_sort(columns.begin() + (index.count("id") ? 1 : 0), columns.end(),
+                     [&](const std::string& x, const std::string& y) {
+                       return rank(x, order) < rank(y, order);
+                     });
   json::value cols(rapidjson::kArrayType);
   for (auto& c : columns)
     cols.PushBack(json::str(c, a), a);

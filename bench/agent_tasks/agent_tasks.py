@@ -76,7 +76,11 @@ r, init = post({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
 session = r.getheader("Mcp-Session-Id")
 post({"jsonrpc": "2.0", "method": "notifications/initialized"})
 tools = rpc("tools/list", {})["result"]
+# What most hosts hand the model of each tool: name, description, input schema (titles,
+# annotations and output schemas stay with the client). Reported beside the whole JSON.
+model_view = [{k: t[k] for k in ("name", "description", "inputSchema") if k in t} for t in tools["tools"]]
 texts = {"tools_list": json.dumps(tools, separators=(",", ":")),
+         "tools_model_view": json.dumps(model_view, separators=(",", ":")),
          "instructions": init["result"].get("instructions", "")}
 
 
@@ -211,6 +215,9 @@ print(f"| **six tasks** | {total_calls} | {total_read} | {total_written} | {sum(
 print(f"| tools/list ({len(tools['tools'])} tools) + instructions | 1 | "
       f"{tokens['tools_list'] + tokens['instructions']} | | | |")
 print(f"| **session total read** | | {total_read + tokens['tools_list'] + tokens['instructions']} | | | goal ≤ 4,500 |")
+print(f"| tools/list as hosts pass it to the model (name, description, inputSchema) + instructions | | "
+      f"{tokens['tools_model_view'] + tokens['instructions']} | | | |")
+print(f"| session total, that view | | {total_read + tokens['tools_model_view'] + tokens['instructions']} | | | |")
 
 # Uncached gets: each person once through the server, each again straight from REST.
 people = [p["id"] for p in rest_get("/rest/people?limit=200")["data"]["people"]][:gets]

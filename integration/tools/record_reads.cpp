@@ -239,7 +239,7 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
                   json::value records(rapidjson::kArrayType);
                   for (auto& rec : p->records->GetArray())
                     records.PushBack(agent_view(*schema, *obj, rec, fields, a), a);
-                  add_record_table(out, records, a);
+                  add_record_table(out, records, a, fields);
                   if (p->total)
                     out.AddMember("totalCount", *p->total, a);
                   if (!p->next_cursor.empty())
@@ -410,7 +410,7 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
                       records.PushBack(agent_view(*schema, *target, rec, fields, a), a);
                     json::value table(rapidjson::kObjectType);
                     table.AddMember("object", json::str(plural, a), a);
-                    add_record_table(table, records, a);
+                    add_record_table(table, records, a, fields);
                     auto part = json::stringify(table);
                     {
                       std::lock_guard<std::mutex> guard(g->mtx);

@@ -13,13 +13,13 @@ using namespace tmcp::twenty;
 namespace {
 
 // `records` (a JSON array of agent views) as the table an answer carries.
-std::string table_of(const char* records) {
+std::string table_of(const char* records, const std::vector<std::string>& order = {}) {
   auto doc = json::parse(std::string("{\"r\":") + records + "}");
   CAF_REQUIRE(doc);
   json::document out;
   out.SetObject();
   json::value recs((*doc)["r"], out.GetAllocator());
-  add_record_table(out, recs, out.GetAllocator());
+  add_record_table(out, recs, out.GetAllocator(), order);
   return json::stringify(out);
 }
 
@@ -40,6 +40,13 @@ CAF_TEST(related records and composites become dotted columns) {
     R"({"columns":["id","amount","company.name","company.accountOwner.name","address.addressCity"],)"
     R"("rows":[["o1","12.5 USD","Acme","Ada",null],["o2",null,"Beta",null,"Paris"],)"
     R"(["o3",null,null,null,null]]})");
+}
+
+CAF_TEST(the asked fields lead in the order they were asked) {
+  CAF_CHECK_EQUAL(table_of(R"([{"id":"p","emails":"a@x.com","jobTitle":"CTO","name":{"firstName":"Ada","lastName":"L"}}])",
+                           {"name", "jobTitle"}),
+                  R"({"columns":["id","name.firstName","name.lastName","jobTitle","emails"],)"
+                  R"("rows":[["p","Ada","L","CTO","a@x.com"]]})");
 }
 
 CAF_TEST(a field that is not an object on every record stays one column) {
