@@ -57,6 +57,17 @@ void probe_server(caf::actor_system& sys, const health_targets& targets,
   auto run = std::make_shared<probe_run>();
   run->done = std::move(done);
   run->inputs.conformance = targets.conformance;
+  if (targets.redis) {
+    auto up = targets.redis->up();
+    std::string status = up ? "healthy" : "degraded";
+    run->inputs.extras.push_back(
+      {"redis", status,
+       "{\"status\":\"" + status + "\",\"detail\":"
+         + json::quote(up ? "shared cache, invalidations, nonces and Twenty budget over Redis"
+                          : "unreachable: serving from this instance's cache with limit/instances "
+                            "of Twenty's budget, reconnecting")
+         + "}"});
+  }
   if (targets.service) {
     auto h = targets.service->health();
     twenty_probe t;

@@ -11,6 +11,7 @@
 #include "actors/interfaces.hpp"
 #include "actors/twenty_service.hpp"
 #include "app/health_report.hpp"
+#include "integration/redis_client.hpp"
 
 namespace tmcp::app {
 
@@ -21,6 +22,8 @@ struct health_targets {
   // Null when no Twenty is configured.
   std::shared_ptr<actors::twenty_service> service;
   actors::integration_supervisor_actor integration;
+  // Null without REDIS_URL; while it is unreachable the server runs degraded.
+  std::shared_ptr<redis::client> redis;
   // POST /faults/kill?actor=... is served (MCP_FAULT_INJECTION).
   bool fault_injection = false;
 };

@@ -217,6 +217,7 @@ int run_server(int argc, char** argv) {
   if (twenty) {
     health.service = twenty->service;
     health.integration = twenty->supervisor;
+    health.redis = twenty->redis;
   }
   auto auth = make_auth(cfg);
   if (!auth) {

@@ -4,8 +4,10 @@
 #define CAF_SUITE app.scale_out
 #include "caf/test/unit_test.hpp"
 
+#include <atomic>
 #include <thread>
 
+#include "app/http_probe.hpp"
 #include "app/mcp_stdio_client.hpp"
 #include "app/standin_process.hpp"
 #include "app/webhook_client.hpp"
@@ -169,4 +171,50 @@ CAF_TEST(instances sharing redis spend one twenty budget between them) {
   CAF_CHECK_EQUAL(ok, 2 * per_instance);
   // Each spending the whole limit on its own would draw about 20 refusals in the first second.
   CAF_CHECK_LESS_OR_EQUAL(limited, 4);
+}
+
+CAF_TEST(redis stopped and restarted under load fails no tool call) {
+  redis_process redis;
+  standin_process standin;
+  CAF_REQUIRE(!standin.url.empty());
+  auto admin = free_port();
+  mcp_stdio_client s{{TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn",
+                      "--twenty-api-url", standin.url, "--twenty-api-key", "standin-demo-key",
+                      "--redis-url", redis.url(), "--admin-port", std::to_string(admin),
+                      // Short lifetimes keep the calls going through L2 and to Twenty.
+                      "--cache-ttl-ms", "100"}};
+  CAF_REQUIRE(s.initialize());
+  auto redis_status = [&] {
+    auto body = wait_http(admin, "/health").body;
+    auto at = body.find("\"redis\":{\"status\":\"");
+    return at == std::string::npos ? std::string("absent") : body.substr(at + 19, 7);
+  };
+  auto wait_for = [&](const std::string& status) {
+    for (int i = 0; i < 100 && redis_status() != status; ++i)
+      std::this_thread::sleep_for(100ms);
+    return redis_status();
+  };
+  CAF_CHECK_EQUAL(redis_status(), "healthy");
+  // One client calls without pause (a different page each time) for the whole outage.
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, failed{0};
+  std::thread load{[&] {
+    for (int i = 0; !stop; ++i) {
+      auto r = s.call_tool("twenty_list_records", R"({"object":"people","fields":["id"],"limit":)"
+                                                    + std::to_string(1 + i % 40) + "}");
+      (r.IsObject() && r.HasMember("content") && !is_error_result(r) ? ok : failed)++;
+    }
+  }};
+  std::this_thread::sleep_for(300ms);
+  redis.stop();
+  CAF_CHECK_EQUAL(wait_for("degrade"), "degrade");
+  std::this_thread::sleep_for(300ms);
+  CAF_REQUIRE(redis.start());
+  CAF_CHECK_EQUAL(wait_for("healthy"), "healthy");
+  std::this_thread::sleep_for(300ms);
+  stop = true;
+  load.join();
+  CAF_MESSAGE(ok << " calls answered through the outage, " << failed << " failed");
+  CAF_CHECK_GREATER(ok.load(), 20);
+  CAF_CHECK_EQUAL(failed.load(), 0);
 }

@@ -13,16 +13,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "app/http_probe.hpp"
 #include "app/loopback_http.hpp"
 
 namespace tmcp::testing {
-
-// A loopback port nobody listens on right now (bound, read, released).
-inline uint16_t free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a{ioc, {boost::asio::ip::make_address("127.0.0.1"), 0}};
-  return a.local_endpoint().port();
-}
 
 inline int64_t wall_ms() {
   using namespace std::chrono;
