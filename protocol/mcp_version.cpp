@@ -9,6 +9,11 @@ const std::vector<std::string>& supported_protocol_versions() {
   return versions;
 }
 
+const std::vector<std::string>& modern_protocol_versions() {
+  static const std::vector<std::string> versions{std::string(modern_protocol_version)};
+  return versions;
+}
+
 bool is_supported_version(std::string_view v) {
   const auto& all = supported_protocol_versions();
   return std::find(all.begin(), all.end(), v) != all.end();

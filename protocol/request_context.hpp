@@ -27,6 +27,9 @@ struct client_view {
   bool supports(const char* capability) const;
 };
 
+// The client capability a server->client request needs ("sampling", ...); null if none.
+const char* capability_for_client_method(std::string_view method);
+
 using client_reply = std::function<void(expected<std::string, rpc_error>)>;
 
 // Every member is thread-safe: it may be called from any thread, and its effect runs on the

@@ -2,22 +2,30 @@
 
 #include "protocol/json_rpc.hpp"
 #include "protocol/mcp_version.hpp"
-#include "protocol/session_request.hpp"
+#include "protocol/method_dispatch.hpp"
 
 namespace tmcp {
 
 session::session(std::string id, catalog_ptr cat, host_ptr host, session_options opts)
-  : id_(std::move(id)), catalog_(std::move(cat)), host_(std::move(host)), opts_(std::move(opts)) {
+  : id_(std::move(id)),
+    catalog_(std::move(cat)),
+    host_(std::move(host)),
+    opts_(std::move(opts)),
+    streams_(stream_book_options{opts_.replay_events, opts_.replay_streams, opts_.sse_retry}) {
   last_activity_ = opts_.now();
 }
 
 session::~session() = default;
 
 bool session::idle() const {
-  if (!requests_.empty())
-    return false;
-  auto it = streams_.find(0);
-  return it == streams_.end() || !it->second.sink || !it->second.sink->connected();
+  return requests_.empty() && !streams_.standalone_connected();
+}
+
+bool session::priming() const {
+  // Clients older than 2025-11-25 cannot parse the empty data of a priming event.
+  auto version = client_.protocol_version.empty() ? std::string(latest_protocol_version)
+                                                  : client_.protocol_version;
+  return version_at_least(version, "2025-11-25");
 }
 
 void session::handle(inbound in) {
@@ -57,12 +65,13 @@ void session::handle(inbound in) {
 }
 
 void session::on_request(message msg, sink_ptr sink, bool json_only) {
-  auto stream = open_stream(std::move(sink), msg.method == "initialize" ? id_ : std::string{});
+  auto stream = streams_.open(std::move(sink),
+                              msg.method == "initialize" ? id_ : std::string{}, priming());
   auto answer = [&](expected<std::string, rpc_error> r) {
-    emit(stream, r ? make_response(msg.id, *r) : make_error_response(msg.id, r.error()));
-    finish_stream(stream);
+    streams_.emit(stream, r ? make_response(msg.id, *r) : make_error_response(msg.id, r.error()));
+    streams_.finish(stream);
   };
-  if (requests_.count(msg.id)) {
+  if (requests_.contains(msg.id)) {
     answer(make_unexpected(make_rpc_error(
       rpc_errc::invalid_request, "Invalid Request: id " + msg.id + " is already in flight")));
     return;
@@ -90,38 +99,24 @@ void session::on_request(message msg, sink_ptr sink, bool json_only) {
   }
   if (m == "logging/setLevel")
     return answer(do_set_level(params));
-  if (m == "tools/list" || m == "resources/list" || m == "resources/templates/list"
-      || m == "prompts/list")
-    return answer(do_list(m, params));
+  if (dispatch::is_list_method(m))
+    return answer(dispatch::list(*catalog_, m, params));
   if (m == "resources/subscribe" || m == "resources/unsubscribe")
     return answer(do_subscribe(params, m == "resources/subscribe"));
-  using handler = void (session::*)(request_state&, const json::value*);
-  handler h = nullptr;
-  if (m == "tools/call")
-    h = &session::do_call_tool;
-  else if (m == "resources/read")
-    h = &session::do_read_resource;
-  else if (m == "prompts/get")
-    h = &session::do_get_prompt;
-  else if (m == "completion/complete")
-    h = &session::do_complete;
-  if (!h) {
+  if (!dispatch::is_handler_method(m)) {
     answer(make_unexpected(
       make_rpc_error(rpc_errc::method_not_found, "Method not found: '" + m + "'")));
     return;
   }
-  // Asynchronous methods: the request stays in flight until its context replies.
-  auto rs = std::make_unique<request_state>();
-  rs->id = msg.id;
-  rs->method = m;
-  rs->stream = stream;
-  rs->msg = msg;
-  rs->json_only = json_only;
-  if (params)
-    if (auto meta = json::find(*params, "_meta"))
-      if (auto tok = json::find(*meta, "progressToken"); tok && (tok->IsString() || tok->IsInt64()))
-        rs->progress_token = json::stringify(*tok);
-  if (json_only && !rs->progress_token.empty()) {
+  // Handler methods: the request stays in flight until its context replies.
+  auto r = std::make_unique<in_flight_request>();
+  r->id = msg.id;
+  r->method = m;
+  r->stream = stream;
+  r->msg = msg;
+  r->json_only = json_only;
+  r->progress.token = progress_token_of(params);
+  if (json_only && !r->progress.token.empty()) {
     answer(make_unexpected(make_rpc_error(
       rpc_errc::invalid_request,
       "Invalid Request: params._meta.progressToken asks for progress notifications, which need "
@@ -129,10 +124,10 @@ void session::on_request(message msg, sink_ptr sink, bool json_only) {
       "text/event-stream too, or send the request without a progressToken")));
     return;
   }
-  auto& ref = *rs;
-  requests_.emplace(msg.id, std::move(rs));
-  ref.ctx = make_context(ref.id);
-  (this->*h)(ref, params);
+  auto& ref = requests_.add(std::move(r));
+  auto ctx = make_context(ref);
+  auto cat = catalog_;
+  dispatch::start(*cat, m, ref.msg.params(), ctx);
 }
 
 void session::on_notification(const message& msg) {
@@ -146,86 +141,38 @@ void session::on_notification(const message& msg) {
     auto rid = params ? json::find(*params, "requestId") : nullptr;
     if (!rid || !(rid->IsString() || rid->IsInt64()))
       return; // malformed cancellations are ignored, as the spec allows
-    auto key = json::stringify(*rid);
-    auto it = requests_.find(key);
-    if (it == requests_.end())
+    auto r = requests_.take(json::stringify(*rid));
+    if (!r)
       return; // already answered or unknown: nothing to stop
-    auto rs = std::move(it->second);
-    requests_.erase(it);
-    rs->cancelled = true;
-    if (rs->ctx_state)
-      rs->ctx_state->cancelled = true;
-    for (auto& fn : rs->cancel_hooks)
-      fn();
+    r->cancel();
     // A cancelled request gets no response; its stream just ends.
-    finish_stream(rs->stream);
+    streams_.finish(r->stream);
     return;
   }
   // roots/list_changed, progress from the client and unknown notifications need no action.
 }
 
 void session::on_response(const message& msg) {
-  auto it = pending_.find(msg.id);
-  if (it == pending_.end())
+  auto done = requests_.take_outbound(msg.id);
+  if (!done)
     return; // late answer to a request that timed out
-  auto p = std::move(it->second);
-  pending_.erase(it);
   if (msg.kind == message_kind::response) {
-    p.done(json::stringify(*msg.result()));
+    (*done)(json::stringify(*msg.result()));
     return;
   }
   const auto& e = *msg.error();
   rpc_error err;
   err.code = static_cast<int>(json::get_int(e, "code").value_or(-32603));
   err.message = json::get_string(e, "message").value_or("client error");
-  p.done(make_unexpected(std::move(err)));
+  (*done)(make_unexpected(std::move(err)));
 }
 
 void session::on_get(const std::string& last_event_id, sink_ptr sink) {
-  uint64_t stream = 0;
-  uint64_t after = 0;
-  bool resume = false;
-  if (!last_event_id.empty()) {
-    auto sep = last_event_id.find('_');
-    try {
-      if (sep != std::string::npos) {
-        stream = std::stoull(last_event_id.substr(0, sep));
-        after = std::stoull(last_event_id.substr(sep + 1));
-        resume = streams_.count(stream) > 0;
-      }
-    } catch (...) {
-      resume = false;
-    }
-    if (!resume) {
-      stream = 0;
-      after = 0;
-    }
-  }
-  auto& st = streams_[stream];
-  if (stream == 0 && !resume && st.sink && st.sink->connected()) {
+  if (!streams_.attach(last_event_id, sink, priming()))
     sink->respond(409, make_error_response(
                          "null", make_rpc_error(rpc_errc::transport_error,
                                                 "Conflict: only one standalone SSE stream is "
                                                 "allowed per session")));
-    return;
-  }
-  if (st.sink && st.sink != sink)
-    st.sink->close();
-  st.sink = std::move(sink);
-  st.sink->open(stream_open{{}, opts_.sse_retry});
-  if (version_at_least(client_.protocol_version, "2025-11-25"))
-    st.sink->event(event_id(stream, after), "");
-  // Replay what the client missed: after its Last-Event-ID, or everything undelivered.
-  auto from = resume ? after : st.delivered;
-  for (const auto& [seq, data] : st.events)
-    if (seq > from) {
-      st.sink->event(event_id(stream, seq), data);
-      st.delivered = seq;
-    }
-  if (st.finished) {
-    st.sink->close();
-    streams_.erase(stream);
-  }
 }
 
 void session::on_delete(sink_ptr sink) {
@@ -237,20 +184,9 @@ void session::terminate() {
   if (ended_)
     return;
   ended_ = true;
-  auto requests = std::move(requests_);
-  requests_.clear();
-  for (auto& [id, rs] : requests) {
-    rs->cancelled = true;
-    if (rs->ctx_state)
-      rs->ctx_state->cancelled = true;
-    for (auto& fn : rs->cancel_hooks)
-      fn();
-  }
-  for (auto& [no, st] : streams_)
-    if (st.sink)
-      st.sink->close();
-  streams_.clear();
-  pending_.clear();
+  requests_.cancel_all();
+  streams_.close_all();
+  requests_.clear_outbound();
 }
 
 void session::drain() {
@@ -262,14 +198,100 @@ void session::drain() {
 void session::notify_list_changed(const std::string& kind) {
   if (!initialized_ || ended_)
     return;
-  emit(0, make_notification("notifications/" + kind + "/list_changed", ""));
+  streams_.emit(0, make_notification("notifications/" + kind + "/list_changed", ""));
 }
 
 void session::notify_resource_updated(const std::string& uri) {
   if (!initialized_ || ended_ || !subscriptions_.count(uri))
     return;
-  emit(0, make_notification("notifications/resources/updated",
-                            "{\"uri\":" + json::quote(uri) + "}"));
+  streams_.emit(0, make_notification("notifications/resources/updated",
+                                     "{\"uri\":" + json::quote(uri) + "}"));
+}
+
+// -- request completion, on the session's thread ------------------------------------------
+
+void session::end_request(const std::string& req_id, std::string response) {
+  auto r = requests_.take(req_id);
+  if (!r)
+    return; // cancelled or already answered
+  r->flags->done = true;
+  streams_.emit(r->stream, response);
+  streams_.finish(r->stream);
+  if (draining_ && requests_.empty())
+    terminate();
+}
+
+void session::complete(const std::string& req_id, std::string result) {
+  end_request(req_id, make_response(req_id, result));
+}
+
+void session::complete_error(const std::string& req_id, rpc_error err) {
+  end_request(req_id, make_error_response(req_id, err));
+}
+
+void session::send_progress(const std::string& req_id, double value,
+                            std::optional<double> total, const std::string& text) {
+  auto r = requests_.find(req_id);
+  if (!r)
+    return;
+  if (auto note = r->progress.next(value, total, text))
+    streams_.emit(r->stream, *note);
+}
+
+void session::send_log(const std::string& req_id, log_level lvl, const std::string& logger,
+                       const std::string& data) {
+  if (lvl < level_)
+    return;
+  auto r = requests_.find(req_id);
+  // A JSON-only request's stream carries its response alone; its logs go to the GET stream.
+  streams_.emit(r && !r->json_only ? r->stream : 0, make_log_notification(lvl, logger, data));
+}
+
+void session::send_client_request(const std::string& req_id, const std::string& method,
+                                   const std::string& params, std::chrono::milliseconds timeout,
+                                   client_reply done) {
+  auto r = requests_.find(req_id);
+  if (!r) {
+    done(make_unexpected(make_rpc_error(rpc_errc::request_cancelled, "request was cancelled")));
+    return;
+  }
+  if (auto needs = capability_for_client_method(method); needs && !client_.supports(needs)) {
+    done(make_unexpected(make_rpc_error(
+      rpc_errc::method_not_found,
+      std::string("the client did not declare the '") + needs + "' capability")));
+    return;
+  }
+  if (r->json_only) {
+    done(make_unexpected(make_rpc_error(
+      rpc_errc::invalid_request,
+      "cannot send " + method + " to the client: its request accepted only application/json, "
+      "and a server request needs an SSE stream (Accept: application/json, text/event-stream)")));
+    return;
+  }
+  auto id = requests_.add_outbound(std::move(done));
+  streams_.emit(r->stream, make_request(id, method, params));
+  std::weak_ptr<session> weak = shared_from_this();
+  host_->post(
+    [weak, id, timeout] {
+      auto self = weak.lock();
+      if (!self)
+        return;
+      if (auto late = self->requests_.take_outbound(id))
+        (*late)(make_unexpected(make_rpc_error(
+          rpc_errc::request_timeout,
+          "the client did not answer within " + std::to_string(timeout.count()) + " ms")));
+    },
+    timeout);
+}
+
+void session::close_request_stream(const std::string& req_id) {
+  if (auto r = requests_.find(req_id))
+    streams_.detach(r->stream);
+}
+
+void session::add_cancel_hook(const std::string& req_id, std::function<void()> fn) {
+  if (auto r = requests_.find(req_id))
+    r->cancel_hooks.push_back(std::move(fn));
 }
 
 } // namespace tmcp

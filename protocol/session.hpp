@@ -1,13 +1,11 @@
-// One MCP session's protocol logic (2025-11-25 and older): lifecycle, method dispatch,
-// in-flight requests with cancellation, server->client requests, and the SSE streams with
-// their replay buffers. Plain C++ driven from one thread (the session actor); timers and
-// cross-thread completions come back through `session_host::post`.
+// One legacy MCP session (2025-11-25 and older): the lifecycle, the session-only methods
+// (initialize, logging/setLevel, subscriptions), and the glue between the shared method
+// dispatch, the request table and the stream book. Plain C++ driven from one thread (the
+// session actor); timers and cross-thread completions come back through `session_host::post`.
 #pragma once
 
 #include <chrono>
-#include <deque>
 #include <functional>
-#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -15,6 +13,8 @@
 #include "protocol/catalog.hpp"
 #include "protocol/inbound.hpp"
 #include "protocol/request_context.hpp"
+#include "protocol/request_table.hpp"
+#include "protocol/stream_book.hpp"
 
 namespace tmcp {
 
@@ -80,7 +80,6 @@ public:
   const std::set<std::string>& subscriptions() const { return subscriptions_; }
 
   // Entry points of a request_context (already on the session's thread).
-  struct request_state;
   void complete(const std::string& req_id, std::string result);
   void complete_error(const std::string& req_id, rpc_error err);
   void send_progress(const std::string& req_id, double value, std::optional<double> total,
@@ -92,47 +91,24 @@ public:
                            client_reply done);
   void close_request_stream(const std::string& req_id);
   void add_cancel_hook(const std::string& req_id, std::function<void()> fn);
-  bool request_alive(const std::string& req_id) const { return requests_.count(req_id) > 0; }
+  bool request_alive(const std::string& req_id) const { return requests_.contains(req_id); }
   host_ptr host() const { return host_; }
 
 private:
-  struct stream_state {
-    sink_ptr sink;
-    std::deque<std::pair<uint64_t, std::string>> events; // seq -> JSON-RPC message
-    uint64_t next_seq = 1;
-    uint64_t delivered = 0; // last seq handed to a connected sink
-    bool finished = false;  // the request's response was emitted
-  };
-  struct pending_client_request {
-    client_reply done;
-    std::string req_id;
-  };
-
   void on_request(message msg, sink_ptr sink, bool json_only);
   void on_notification(const message& msg);
   void on_response(const message& msg);
   void on_get(const std::string& last_event_id, sink_ptr sink);
   void on_delete(sink_ptr sink);
 
-  // Method handlers; synchronous ones return the result JSON or an error.
+  // The methods only a session has; the shared ones live in method_dispatch.
   expected<std::string, rpc_error> do_initialize(const json::value* params);
   expected<std::string, rpc_error> do_set_level(const json::value* params);
-  expected<std::string, rpc_error> do_list(const std::string& method, const json::value* params);
   expected<std::string, rpc_error> do_subscribe(const json::value* params, bool on);
-  void do_call_tool(request_state& rs, const json::value* params);
-  void do_read_resource(request_state& rs, const json::value* params);
-  void do_get_prompt(request_state& rs, const json::value* params);
-  void do_complete(request_state& rs, const json::value* params);
 
-  // Streams.
-  uint64_t open_stream(sink_ptr sink, const std::string& session_header);
-  void emit(uint64_t stream, const std::string& data);
-  void finish_stream(uint64_t stream);
-  void prune_streams();
-  std::string event_id(uint64_t stream, uint64_t seq) const;
-
+  bool priming() const;
   void end_request(const std::string& req_id, std::string response);
-  ctx_ptr make_context(const std::string& req_id);
+  ctx_ptr make_context(const in_flight_request& r);
 
   std::string id_;
   catalog_ptr catalog_;
@@ -145,11 +121,8 @@ private:
   bool ended_ = false;
   log_level level_ = log_level::info;
   std::set<std::string> subscriptions_;
-  std::map<std::string, std::unique_ptr<request_state>> requests_;
-  std::map<uint64_t, stream_state> streams_; // 0 is the standalone (GET) stream
-  uint64_t next_stream_ = 1;
-  std::map<std::string, pending_client_request> pending_;
-  uint64_t next_client_request_ = 1;
+  request_table requests_;
+  stream_book streams_;
   clock::time_point last_activity_;
 };
 

@@ -1,6 +1,6 @@
-// The request_context handed to method handlers: every call hops onto the session's thread.
+// The request_context a legacy session hands to method handlers: every call hops onto the
+// session's thread.
 #include "protocol/session.hpp"
-#include "protocol/session_request.hpp"
 
 #include <array>
 
@@ -129,11 +129,15 @@ bool client_view::supports(const char* capability) const {
   return doc && doc->IsObject() && doc->HasMember(capability);
 }
 
-ctx_ptr session::make_context(const std::string& req_id) {
-  auto& rs = *requests_.at(req_id);
-  rs.ctx_state = std::make_shared<context_flags>();
-  return std::make_shared<context_impl>(weak_from_this(), id_, host_, req_id, client_,
-                                        rs.ctx_state);
+const char* capability_for_client_method(std::string_view method) {
+  return method == "sampling/createMessage" ? "sampling"
+         : method == "elicitation/create"   ? "elicitation"
+         : method == "roots/list"           ? "roots"
+                                            : nullptr;
+}
+
+ctx_ptr session::make_context(const in_flight_request& r) {
+  return std::make_shared<context_impl>(weak_from_this(), id_, host_, r.id, client_, r.flags);
 }
 
 } // namespace tmcp
