@@ -1,6 +1,8 @@
-// The current catalog, shared by all sessions; replaced whole when the workspace schema changes.
+// The current catalog, shared by all sessions and stateless requests; replaced whole when the
+// workspace schema changes, which can happen only at a schema refresh.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 
@@ -22,9 +24,31 @@ public:
     current_ = std::move(next);
   }
 
+  // The catalog is rebuilt only after a schema refresh, every `interval` from `start`.
+  void set_refresh_cycle(std::chrono::steady_clock::time_point start,
+                         std::chrono::milliseconds interval) {
+    std::lock_guard<std::mutex> guard(mtx_);
+    cycle_start_ = start;
+    interval_ = interval;
+  }
+
+  // How long catalog-derived answers (lists, discover) stay fresh: until the next refresh.
+  // The same for every client, so shared caches may keep them.
+  cache_hint freshness(std::chrono::steady_clock::time_point now) const {
+    std::lock_guard<std::mutex> guard(mtx_);
+    if (interval_.count() <= 0)
+      return cache_hint{std::chrono::milliseconds{0}, true};
+    auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - cycle_start_);
+    if (since.count() < 0)
+      since = std::chrono::milliseconds{0};
+    return cache_hint{interval_ - since % interval_, true};
+  }
+
 private:
   mutable std::mutex mtx_;
   catalog_ptr current_;
+  std::chrono::steady_clock::time_point cycle_start_;
+  std::chrono::milliseconds interval_{0};
 };
 
 using catalog_store_ptr = std::shared_ptr<catalog_store>;

@@ -90,10 +90,23 @@ using session_actor = caf::typed_actor<
   // Ends the session: in-flight requests finish, then streams close.
   caf::reacts_to<atom::shutdown>>;
 
-/// Spawns, routes to, monitors and reaps sessions.
+/// One request of the stateless era (2026-07-28): lives as long as its request, or its
+/// subscriptions/listen stream, and holds no state about the client beyond it.
+using request_actor = caf::typed_actor<
+  // Runs a closure scheduled by the request's own logic (timers, async completions).
+  caf::reacts_to<atom::run, task>,
+  // A list changed: a listen stream that asked for it is told.
+  caf::reacts_to<atom::changed, std::string>,
+  // A resource changed: a listen stream subscribed to it is told.
+  caf::reacts_to<atom::updated, std::string>,
+  // The server stops: the request ends now.
+  caf::reacts_to<atom::shutdown>>;
+
+/// Spawns, routes to, monitors and reaps sessions, and spawns a request actor per stateless
+/// request.
 using session_supervisor_actor = caf::typed_actor<
   // Routes a transport message to its session; a new session for an `initialize` without an
-  // id; answers 404 on the sink for unknown or ended sessions.
+  // id; a new request actor for a stateless request; 404 for unknown or ended sessions.
   caf::reacts_to<atom::inbound, inbound>,
   // Creates a session up front (stdio) and returns its id.
   caf::replies_to<atom::create>::with<std::string>,

@@ -2,36 +2,14 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_host.hpp"
+
 namespace tmcp::actors {
-
-namespace {
-
-// Lets the plain-C++ session schedule work on its own actor, now or later.
-class actor_host : public session_host {
-public:
-  explicit actor_host(caf::weak_actor_ptr self) : self_(std::move(self)) {}
-
-  void post(std::function<void()> fn, std::chrono::milliseconds delay) override {
-    auto strong = self_.lock();
-    if (!strong)
-      return;
-    auto hdl = caf::actor_cast<session_actor>(strong);
-    if (delay.count() <= 0)
-      caf::anon_send(hdl, atom::run_v, task{std::move(fn)});
-    else
-      caf::delayed_anon_send(hdl, delay, atom::run_v, task{std::move(fn)});
-  }
-
-private:
-  caf::weak_actor_ptr self_;
-};
-
-} // namespace
 
 session_actor::behavior_type session_actor_impl(session_actor::stateful_pointer<session_state> self,
                                                 std::string id, catalog_store_ptr catalogs,
                                                 session_settings settings) {
-  auto host = std::make_shared<actor_host>(caf::actor_cast<caf::weak_actor_ptr>(self));
+  auto host = std::make_shared<actor_host<session_actor>>(caf::actor_cast<caf::weak_actor_ptr>(self));
   settings.protocol.now = [sys = &self->system()] { return sys->clock().now(); };
   self->state.catalogs = catalogs;
   self->state.idle_expiry = settings.idle_expiry;

@@ -25,7 +25,7 @@ session_actor spawn_session(self_ptr self, const std::string& id, const session_
 }
 
 void answer_drained(self_ptr self) {
-  if (!self->state.draining || !self->state.sessions.empty())
+  if (!self->state.draining || !self->state.sessions.empty() || !self->state.requests.empty())
     return;
   for (auto& p : self->state.drained)
     p.deliver(self->state.drained_count);
@@ -36,6 +36,17 @@ void route(self_ptr self, inbound& in) {
   auto& st = self->state;
   if (st.settings.observe)
     st.settings.observe(in);
+  if (in.modern) {
+    if (st.draining) {
+      in.sink->respond(503, error_body(rpc_errc::transport_error,
+                                       "Service Unavailable: shutting down"));
+      return;
+    }
+    auto hdl = self->spawn<caf::monitored>(request_actor_impl, std::move(in),
+                                           st.catalogs->current(), st.settings.modern);
+    st.requests.emplace(hdl.address(), hdl);
+    return;
+  }
   if (in.session_id.empty()) {
     bool is_init = in.verb == inbound_verb::post && in.msg && in.msg->is_request()
                    && in.msg->method == "initialize";
@@ -72,6 +83,8 @@ template <class... Ts>
 void broadcast(self_ptr self, const Ts&... xs) {
   for (auto& [id, hdl] : self->state.sessions)
     self->send(hdl, xs...);
+  for (auto& [addr, hdl] : self->state.requests)
+    self->send(hdl, xs...);
 }
 
 } // namespace
@@ -97,6 +110,8 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
   self->state.catalogs = std::move(catalogs);
   self->state.settings = std::move(settings);
   self->set_down_handler([self](caf::down_msg& dm) {
+    if (self->state.requests.erase(dm.source) > 0)
+      return answer_drained(self);
     auto it = self->state.ids.find(dm.source);
     if (it == self->state.ids.end())
       return;
@@ -114,6 +129,8 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (auto& [id, hdl] : self->state.sessions)
       self->send_exit(hdl, msg.reason);
+    for (auto& [addr, hdl] : self->state.requests)
+      self->send_exit(hdl, msg.reason);
     self->quit(msg.reason);
   });
   self->delayed_send(self, self->state.settings.sweep_interval, atom::expire_v);
@@ -128,14 +145,15 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
     [self](atom::changed, const std::string& kind) { broadcast(self, atom::changed_v, kind); },
     [self](atom::updated, const std::string& uri) { broadcast(self, atom::updated_v, uri); },
     [self](atom::expire) {
-      broadcast(self, atom::expire_v);
+      for (auto& [id, hdl] : self->state.sessions)
+        self->send(hdl, atom::expire_v);
       self->delayed_send(self, self->state.settings.sweep_interval, atom::expire_v);
     },
     [self](atom::shutdown) -> caf::result<uint64_t> {
       auto& st = self->state;
       st.draining = true;
       st.drained_count = 0;
-      if (st.sessions.empty())
+      if (st.sessions.empty() && st.requests.empty())
         return uint64_t{0};
       broadcast(self, atom::shutdown_v);
       auto rp = self->make_response_promise<uint64_t>();

@@ -1,5 +1,6 @@
-// The session supervisor: spawns a session actor per MCP session, routes transport messages to
-// it, monitors it, reaps idle ones and drains them all on shutdown.
+// The session supervisor: spawns a session actor per legacy MCP session and a request actor per
+// stateless request, routes transport messages, monitors both, reaps idle sessions, fans change
+// events out, and drains them all on shutdown.
 #pragma once
 
 #include <functional>
@@ -11,6 +12,7 @@
 
 #include "actors/catalog_store.hpp"
 #include "actors/interfaces.hpp"
+#include "actors/request_actor.hpp"
 #include "actors/session_actor.hpp"
 
 namespace tmcp::actors {
@@ -24,6 +26,8 @@ struct supervisor_settings {
   std::size_t max_sessions = 100000;
   // Sees every transport message first (metrics wrap its sink); none when empty.
   std::function<void(inbound&)> observe;
+  // Stateless (2026-07-28) requests: identity, requestState key, catalog freshness.
+  stateless_options modern;
 };
 
 struct supervisor_state {
@@ -33,6 +37,8 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, std::string> ids;
   // Sessions a DELETE has ended that are not down yet: later requests get 404, not a dead actor.
   std::unordered_set<std::string> closing;
+  // Live stateless requests, so change events reach their listen streams.
+  std::unordered_map<caf::actor_addr, request_actor> requests;
   catalog_store_ptr catalogs;
   supervisor_settings settings;
   bool draining = false;

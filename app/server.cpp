@@ -1,6 +1,7 @@
 #include "app/server.hpp"
 
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@
 #include "app/twenty_wiring.hpp"
 #include "config/server_config.hpp"
 #include "protocol/conformance/fixtures.hpp"
+#include "protocol/input_state.hpp"
 #include "protocol/transport/http_server.hpp"
 #include "protocol/transport/stdio_transport.hpp"
 #include "protocol/transport/webhook_server.hpp"
@@ -41,10 +43,10 @@ void setup_logging(const config::server_config& cfg) {
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
 }
 
-catalog_ptr build_catalog(const config::server_config& cfg) {
+catalog_ptr build_catalog(const config::server_config& cfg, conformance::change_fn changed) {
   auto cat = std::make_shared<catalog>();
   if (cfg.conformance) {
-    conformance::register_fixtures(*cat);
+    conformance::register_fixtures(*cat, std::move(changed));
     cat->instructions = "Conformance mode: this server exposes the MCP conformance suite's "
                         "test fixtures only.";
     return cat;
@@ -52,6 +54,14 @@ catalog_ptr build_catalog(const config::server_config& cfg) {
   cat->instructions = "Twenty CRM MCP server. No Twenty workspace is connected yet: set "
                       "TWENTY_API_URL and TWENTY_API_KEY to reach one.";
   return cat;
+}
+
+// The requestState key: shared through TWENTY_MCP_STATE_KEY by instances behind one endpoint,
+// so any of them can resume a request another one started; random otherwise.
+std::string state_key() {
+  if (auto k = std::getenv("TWENTY_MCP_STATE_KEY"); k && *k)
+    return k;
+  return random_state_key();
 }
 
 // Signals are blocked in every thread and collected here, so no handler runs at random.
@@ -178,14 +188,23 @@ int run_server(int argc, char** argv) {
   caf_cfg.set("scheduler.policy", caf::atom("sharing"));
   caf::actor_system sys{caf_cfg};
 
-  auto catalogs = std::make_shared<actors::catalog_store>(build_catalog(cfg));
+  auto catalogs = std::make_shared<actors::catalog_store>(nullptr);
+  catalogs->set_refresh_cycle(std::chrono::steady_clock::now(),
+                              std::chrono::seconds(cfg.schema_refresh_seconds));
   auto metrics = std::make_shared<server_metrics>();
   actors::supervisor_settings ss;
   ss.observe = [metrics](inbound& in) { meter_inbound(metrics, in); };
+  ss.modern.state_key = state_key();
+  ss.modern.catalog_freshness = [catalogs] {
+    return catalogs->freshness(std::chrono::steady_clock::now());
+  };
   ss.http.idle_expiry = std::chrono::seconds(cfg.session_idle_seconds);
   ss.stdio.protocol.replay_events = 0;
   ss.stdio.idle_expiry = std::chrono::hours(24 * 365); // the process is the stdio session
   auto sup = sys.spawn(actors::session_supervisor_impl, catalogs, ss);
+  catalogs->replace(build_catalog(cfg, [sup](const std::string& kind) {
+    caf::anon_send(sup, atom::changed_v, kind);
+  }));
 
   std::optional<twenty_runtime> twenty;
   if (cfg.twenty_api_url.empty() && !cfg.conformance) {

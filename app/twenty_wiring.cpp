@@ -169,6 +169,8 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
   };
   // Tools exist before the schema arrives; until it does they answer why it is missing.
   catalogs->replace(twenty::tools::build_catalog(service, tools_cfg));
+  // Lists stay fresh until the schema actor's next refresh (ttlMs of 2026-07-28 lists).
+  catalogs->set_refresh_cycle(std::chrono::steady_clock::now(), is.schema.refresh_interval);
   rt.supervisor = sys.spawn(actors::integration_supervisor_impl, is, rt.service);
   // The first answer proves the supervisor ran its setup, so the service has its handles.
   {

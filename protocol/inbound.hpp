@@ -15,7 +15,7 @@ struct inbound {
   inbound_verb verb = inbound_verb::post;
   // `Mcp-Session-Id` (empty when absent: only valid for an `initialize` POST).
   std::string session_id;
-  // `MCP-Protocol-Version` as sent, already checked to be supported; empty when absent.
+  // `MCP-Protocol-Version` as sent; empty when absent. Legacy: already checked to be supported.
   std::string protocol_version;
   // POST: the parsed message.
   std::optional<message> msg;
@@ -26,6 +26,12 @@ struct inbound {
   // POST: the client's Accept lists application/json but not text/event-stream, so the answer
   // must be one JSON body; requests that need a stream (progress, server requests) are refused.
   bool json_only = false;
+  // The request is of the modern, stateless era (2026-07-28): no session serves it.
+  bool modern = false;
+  // Over HTTP: the routing headers must then match the body (stdio has none).
+  bool http = false;
+  std::optional<std::string> mcp_method; // `Mcp-Method`
+  std::optional<std::string> mcp_name;   // `Mcp-Name`, Base64 form already decoded
 };
 
 } // namespace tmcp

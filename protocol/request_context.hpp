@@ -5,9 +5,11 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "protocol/expected.hpp"
 #include "protocol/json.hpp"
@@ -31,6 +33,24 @@ struct client_view {
 const char* capability_for_client_method(std::string_view method);
 
 using client_reply = std::function<void(expected<std::string, rpc_error>)>;
+
+// One input a handler needs from the client (elicitation/create, sampling/createMessage,
+// roots/list), under a key the handler chooses.
+struct input_request {
+  std::string key;
+  std::string method;
+  std::string params; // JSON text
+};
+
+// The client's answers by key (each the JSON text of that method's result), or an error.
+using input_answers = std::map<std::string, std::string>;
+using input_reply = std::function<void(expected<input_answers, rpc_error>)>;
+
+// How long a result may be reused (SEP-2549): `public` = the same for every client.
+struct cache_hint {
+  std::chrono::milliseconds ttl{0};
+  bool shared = false;
+};
 
 // Every member is thread-safe: it may be called from any thread, and its effect runs on the
 // session's thread in call order. After reply/fail or cancellation, later calls do nothing.
@@ -60,6 +80,16 @@ public:
   // error (timeout, client error, missing capability).
   virtual void request_client(std::string method, std::string params,
                               std::chrono::milliseconds timeout, client_reply done) = 0;
+
+  // Asks the client for several inputs at once. Legacy: requests to the client on this
+  // request's stream, `done` once all are answered. 2026-07-28: an input_required result ends
+  // this attempt; the client retries with the answers and the handler runs again from the
+  // start, so a handler must do nothing irreversible before it has its inputs.
+  virtual void request_input(std::vector<input_request> asks, std::chrono::milliseconds timeout,
+                             input_reply done) = 0;
+
+  // How long the coming result stays fresh, from the data's real cache lifetime.
+  virtual void cache(cache_hint hint) = 0;
 
   // Runs `fn` on the session's thread after `delay`, unless the request ended first.
   virtual void after(std::chrono::milliseconds delay, std::function<void()> fn) = 0;

@@ -17,6 +17,11 @@ enum class rpc_errc : int {
   transport_error = -32000,
   session_not_found = -32001,
   request_cancelled = -32800,
+  // MCP 2026-07-28: routing headers disagree with the body; a client capability the request
+  // needs was not declared; a protocol version the server does not serve.
+  header_mismatch = -32020,
+  missing_client_capability = -32021,
+  unsupported_protocol_version = -32022,
   // TS SDK's RequestTimeout: a server->client request got no answer in time.
   request_timeout = -32001,
 };

@@ -11,27 +11,13 @@
 #include <string>
 
 #include "protocol/catalog.hpp"
+#include "protocol/host.hpp"
 #include "protocol/inbound.hpp"
 #include "protocol/request_context.hpp"
 #include "protocol/request_table.hpp"
 #include "protocol/stream_book.hpp"
 
 namespace tmcp {
-
-class session_host {
-public:
-  virtual ~session_host() = default;
-  // Runs `fn` on the session's thread after `delay`; thread-safe; dropped once the session ended.
-  virtual void post(std::function<void()> fn, std::chrono::milliseconds delay) = 0;
-};
-
-using host_ptr = std::shared_ptr<session_host>;
-
-struct server_identity {
-  std::string name = "twenty-mcp-server";
-  std::string title = "Twenty CRM";
-  std::string version = "0.1.0";
-};
 
 struct session_options {
   server_identity identity;
@@ -91,6 +77,9 @@ public:
                            client_reply done);
   void close_request_stream(const std::string& req_id);
   void add_cancel_hook(const std::string& req_id, std::function<void()> fn);
+  void request_input(const std::string& req_id, std::vector<input_request> asks,
+                     std::chrono::milliseconds timeout, input_reply done);
+  void set_cache_hint(const std::string&, cache_hint) {} // legacy results carry no hints
   bool request_alive(const std::string& req_id) const { return requests_.contains(req_id); }
   host_ptr host() const { return host_; }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,6 +38,10 @@ public:
 
   // False once the peer has gone away; the session then stops writing to this sink.
   virtual bool connected() const = 0;
+
+  // Runs `fn` (on any thread) once the peer goes away before the answer ended: closing a
+  // 2026-07-28 response stream cancels its request. Sinks that cannot tell never call it.
+  virtual void on_disconnect(std::function<void()> fn) { (void)fn; }
 };
 
 using sink_ptr = std::shared_ptr<stream_sink>;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the official MCP conformance suites against the server in conformance mode:
 # 0.1.16 --suite all (every active and pending scenario), then 0.2.0-alpha.12 with
-# --requirements 2025-11-25. Fails on any failure, and on warnings in server-sse-polling.
+# --requirements 2025-11-25 and with --requirements 2026-07-28 (the stateless era, on the same
+# endpoint). Fails on any failure, and on warnings in server-sse-polling.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 node_bin=$(bash "$root/scripts/install_node_tools.sh") || exit 1
@@ -28,4 +29,8 @@ sed -n '/SUMMARY/,$p' "$out/alpha.txt"
 if [ $alpha_status -ne 0 ] || grep -q "server-session-lifecycle.*[1-9][0-9]* failed" "$out/alpha.txt"; then
   cat "$out/alpha.txt"; status=1
 fi
+echo "== conformance 0.2.0-alpha.12 --requirements 2026-07-28 against $started_url"
+"$root/.tools/conformance-alpha/node_modules/.bin/conformance" server --url "$started_url" \
+  --requirements 2026-07-28 -o "$out/modern" > "$out/modern.txt" 2>&1 || { cat "$out/modern.txt"; status=1; }
+sed -n '/SUMMARY/,$p' "$out/modern.txt"
 exit $status

@@ -24,8 +24,8 @@ std::string join(const std::vector<std::string>& v) {
 }  // namespace
 
 int run_http_bench(const bench_options& o) {
-  std::printf("== http: url=%s sessions=%d duration=%.1fs mix=%s threads=%d connect-concurrency=%d\n",
-              o.url.c_str(), o.sessions, o.duration_s, join(o.mix).c_str(), o.threads,
+  std::printf("== http (%s era): url=%s sessions=%d duration=%.1fs mix=%s threads=%d connect-concurrency=%d\n",
+              o.era.c_str(), o.url.c_str(), o.sessions, o.duration_s, join(o.mix).c_str(), o.threads,
               o.connect_concurrency);
   long rss_before = o.pid ? read_vm_rss_kib(o.pid) : -1;
   io_pool pool(o.threads);
@@ -34,7 +34,8 @@ int run_http_bench(const bench_options& o) {
 
   std::vector<std::shared_ptr<mcp_client>> clients;
   for (int i = 0; i < o.sessions; ++i)
-    clients.push_back(std::make_shared<mcp_client>(pool.context(), o.ep, addrs, o.request_timeout_s, i));
+    clients.push_back(std::make_shared<mcp_client>(pool.context(), o.ep, addrs, o.request_timeout_s, i,
+                                                   o.era == "modern"));
 
   auto t0 = clock_type::now();
   auto setup_errors = run_bounded(clients.size(), o.connect_concurrency,
@@ -76,9 +77,9 @@ int run_http_bench(const bench_options& o) {
   if (o.pid)
     std::printf("server VmRSS: before %s, after load %s\n", format_kib(rss_before).c_str(),
                 format_kib(rss_loaded).c_str());
-  std::printf("RESULT http sessions=%d ready=%zu requests=%llu errors=%llu ok_rps=%.0f p50_ms=%.3f "
+  std::printf("RESULT http era=%s sessions=%d ready=%zu requests=%llu errors=%llu ok_rps=%.0f p50_ms=%.3f "
               "p99_ms=%.3f max_ms=%.3f setup_s=%.3f delete_failures=%zu rss_loaded_kib=%ld\n",
-              o.sessions, ready.size(), static_cast<unsigned long long>(all.requests),
+              o.era.c_str(), o.sessions, ready.size(), static_cast<unsigned long long>(all.requests),
               static_cast<unsigned long long>(all.errors), all.ok_per_s, all.p50_ms, all.p99_ms,
               all.max_ms, setup_s, delete_failed, rss_loaded);
   pool.stop();

@@ -9,6 +9,10 @@ namespace mcp_bench {
 namespace {
 
 constexpr const char* protocol_version = "2025-11-25";
+constexpr const char* modern_version = "2026-07-28";
+constexpr const char* modern_meta =
+    R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+    R"("io.modelcontextprotocol/clientCapabilities":{}})";
 constexpr int max_consecutive_failures = 3;  // a session that keeps failing stops instead of spinning
 
 std::uint32_t elapsed_us(clock_type::time_point since) {
@@ -24,9 +28,9 @@ std::string_view content_type(const http::response<http::string_body>& res) {
 }  // namespace
 
 mcp_client::mcp_client(net::io_context& ioc, const endpoint& ep, tcp::resolver::results_type addrs,
-                       double timeout_s, int index)
+                       double timeout_s, int index, bool modern)
     : stream_(net::make_strand(ioc)), addrs_(std::move(addrs)), ep_(ep),
-      timeout_(static_cast<long>(timeout_s * 1000)), index_(index) {}
+      timeout_(static_cast<long>(timeout_s * 1000)), index_(index), modern_(modern) {}
 
 // ---- transport ---------------------------------------------------------------------------------
 
@@ -41,6 +45,12 @@ void mcp_client::send(http::verb verb, std::string body, reply_fn on_reply) {
   if (!session_id_.empty()) {
     req_.set("Mcp-Session-Id", session_id_);
     req_.set("MCP-Protocol-Version", protocol_version);
+  }
+  if (modern_) {
+    req_.set("MCP-Protocol-Version", modern_version);
+    req_.set("Mcp-Method", method_header_);
+    if (method_header_ == "tools/call")
+      req_.set("Mcp-Name", "test_simple_text");
   }
   if (verb == http::verb::post)
     req_.set(http::field::content_type, "application/json");
@@ -98,6 +108,8 @@ void mcp_client::on_read(beast::error_code ec) {
 // ---- session lifecycle -------------------------------------------------------------------------
 
 void mcp_client::open(done_fn done) {
+  if (modern_)
+    return done({});
   net::dispatch(stream_.get_executor(), [self = shared_from_this(), done = std::move(done)]() mutable {
     std::string body =
         R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":")" +
@@ -144,6 +156,8 @@ void mcp_client::close_connection(done_fn done) {
 }
 
 void mcp_client::delete_session(done_fn done) {
+  if (modern_)
+    return done({});
   net::dispatch(stream_.get_executor(), [self = shared_from_this(), done = std::move(done)]() mutable {
     if (self->session_id_.empty())
       return done("no session");
@@ -161,9 +175,11 @@ void mcp_client::delete_session(done_fn done) {
 
 std::string mcp_client::request_body(const std::string& method, std::int64_t id) const {
   auto head = R"({"jsonrpc":"2.0","id":)" + std::to_string(id) + R"(,"method":")" + method + "\"";
+  std::string meta = modern_ ? modern_meta : "";
   if (method == "tools/call")
-    return head + R"(,"params":{"name":"test_simple_text","arguments":{}}})";
-  return head + "}";
+    return head + R"(,"params":{"name":"test_simple_text","arguments":{})" + (modern_ ? "," : "") +
+           meta + "}}";
+  return head + (modern_ ? ",\"params\":{" + meta + "}" : "") + "}";
 }
 
 void mcp_client::run_loop(run_plan& plan, done_fn done) {
@@ -182,6 +198,7 @@ void mcp_client::next_request(run_plan& plan, done_fn done) {
   const auto& method = plan.mix[mix_pos_++ % plan.mix.size()];
   auto id = next_id_++;
   auto started = clock_type::now();
+  method_header_ = method;
   send(http::verb::post, request_body(method, id),
        [self = shared_from_this(), &plan, done, &method, id, started](beast::error_code ec,
                                                                       response& res) {

@@ -38,9 +38,10 @@ public:
   using done_fn = std::function<void(const std::string& error)>;
 
   mcp_client(net::io_context& ioc, const endpoint& ep, tcp::resolver::results_type addrs,
-             double timeout_s, int index);
+             double timeout_s, int index, bool modern = false);
 
-  // Connects, sends initialize (expects an Mcp-Session-Id) and notifications/initialized (expects 202).
+  // Legacy: connects, sends initialize (expects an Mcp-Session-Id) and notifications/initialized
+  // (expects 202). Modern (2026-07-28): nothing to set up, every request stands alone.
   void open(done_fn done);
   // Drops the TCP connection; the MCP session stays alive on the server.
   void close_connection(done_fn done);
@@ -67,6 +68,8 @@ private:
   void on_loop_reply(run_plan& plan, done_fn done, const std::string& method, std::int64_t id,
                      clock_type::time_point started, beast::error_code ec, response& res);
   std::string request_body(const std::string& method, std::int64_t id) const;
+  bool modern_ = false;
+  std::string method_header_; // Mcp-Method (and Mcp-Name) of the next modern request
 
   beast::tcp_stream stream_;
   tcp::resolver::results_type addrs_;

@@ -1,5 +1,6 @@
 #include "options.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -45,6 +46,7 @@ void print_usage() {
   std::cerr <<
     "usage:\n"
     "  mcp-bench http --url URL --sessions N --duration S [--mix ping,tools/list,tools/call]\n"
+    "                [--era legacy|modern]   (modern: one stateless client per session slot)\n"
     "                 [--max-requests M] [--threads T] [--connect-concurrency C] [--timeout S]\n"
     "  mcp-bench idle --url URL --sessions N --pid PID [--keep-connections] [--delete]\n"
     "                 [--threads T] [--connect-concurrency C]\n"
@@ -75,6 +77,7 @@ std::optional<bench_options> parse_options(int argc, char** argv) {
     else if (a == "--sessions") o.sessions = std::atoi(value().c_str());
     else if (a == "--duration") o.duration_s = std::atof(value().c_str());
     else if (a == "--mix") o.mix = split_csv(value());
+    else if (a == "--era") o.era = value();
     else if (a == "--max-requests") o.max_requests = std::strtoull(value().c_str(), nullptr, 10);
     else if (a == "--threads") o.threads = std::atoi(value().c_str());
     else if (a == "--connect-concurrency") o.connect_concurrency = std::atoi(value().c_str());
@@ -108,6 +111,14 @@ std::optional<bench_options> parse_options(int argc, char** argv) {
       std::cerr << "unknown method in --mix: " << m << "\n";
       return std::nullopt;
     }
+  if (o.era != "legacy" && o.era != "modern") {
+    std::cerr << "--era must be legacy or modern\n";
+    return std::nullopt;
+  }
+  if (o.era == "modern" && std::find(o.mix.begin(), o.mix.end(), "ping") != o.mix.end()) {
+    std::cerr << "ping does not exist in the modern era; pass --mix tools/list,tools/call\n";
+    return std::nullopt;
+  }
   if (o.sessions < 1 || o.threads < 1 || o.connect_concurrency < 1 || o.mix.empty()) {
     std::cerr << "--sessions, --threads, --connect-concurrency must be >= 1 and --mix non-empty\n";
     return std::nullopt;

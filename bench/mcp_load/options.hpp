@@ -28,6 +28,8 @@ struct bench_options {
   int pid = 0;                   // server pid, for VmRSS
   bool keep_connections = false; // idle: keep TCP connections open after initialize
   bool delete_sessions = false;  // idle: DELETE the sessions at the end and report RSS again
+  // http: "legacy" (2025-11-25 sessions) or "modern" (2026-07-28, stateless, no ping).
+  std::string era = "legacy";
   std::string binary;
   int runs = 20;
 };

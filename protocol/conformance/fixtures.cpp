@@ -245,10 +245,11 @@ void register_prompts(catalog& cat) {
 
 } // namespace
 
-void register_fixtures(catalog& cat) {
+void register_fixtures(catalog& cat, change_fn changed) {
   register_tools(cat);
   register_resources(cat);
   register_prompts(cat);
+  register_modern_fixtures(cat, std::move(changed));
 }
 
 } // namespace tmcp::conformance

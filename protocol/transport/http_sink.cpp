@@ -41,4 +41,27 @@ bool http_sink::connected() const {
   return connected_;
 }
 
+void http_sink::on_disconnect(std::function<void()> fn) {
+  std::unique_lock<std::mutex> guard{mtx_};
+  if (connected_) {
+    on_disconnect_ = std::move(fn);
+    return;
+  }
+  guard.unlock();
+  fn();
+}
+
+void http_sink::mark_disconnected() {
+  std::function<void()> fn;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (!connected_.exchange(false))
+      return;
+    fn = std::move(on_disconnect_);
+  }
+  // Only a peer that left before the answer ended cancels anything.
+  if (fn && !finished_)
+    fn();
+}
+
 } // namespace tmcp::transport

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 
 #include "protocol/stream_sink.hpp"
 
@@ -25,9 +26,10 @@ public:
   void close() override;
   void respond(int status, const std::string& body) override;
   bool connected() const override;
+  void on_disconnect(std::function<void()> fn) override;
 
   // Called by the connection (on its strand) after a write error or peer close.
-  void mark_disconnected() { connected_ = false; }
+  void mark_disconnected();
 
 private:
   std::shared_ptr<http_session> session_;
@@ -35,6 +37,8 @@ private:
   std::atomic<bool> connected_{true};
   // Set by close/respond: later calls are dropped here, before hopping threads.
   std::atomic<bool> finished_{false};
+  std::mutex mtx_;
+  std::function<void()> on_disconnect_; // guarded by mtx_
 };
 
 } // namespace tmcp::transport

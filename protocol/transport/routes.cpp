@@ -1,5 +1,6 @@
 #include "protocol/transport/routes.hpp"
 
+#include "protocol/base64.hpp"
 #include "protocol/json_rpc.hpp"
 #include "protocol/mcp_version.hpp"
 #include "protocol/transport/validation.hpp"
@@ -39,6 +40,30 @@ std::string to_string(std::optional<std::string_view> v) {
   return v ? std::string(*v) : std::string();
 }
 
+// A header value, with the `=?base64?...?=` form of non-ASCII values decoded.
+std::optional<std::string> header_text(std::optional<std::string_view> v) {
+  if (!v)
+    return std::nullopt;
+  constexpr std::string_view pre = "=?base64?", post = "?=";
+  if (v->size() >= pre.size() + post.size() && v->substr(0, pre.size()) == pre
+      && v->substr(v->size() - post.size()) == post)
+    if (auto d = base64_decode(v->substr(pre.size(), v->size() - pre.size() - post.size())))
+      return *d;
+  return std::string(*v);
+}
+
+bool has_legacy_version(const request_view& req) {
+  return req.protocol_version && is_supported_version(*req.protocol_version);
+}
+
+// GET and DELETE belong to legacy sessions; a stateless client has no stream to open.
+rejection stateless_verb(const request_view& req) {
+  auto r = reject(405, "Method Not Allowed: " + std::string(req.method)
+                         + " needs a session (protocol 2026-07-28 uses POST only)");
+  r.allow_header = true;
+  return r;
+}
+
 } // namespace
 
 std::optional<rejection> check_headers(const request_view& req, const route_config& cfg) {
@@ -60,8 +85,13 @@ std::optional<rejection> check_headers(const request_view& req, const route_conf
     if (!req.accept || !accepts_json(*req.accept))
       return reject(406, "Not Acceptable: Client must accept application/json (and "
                          "text/event-stream for streamed answers)");
-    return check_version(req);
+    // Without a session the body decides the era (route_post); a modern request's version
+    // is checked against its _meta there.
+    return req.session_id ? check_version(req) : std::nullopt;
   }
+  if ((req.method == "GET" || req.method == "DELETE") && !req.session_id
+      && !has_legacy_version(req))
+    return stateless_verb(req);
   if (req.method == "GET") {
     if (!req.accept || !accepts_sse(*req.accept))
       return reject(406, "Not Acceptable: Client must accept text/event-stream");
@@ -87,6 +117,21 @@ expected<inbound, rejection> route_post(const request_view& req, std::string_vie
     return make_unexpected(rejection{400, make_error_response(f.id, f.error), false});
   }
   auto& msg = *parsed;
+  auto params = msg.params();
+  bool has_meta = params && params->IsObject() && params->HasMember("_meta");
+  // The dual-era rule of the 2026-07-28 reference server (mcp.md 3.4).
+  if (!req.session_id && (req.protocol_version || has_meta)
+      && !(!has_meta && has_legacy_version(req))) {
+    inbound in;
+    in.verb = inbound_verb::post;
+    in.modern = true;
+    in.http = true;
+    in.protocol_version = to_string(req.protocol_version);
+    in.mcp_method = header_text(req.mcp_method);
+    in.mcp_name = header_text(req.mcp_name);
+    in.msg = std::move(msg);
+    return in;
+  }
   bool is_initialize = msg.is_request() && msg.method == "initialize";
   // Only `initialize` may arrive without a session: it is what creates one.
   if (req.session_id || !is_initialize)

@@ -23,6 +23,8 @@ struct request_view {
   std::optional<std::string_view> session_id;
   std::optional<std::string_view> protocol_version;
   std::optional<std::string_view> last_event_id;
+  std::optional<std::string_view> mcp_method; // 2026-07-28 routing headers
+  std::optional<std::string_view> mcp_name;
 };
 
 // The view of a parsed Beast request (any body type); the fuzz targets build it the same way.
@@ -47,6 +49,8 @@ request_view view_of(const Request& req) {
   v.session_id = field("Mcp-Session-Id");
   v.protocol_version = field("MCP-Protocol-Version");
   v.last_event_id = field("Last-Event-ID");
+  v.mcp_method = field("Mcp-Method");
+  v.mcp_name = field("Mcp-Name");
   return v;
 }
 
@@ -69,7 +73,9 @@ struct rejection {
 std::optional<rejection> check_headers(const request_view& req, const route_config& cfg);
 
 // A POST body after check_headers passed: 400 on a parse error (the parser's JSON-RPC
-// error) or a missing session id on anything but `initialize`; else the inbound, sink unset.
+// error). A request without a session that carries `_meta` or a modern MCP-Protocol-Version
+// is of the stateless era (2026-07-28); otherwise a missing session id on anything but
+// `initialize` is a 400. Else the inbound, sink unset.
 expected<inbound, rejection> route_post(const request_view& req, std::string_view body);
 
 // A GET or DELETE after check_headers passed; sink unset.

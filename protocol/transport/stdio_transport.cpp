@@ -59,6 +59,14 @@ line_status read_line(std::istream& in, std::string& line, std::size_t max) {
   return too_long ? line_status::too_long : line_status::line;
 }
 
+bool is_stateless_message(const message& m) {
+  if (m.method == "server/discover")
+    return true;
+  auto params = m.params();
+  auto meta = params ? json::find(*params, "_meta") : nullptr;
+  return meta && json::find(*meta, "io.modelcontextprotocol/protocolVersion");
+}
+
 bool is_blank(std::string_view s) {
   return s.find_first_not_of(" \t\r") == std::string_view::npos;
 }
@@ -93,7 +101,11 @@ void read_loop(std::istream& in, actors::session_supervisor_actor supervisor,
     }
     inbound msg;
     msg.verb = inbound_verb::post;
-    msg.session_id = session_id;
+    // stdio negotiates the era per message too: a probe or a request with 2026-07-28 _meta
+    // is stateless; everything else belongs to the process's legacy session.
+    msg.modern = is_stateless_message(*parsed);
+    if (!msg.modern)
+      msg.session_id = session_id;
     msg.msg = std::move(*parsed);
     msg.sink = sink;
     caf::anon_send(supervisor, atom::inbound_v, std::move(msg));
@@ -147,8 +159,11 @@ expected<std::string, std::string> stdio_transport::start(std::function<void()> 
   if (!error.empty())
     return make_unexpected("stdio: cannot create a session: " + error);
   // stdout is also the session's standalone stream: list_changed and resource updates go there.
-  caf::anon_send(supervisor_, atom::inbound_v,
-                 inbound{inbound_verb::get, session_id, "", std::nullopt, "", sink_});
+  inbound standalone;
+  standalone.verb = inbound_verb::get;
+  standalone.session_id = session_id;
+  standalone.sink = sink_;
+  caf::anon_send(supervisor_, atom::inbound_v, std::move(standalone));
   reader_ = std::thread{read_loop, std::ref(in_), supervisor_, session_id, sink_,
                         std::move(on_eof), done_};
   return session_id;

@@ -1,0 +1,71 @@
+// Drives the real Twenty tools through an official TypeScript SDK client: list, get, create,
+// search and an error case. Usage: node twenty_tools_client.mjs v1|v2 <url>
+// v2 pins protocol 2026-07-28 (stateless); v1 speaks 2025-11-25 (sessions).
+import assert from 'node:assert/strict';
+
+const [era, url] = process.argv.slice(2);
+const sdkDir = process.env.SDK_V1_DIR;
+const clientDir = process.env.SDK_V2_DIR;
+
+async function connect() {
+  if (era === 'v2') {
+    const { Client, StreamableHTTPClientTransport } = await import(
+      `${clientDir}/node_modules/@modelcontextprotocol/client/dist/index.mjs`);
+    const client = new Client({ name: 'twenty-v2-test', version: '1.0.0' },
+      { capabilities: {}, versionNegotiation: { mode: { pin: '2026-07-28' } } });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+    return client;
+  }
+  const { Client } = await import(`${sdkDir}/node_modules/@modelcontextprotocol/sdk/dist/esm/client/index.js`);
+  const { StreamableHTTPClientTransport } = await import(
+    `${sdkDir}/node_modules/@modelcontextprotocol/sdk/dist/esm/client/streamableHttp.js`);
+  const client = new Client({ name: 'twenty-v1-test', version: '1.0.0' }, { capabilities: {} });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  return client;
+}
+
+const structured = (r) => {
+  assert.ok(!r.isError, `tool failed: ${JSON.stringify(r.content)}`);
+  return r.structuredContent ?? JSON.parse(r.content[0].text);
+};
+
+const client = await connect();
+const { tools } = await client.listTools();
+const names = tools.map((t) => t.name);
+for (const n of ['twenty_list_records', 'twenty_get_record', 'twenty_create_record',
+  'twenty_search_records'])
+  assert.ok(names.includes(n), `${n} missing from tools/list`);
+
+const page = structured(await client.callTool({ name: 'twenty_list_records',
+  arguments: { object: 'companies', limit: 3 } }));
+assert.equal(page.records.length, 3, 'three companies listed');
+
+const first = structured(await client.callTool({ name: 'twenty_get_record',
+  arguments: { object: 'companies', id: page.records[0].id } }));
+assert.equal(first.record?.id ?? first.id, page.records[0].id, 'the listed company is fetched');
+
+const marker = `Era ${era} ${Date.now()}`;
+const created = structured(await client.callTool({ name: 'twenty_create_record',
+  arguments: { object: 'companies', data: { name: marker } } }));
+const createdId = created.record?.id ?? created.id;
+assert.ok(createdId, 'the created company has an id');
+
+const found = structured(await client.callTool({ name: 'twenty_search_records',
+  arguments: { query: marker, objects: ['companies'] } }));
+const hits = found.results.flatMap((r) => r.records ?? []);
+assert.ok(hits.some((h) => h.id === createdId), 'search finds the created company');
+
+const missing = await client.callTool({ name: 'twenty_get_record',
+  arguments: { object: 'companies', id: '00000000-0000-4000-8000-000000000000' } });
+assert.equal(missing.isError, true, 'an unknown id is a tool error');
+
+let unknownTool = null;
+try {
+  await client.callTool({ name: 'twenty_no_such_tool', arguments: {} });
+} catch (e) {
+  unknownTool = e;
+}
+assert.ok(unknownTool, 'an unknown tool is a protocol error');
+
+await client.close();
+console.log(`ok ${era}: listed ${page.records.length}, got, created ${createdId}, found, errors`);
