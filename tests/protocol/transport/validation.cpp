@@ -155,9 +155,14 @@ CAF_TEST(header checks answer in order origin host path method then per method r
   v.accept.reset();
   CAF_CHECK_EQUAL(status_of(v), 406);
   v = post_view();
+  v.session_id = "s1";
   v.protocol_version = "1999-01-01";
   CAF_CHECK_EQUAL(status_of(v), 400);
   v.protocol_version = "2025-03-26";
+  CAF_CHECK_EQUAL(status_of(v), 0);
+  // Without a session the body decides the era; a modern request's version is checked later.
+  v.session_id.reset();
+  v.protocol_version = "2099-01-01";
   CAF_CHECK_EQUAL(status_of(v), 0);
 }
 
@@ -172,9 +177,11 @@ CAF_TEST(get needs an event stream accept and a session and delete needs a sessi
   v.accept = "text/event-stream";
   CAF_CHECK_EQUAL(status_of(v), 0);
   v.session_id.reset();
+  v.protocol_version = "2025-11-25";
   CAF_CHECK_EQUAL(status_of(v), 400);
   v.method = "DELETE";
   CAF_CHECK_EQUAL(status_of(v), 400);
+  v.protocol_version.reset();
   v.session_id = "bad id";
   CAF_CHECK_EQUAL(status_of(v), 400);
   v.session_id = "s1";
@@ -221,6 +228,48 @@ CAF_TEST(a post whose accept lacks event streams is routed as json only) {
   auto json = route_post(v, R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})");
   CAF_REQUIRE(json.has_value());
   CAF_CHECK(json->json_only);
+}
+
+CAF_TEST(get and delete without a session are not allowed for stateless clients) {
+  request_view v;
+  v.target = "/mcp";
+  v.host = "127.0.0.1:3001";
+  v.accept = "text/event-stream";
+  for (auto method : {"GET", "DELETE"}) {
+    v.method = method;
+    v.protocol_version.reset();
+    auto r = check_headers(v, config());
+    CAF_REQUIRE(r);
+    CAF_CHECK_EQUAL(r->status, 405);
+    CAF_CHECK(r->allow_header);
+    v.protocol_version = "2026-07-28";
+    CAF_CHECK_EQUAL(status_of(v), 405);
+  }
+}
+
+CAF_TEST(a request without a session that carries meta or a modern version is stateless) {
+  auto v = post_view();
+  auto meta = route_post(v, R"({"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{}}})");
+  CAF_REQUIRE(meta.has_value());
+  CAF_CHECK(meta->modern);
+  v.protocol_version = "2026-07-28";
+  v.mcp_method = "tools/call";
+  v.mcp_name = "=?base64?w6lsw6h2ZQ==?=";
+  auto header = route_post(v, R"({"jsonrpc":"2.0","id":2,"method":"tools/call"})");
+  CAF_REQUIRE(header.has_value());
+  CAF_CHECK(header->modern && header->http);
+  CAF_CHECK_EQUAL(*header->mcp_method, "tools/call");
+  CAF_CHECK_EQUAL(*header->mcp_name, "\xc3\xa9l\xc3\xa8ve");
+  // A legacy version header without _meta stays on the session path.
+  v.protocol_version = "2025-11-25";
+  auto legacy = route_post(v, R"({"jsonrpc":"2.0","id":3,"method":"initialize","params":{}})");
+  CAF_REQUIRE(legacy.has_value());
+  CAF_CHECK(!legacy->modern);
+  // With a session id, _meta is just metadata of a legacy request.
+  v.session_id = "s1";
+  auto in_session = route_post(v, R"({"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"_meta":{"progressToken":1}}})");
+  CAF_REQUIRE(in_session.has_value());
+  CAF_CHECK(!in_session->modern);
 }
 
 CAF_TEST(a body that is not json rpc is answered with the parser error) {
