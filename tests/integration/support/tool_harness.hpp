@@ -37,6 +37,11 @@ public:
                       client_reply done) override {
     done(make_unexpected(make_rpc_error(rpc_errc::method_not_found, "no client")));
   }
+  void request_input(std::vector<input_request>, std::chrono::milliseconds,
+                     input_reply done) override {
+    done(make_unexpected(make_rpc_error(rpc_errc::method_not_found, "no client in this test")));
+  }
+  void cache(cache_hint) override {}
   void after(std::chrono::milliseconds, std::function<void()>) override {
     // nop
   }
