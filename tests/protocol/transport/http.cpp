@@ -136,9 +136,9 @@ CAF_TEST(a chunked post over the body limit gets 413) {
   CAF_CHECK_EQUAL(p->seen_count(), 0u);
 }
 
-CAF_TEST(an unsupported protocol version gets 400) {
+CAF_TEST(an unsupported protocol version on a session gets 400) {
   test_client c{port};
-  auto res = c.exchange(post_request(port, init_body, "", "1999-01-01"));
+  auto res = c.exchange(post_request(port, init_body, "s1", "1999-01-01"));
   CAF_REQUIRE(res);
   CAF_CHECK_EQUAL(res->status, 400);
   CAF_CHECK(is_transport_error(*res, "Bad Request: Unsupported protocol version"));

@@ -94,13 +94,18 @@ CAF_TEST(a get without event stream accept gets 406 and without session gets 400
   auto res = c.exchange(stream_request(port, "GET", sid).set("Accept", "application/json"));
   CAF_REQUIRE(res);
   CAF_CHECK_EQUAL(res->status, 406);
+  // Without a session id GET and DELETE are a stateless (2026-07-28) client's: 405.
   res = c.exchange(stream_request(port, "GET", ""));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->status, 405);
+  res = c.exchange(stream_request(port, "DELETE", ""));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->status, 405);
+  // A legacy client that names its version still learns what it forgot.
+  res = c.exchange(stream_request(port, "GET", "").set("MCP-Protocol-Version", "2025-11-25"));
   CAF_REQUIRE(res);
   CAF_CHECK_EQUAL(res->status, 400);
   CAF_CHECK(is_transport_error(*res, "Bad Request: Mcp-Session-Id header is required"));
-  res = c.exchange(stream_request(port, "DELETE", ""));
-  CAF_REQUIRE(res);
-  CAF_CHECK_EQUAL(res->status, 400);
 }
 
 CAF_TEST(a delete ends the session and later posts get 404) {
