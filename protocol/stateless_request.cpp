@@ -61,6 +61,7 @@ stateless_request::~stateless_request() = default;
 
 void stateless_request::handle(inbound in) {
   sink_ = std::move(in.sink);
+  json_only_ = in.json_only;
   if (!in.msg) {
     ended_ = true;
     sink_->respond(400, make_error_response("null", error(rpc_errc::invalid_request,
@@ -310,7 +311,7 @@ void stateless_request::finish(std::string response, int status) {
 }
 
 void stateless_request::send_notification(const std::string& note) {
-  if (ended_)
+  if (ended_ || json_only_)
     return;
   if (!streaming_) {
     streaming_ = true;

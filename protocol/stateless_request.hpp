@@ -89,6 +89,8 @@ private:
   input_answers answers_;
   std::size_t auto_inputs_ = 0;
   bool streaming_ = false;
+  // The client accepts only application/json: the response is the one message it gets.
+  bool json_only_ = false;
   bool ended_ = false;
   // subscriptions/listen
   bool listening_ = false;
