@@ -38,7 +38,7 @@ check() { # check NAME EXPECTED_EXIT EXPECTED_TEXT inspector-args...
   fi
 }
 check tools/list 0 '"twenty_list_records"' --method tools/list
-check list 0 '"records"' --method tools/call --tool-name twenty_list_records \
+check list 0 '"rows"' --method tools/call --tool-name twenty_list_records \
   --tool-args-json '{"object":"companies","limit":2}'
 check search 0 '"results"' --method tools/call --tool-name twenty_search_records \
   --tool-args-json '{"query":"a","objects":["companies"]}'
