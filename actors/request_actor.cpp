@@ -25,7 +25,7 @@ request_actor::behavior_type request_actor_impl(request_actor::stateful_pointer<
       std::chrono::milliseconds{0});
   });
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    self->state.core->cancel();
+    self->state.core->cancel(msg.reason != client_cancelled());
     self->quit(msg.reason);
   });
   self->state.core->handle(std::move(in));

@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "protocol/json.hpp"
 #include "protocol/json_rpc.hpp"
 
 namespace tmcp::actors {
@@ -32,19 +33,45 @@ void answer_drained(self_ptr self) {
   self->state.drained.clear();
 }
 
+// A notifications/cancelled on stdio naming a stateless request stops it (no answer follows).
+bool cancel_stream_request(self_ptr self, const inbound& in, const void* stream) {
+  if (in.http || !in.msg || in.msg->method != "notifications/cancelled" || !in.msg->params())
+    return false;
+  auto rid = json::find(*in.msg->params(), "requestId");
+  if (!rid)
+    return false;
+  auto it = self->state.stream_requests.find({stream, json::stringify(*rid)});
+  if (it == self->state.stream_requests.end())
+    return false;
+  auto req = self->state.requests.find(it->second);
+  if (req != self->state.requests.end())
+    self->send_exit(req->second, client_cancelled());
+  self->state.stream_requests.erase(it);
+  return true;
+}
+
 void route(self_ptr self, inbound& in) {
   auto& st = self->state;
+  // The transport's own sink (observe may wrap it per request) names the stdio stream.
+  const void* stream = in.sink.get();
   if (st.settings.observe)
     st.settings.observe(in);
+  if (cancel_stream_request(self, in, stream))
+    return;
   if (in.modern) {
     if (st.draining) {
       in.sink->respond(503, error_body(rpc_errc::transport_error,
                                        "Service Unavailable: shutting down"));
       return;
     }
+    std::optional<std::pair<const void*, std::string>> stream_key;
+    if (!in.http && in.msg && in.msg->is_request())
+      stream_key.emplace(stream, in.msg->id);
     auto hdl = self->spawn<caf::monitored>(request_actor_impl, std::move(in),
                                            st.catalogs->current(), st.settings.modern);
     st.requests.emplace(hdl.address(), hdl);
+    if (stream_key)
+      st.stream_requests[*stream_key] = hdl.address();
     return;
   }
   if (in.session_id.empty()) {
@@ -110,8 +137,12 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
   self->state.catalogs = std::move(catalogs);
   self->state.settings = std::move(settings);
   self->set_down_handler([self](caf::down_msg& dm) {
-    if (self->state.requests.erase(dm.source) > 0)
+    if (self->state.requests.erase(dm.source) > 0) {
+      auto& by_stream = self->state.stream_requests;
+      for (auto it = by_stream.begin(); it != by_stream.end();)
+        it = it->second == dm.source ? by_stream.erase(it) : std::next(it);
       return answer_drained(self);
+    }
     auto it = self->state.ids.find(dm.source);
     if (it == self->state.ids.end())
       return;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -39,6 +40,9 @@ struct supervisor_state {
   std::unordered_set<std::string> closing;
   // Live stateless requests, so change events reach their listen streams.
   std::unordered_map<caf::actor_addr, request_actor> requests;
+  // Stateless requests read from a stream transport (stdio), by sink and JSON id: there,
+  // notifications/cancelled is the cancellation (over HTTP, closing the response is).
+  std::map<std::pair<const void*, std::string>, caf::actor_addr> stream_requests;
   catalog_store_ptr catalogs;
   supervisor_settings settings;
   bool draining = false;

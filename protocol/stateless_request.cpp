@@ -262,7 +262,7 @@ void stateless_request::notify_resource_updated(const std::string& uri) {
       + "\":" + json::quote(subscription_id_) + "}}"));
 }
 
-void stateless_request::cancel() {
+void stateless_request::cancel(bool answer) {
   if (ended_)
     return;
   ended_ = true;
@@ -272,7 +272,7 @@ void stateless_request::cancel() {
   for (auto& fn : hooks)
     fn();
   if (sink_) {
-    if (streaming_)
+    if (streaming_ || !answer)
       sink_->close();
     else
       sink_->respond(503, make_error_response(msg_.id, error(rpc_errc::internal_error,

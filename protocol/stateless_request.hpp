@@ -41,7 +41,8 @@ public:
   void notify_list_changed(const std::string& kind);
   void notify_resource_updated(const std::string& uri);
   // The client closed the response stream (the modern era's cancellation) or the server stops.
-  void cancel();
+  // `answer`: a request the server stops still gets an answer; one the client withdrew does not.
+  void cancel(bool answer = true);
 
   bool ended() const { return ended_; }
   bool listening() const { return listening_; }

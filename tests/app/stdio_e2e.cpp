@@ -1,6 +1,8 @@
 #define CAF_SUITE app.stdio
 #include "caf/test/unit_test.hpp"
 
+#include <thread>
+
 #include "app/child_process.hpp"
 #include "protocol/json.hpp"
 
@@ -69,6 +71,29 @@ CAF_TEST(requests before initialize are refused with a clear error) {
   auto r = call(R"({"jsonrpc":"2.0","id":4,"method":"tools/list"})", "4");
   CAF_REQUIRE(r.HasMember("error"));
   CAF_CHECK_EQUAL(r["error"]["code"].GetInt(), -32600);
+}
+
+CAF_TEST(notifications cancelled stops a stateless request on stdio and it is never answered) {
+  const std::string meta = R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+                           R"("io.modelcontextprotocol/clientCapabilities":{}})";
+  // The progress fixture answers after 100 ms; the cancellation follows at once.
+  server.write_line(R"({"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"test_tool_with_progress","arguments":{},)"
+                    + meta + "}}");
+  server.write_line(R"({"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"slow",)"
+                    + meta + "}}");
+  std::this_thread::sleep_for(400ms);
+  std::vector<std::string> before;
+  auto discover = call(R"({"jsonrpc":"2.0","id":"d","method":"server/discover","params":{)" + meta
+                         + "}}",
+                       "\"d\"", &before);
+  CAF_REQUIRE(discover.HasMember("result"));
+  for (auto& line : before)
+    CAF_CHECK(line.find("\"slow\"") == std::string::npos);
+  // Uncancelled, the same call is answered: the silence above is the cancellation.
+  auto answered = call(R"({"jsonrpc":"2.0","id":"kept","method":"tools/call","params":{"name":"test_tool_with_progress","arguments":{},)"
+                         + meta + "}}",
+                       "\"kept\"");
+  CAF_CHECK(answered.HasMember("result"));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
