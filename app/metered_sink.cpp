@@ -31,6 +31,8 @@ public:
   }
 
   bool connected() const override { return inner_->connected(); }
+  // The transport's disconnect is the stateless era's cancellation: it must reach the request.
+  void on_disconnect(std::function<void()> fn) override { inner_->on_disconnect(std::move(fn)); }
 
 private:
   // True when `data` is this request's answer (counted once).

@@ -2,7 +2,9 @@
 #include "caf/test/unit_test.hpp"
 
 #include <set>
+#include <thread>
 
+#include "app/http_probe.hpp"
 #include "app/mcp_stdio_client.hpp"
 #include "app/standin_process.hpp"
 
@@ -168,4 +170,51 @@ CAF_TEST(sixty concurrent lists all succeed against a twenty limited to ten per 
   // At most about two rounds of the 8 connections: the calls on the wire when it learns.
   CAF_CHECK_LESS_OR_EQUAL(limited, 16);
   CAF_CHECK_LESS(took, 15s);
+}
+
+CAF_TEST(closing the response of a stateless call drops its queued twenty calls) {
+  standin_process standin({"--no-rate-limit"});
+  auto port = free_port();
+  // One Twenty call per second: a search over four objects queues three of its four calls.
+  child_process server{{TMCP_SERVER_BINARY, "--transport", "http", "--http-port",
+                        std::to_string(port), "--log-level", "error", "--twenty-api-url",
+                        standin.url, "--twenty-api-key", "standin-demo-key",
+                        "--rate-short-limit", "1", "--rate-short-ttl-ms", "1000",
+                        "--cache-ttl-ms", "0"}};
+  CAF_REQUIRE_NOT_EQUAL(wait_http(port, "/health").status, 0);
+  const std::string body =
+    R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"twenty_search_records",)"
+    R"("arguments":{"query":"a","objects":["companies","people","opportunities","notes"]},)"
+    R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
+    R"("io.modelcontextprotocol/clientCapabilities":{}}}})";
+  const std::string request =
+    "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port)
+    + "\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+      "MCP-Protocol-Version: 2026-07-28\r\nMcp-Method: tools/call\r\n"
+      "Mcp-Name: twenty_search_records\r\nContent-Length: "
+    + std::to_string(body.size()) + "\r\n\r\n" + body;
+  // Twenty calls the search made; `hang_up` closes the connection 300 ms after sending.
+  auto searches = [&](bool hang_up) {
+    std::this_thread::sleep_for(1100ms); // a full budget for each run
+    standin.reset_stats();
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::socket sock{ioc};
+    sock.connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    boost::asio::write(sock, boost::asio::buffer(request));
+    if (hang_up) {
+      std::this_thread::sleep_for(300ms);
+      sock.close();
+      std::this_thread::sleep_for(3500ms); // the queued calls would all have gone by now
+    } else {
+      std::string got;
+      char buf[4096];
+      boost::system::error_code ec;
+      while (got.find("\"result\"") == std::string::npos && !ec)
+        got.append(buf, sock.read_some(boost::asio::buffer(buf), ec));
+      CAF_CHECK(got.find("\"result\"") != std::string::npos);
+    }
+    return standin.count("POST /graphql");
+  };
+  CAF_CHECK_EQUAL(searches(false), 4);
+  CAF_CHECK_LESS(searches(true), 4);
 }
