@@ -7,18 +7,16 @@ namespace tmcp::actors {
 
 namespace {
 
-void fetch_page(schema_self self, const std::string& cursor);
-
 // Ends the introspection under way: answers everyone waiting for it.
 void finish(schema_self self, const std::optional<twenty::error>& failure) {
   auto& st = self->state;
-  st.in_flight = false;
-  st.pending.clear();
+  st.running.reset();
   auto waiting = std::move(st.waiting);
   st.waiting.clear();
   if (st.settings.on_outcome)
     st.settings.on_outcome(failure);
   if (failure) {
+    st.known_plan.reset();
     auto text = std::string(twenty::to_string(failure->code)) + ": " + failure->message;
     spdlog::warn("schema introspection failed, keeping schema version {}: {}", st.version(),
                  text);
@@ -30,93 +28,62 @@ void finish(schema_self self, const std::optional<twenty::error>& failure) {
     rp.deliver(st.version());
 }
 
-void on_answer(schema_self self, const twenty::outcome& answer) {
+void installed(schema_self self) {
   auto& st = self->state;
-  auto next = st.take_page(answer);
-  if (!next)
-    return finish(self, next.error());
-  if (*next)
-    return fetch_page(self, **next);
-  if (st.install()) {
-    spdlog::info("workspace schema version {}: {} objects (fingerprint {})", st.version(),
-                 st.current->objects.size(), st.current->fingerprint);
+  if (st.install(*st.running)) {
+    auto& r = st.current->release;
+    spdlog::info("workspace schema version {}: {} objects (fingerprint {}); Twenty release: {}, "
+                 "relations from {}",
+                 st.version(), st.current->objects.size(), st.current->fingerprint, r.family(),
+                 r.relations);
+    for (auto& note : r.notes)
+      spdlog::info("schema introspection: {}", note);
     if (st.settings.on_change)
       st.settings.on_change(st.current);
   }
   finish(self, std::nullopt);
 }
 
-void fetch_page(schema_self self, const std::string& cursor) {
+void step(schema_self self, twenty::introspection_step s) {
   auto& st = self->state;
-  self->request(st.gateway, st.settings.request_timeout, atom::fetch_v, st.page_request(cursor))
-    .then([self](twenty::outcome& answer) { on_answer(self, answer); },
-          [self](caf::error& err) {
-            finish(self, twenty::error{twenty::errc::twenty_api_error, 0,
-                                       "The Twenty gateway did not answer (" + to_string(err)
-                                         + ")",
-                                       ""});
-          });
+  switch (s.what) {
+    case twenty::introspection_step::kind::failed: return finish(self, s.failure);
+    case twenty::introspection_step::kind::done: return installed(self);
+    case twenty::introspection_step::kind::fetch: break;
+  }
+  self->request(st.gateway, st.settings.request_timeout, atom::fetch_v, s.next)
+    .then(
+      [self](twenty::outcome& answer) {
+        if (self->state.running)
+          step(self, self->state.running->take(answer));
+      },
+      [self](caf::error& err) {
+        finish(self, twenty::error{twenty::errc::twenty_api_error, 0,
+                                   "The Twenty gateway did not answer (" + to_string(err) + ")",
+                                   ""});
+      });
 }
 
 // Starts an introspection unless one is under way (its answer serves everyone).
 void introspect(schema_self self) {
-  if (self->state.in_flight)
+  auto& st = self->state;
+  if (st.running)
     return;
-  self->state.start_introspection();
-  fetch_page(self, "");
+  st.running.emplace(st.known_plan);
+  step(self, st.running->begin());
 }
 
 } // namespace
 
-twenty::request schema_state::page_request(const std::string& cursor) {
-  return twenty::request{twenty::verb::post, "/metadata", twenty::metadata_objects_query(cursor),
-                         twenty::api::metadata, true, "schema"};
-}
-
-void schema_state::start_introspection() {
-  in_flight = true;
-  pending.clear();
-  pages = 0;
-  last_cursor.clear();
-}
-
-expected<std::optional<std::string>, twenty::error>
-schema_state::take_page(const twenty::outcome& answer) {
-  auto garbage = [&](std::string why) {
-    return make_unexpected(twenty::error{twenty::errc::twenty_api_error,
-                                         answer ? answer->status : 0, std::move(why), ""});
-  };
-  if (!answer)
-    return make_unexpected(answer.error());
-  if (answer->status < 200 || answer->status >= 300) {
-    auto e = twenty::classify(*answer);
-    e.message = "/metadata answered HTTP " + std::to_string(answer->status) + ". " + e.message;
-    return make_unexpected(std::move(e));
-  }
-  auto page = twenty::parse_metadata_page(answer->body);
-  if (!page) {
-    // GraphQL failures arrive inside a 200: keep their code (e.g. INVALID_API_KEY) and advice.
-    if (auto gql = twenty::graphql_error(answer->body)) {
-      gql->message = page.error() + ". " + gql->message;
-      return make_unexpected(std::move(*gql));
-    }
-    return garbage(page.error());
-  }
-  ++pages;
-  for (auto& o : page->objects)
-    pending.push_back(std::move(o));
-  if (!page->has_next_page)
-    return std::optional<std::string>{};
-  if (page->end_cursor.empty() || page->end_cursor == last_cursor || pages >= max_pages)
-    return garbage("/metadata paging does not advance (cursor '" + page->end_cursor + "' after "
-                   + std::to_string(pages) + " pages)");
-  last_cursor = page->end_cursor;
-  return std::optional<std::string>{page->end_cursor};
-}
-
-bool schema_state::install() {
-  auto next = twenty::make_schema(std::move(pending), current.get());
-  pending.clear();
+bool schema_state::install(twenty::introspection& done) {
+  // A degraded read (no relation targets) is not remembered: the next refresh probes again.
+  if (done.release().relations != "none")
+    known_plan = done.plan();
+  else
+    known_plan.reset();
+  auto next = twenty::make_schema(done.take_objects(), current.get());
+  next.release = done.release();
+  // The release notes of the first read stay: later reads ask the remembered way at once.
   if (current && next.fingerprint == current->fingerprint)
     return false;
   current = std::make_shared<const twenty::workspace_schema>(std::move(next));

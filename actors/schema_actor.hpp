@@ -1,6 +1,7 @@
-// The schema actor: introspects the workspace schema from Twenty's /metadata API through the
-// gateway, keeps the current snapshot, refreshes it periodically and on demand, and announces
-// a changed fingerprint to its change callback.
+// The schema actor: introspects the workspace schema from Twenty's metadata APIs through the
+// gateway (adapting to the release: integration/schema_introspection.hpp), keeps the current
+// snapshot, refreshes it periodically and on demand, and announces a changed fingerprint to
+// its change callback.
 #pragma once
 
 #include <chrono>
@@ -12,7 +13,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/interfaces.hpp"
-#include "integration/schema_model.hpp"
+#include "integration/schema_introspection.hpp"
 
 namespace tmcp::actors {
 
@@ -31,32 +32,19 @@ struct schema_settings {
 
 struct schema_state {
   static inline const char* name = "schema";
-  // An introspection reading more pages than this is stopped (a server that loops).
-  static constexpr std::size_t max_pages = 100;
 
   twenty_gateway_actor gateway;
   schema_settings settings;
   schema_ptr current;
 
-  // The introspection under way: pages read so far and who waits for it.
-  bool in_flight = false;
-  std::vector<twenty::object> pending;
-  std::size_t pages = 0;
-  std::string last_cursor;
+  // The introspection under way (it adapts to the release) and who waits for it.
+  std::optional<twenty::introspection> running;
   std::vector<caf::typed_response_promise<uint64_t>> waiting;
+  // The way of asking that worked last; forgotten after a failure so the next one probes.
+  std::optional<twenty::introspection_plan> known_plan;
 
-  // The /metadata request for the page after `cursor` ("" for the first).
-  static twenty::request page_request(const std::string& cursor);
-
-  // Starts collecting a new introspection.
-  void start_introspection();
-
-  // Takes one page answer: the cursor of the next page, nullopt when this was the last, or
-  // the failure classified like any Twenty error.
-  expected<std::optional<std::string>, twenty::error> take_page(const twenty::outcome& answer);
-
-  // Turns the collected pages into the current snapshot; true when the fingerprint changed.
-  bool install();
+  // Turns a finished introspection into the current snapshot; true when it changed.
+  bool install(twenty::introspection& done);
 
   uint64_t version() const;
 };

@@ -32,6 +32,18 @@ std::string record_key(const std::string& plural, int32_t depth, const std::stri
   return group_key(plural, depth) + '\n' + id;
 }
 
+// A GraphQL answer whose `data` holds something besides nulls.
+bool has_data(const std::string& body) {
+  auto doc = json::parse(body);
+  auto data = doc && doc->IsObject() ? json::find(*doc, "data") : nullptr;
+  if (!data || !data->IsObject())
+    return false;
+  for (auto& m : data->GetObject())
+    if (!m.value.IsNull())
+      return true;
+  return false;
+}
+
 // A final answer: non-2xx statuses and GraphQL `errors` become classified errors.
 outcome normalize(const twenty::request& req, const outcome& o) {
   if (!o)
@@ -39,7 +51,7 @@ outcome normalize(const twenty::request& req, const outcome& o) {
   if (o->status < 200 || o->status >= 300)
     return make_unexpected(twenty::classify(o->status, o->body));
   if (req.kind != twenty::api::rest)
-    if (auto e = twenty::graphql_error(o->body))
+    if (auto e = twenty::graphql_error(o->body); e && !(req.partial_data && has_data(o->body)))
       return make_unexpected(*e);
   return o;
 }

@@ -165,6 +165,17 @@ std::vector<std::string> workspace_schema::object_names() const {
   return out;
 }
 
+std::string release_info::family() const {
+  if (relations == "relationDefinition")
+    return "0.x (relationDefinition metadata, like 0.50)";
+  if (relations == "rest")
+    return "0.x (relations only over REST metadata, like 0.50)";
+  if (relations == "none")
+    return "unknown (no relation metadata answered)";
+  return reports_is_custom ? "1.x-2.x (relation metadata with isCustom, like 2.5)"
+                           : "1.x or newer (relation metadata)";
+}
+
 bool is_standard_object(std::string_view name_singular) {
   auto& names = standard_objects();
   return std::find(names.begin(), names.end(), name_singular) != names.end();

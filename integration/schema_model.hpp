@@ -81,7 +81,9 @@ struct object {
   std::string id, name_singular, name_plural, label_singular, label_plural, description;
   bool is_system = false;
   bool is_active = true;
-  bool is_custom_guess = false; // not one of the v2.43 standard objects
+  // The server's isCustom where the release reports it (before 2.19), else: not one of the
+  // standard objects.
+  bool is_custom_guess = false;
   bool is_searchable = false;
   std::string label_identifier_field; // field name (resolved from labelIdentifierFieldMetadataId)
   std::vector<field> fields;
@@ -90,8 +92,24 @@ struct object {
   const field* find_field(std::string_view name) const;
 };
 
+// What introspection learned about the Twenty release (README "Compatibility"): releases are
+// told apart by what their metadata API answers, not by a version number (none is published).
+struct release_info {
+  // Where relation targets and directions came from: "relation" (1.x and newer),
+  // "relationDefinition" (0.x, e.g. 0.50), "rest" (GET /rest/metadata/objects,
+  // fromRelationMetadata/toRelationMetadata) or "none" (relation targets unknown).
+  std::string relations = "relation";
+  bool reports_is_custom = false; // the metadata API knows isCustom (gone in 2.19)
+  // Each step that differed from the newest path, e.g. "relation failed per field; ...".
+  std::vector<std::string> notes;
+
+  // A short name of the release family, e.g. "0.x (relationDefinition metadata, like 0.50)".
+  std::string family() const;
+};
+
 struct workspace_schema {
   std::vector<object> objects; // sorted by name_singular
+  release_info release;
   uint64_t version = 0;        // 1 for the first snapshot; bumped when the fingerprint changes
   std::string fingerprint;     // hex hash of the content, independent of ordering
 
@@ -110,14 +128,42 @@ struct metadata_page {
   std::vector<object> objects;
   bool has_next_page = false;
   std::string end_cursor;
+  // GraphQL errors of an answer that also carried data (0.50 fails `relation` per field but
+  // answers everything else): the data is kept, the caller asks again for what failed.
+  std::vector<std::string> field_errors;
+};
+
+// How relation metadata is asked for; releases differ (schema_introspection.hpp).
+enum class relation_selection { relation, relation_definition, none };
+
+struct metadata_query_options {
+  relation_selection relations = relation_selection::relation;
+  bool is_custom = false;      // asks for isCustom (absent since 2.19: a validation error there)
+  bool relations_only = false; // only ids and relation metadata, to complete a kept answer
 };
 
 // The JSON body of a POST /metadata asking for one page of objects (first: 1000) with their
-// fields (first: 1000); `after_cursor` empty for the first page. Only v2.43 field names.
-std::string metadata_objects_query(const std::string& after_cursor);
+// fields (first: 1000); `after_cursor` empty for the first page. The defaults ask only v2.43
+// field names.
+std::string metadata_objects_query(const std::string& after_cursor,
+                                   const metadata_query_options& options = {});
 
-// Parses one /metadata answer. GraphQL `errors` and malformed bodies become error strings.
+// Parses one /metadata answer. Malformed bodies and `errors` without data become error
+// strings; `errors` beside data are kept in `field_errors`.
 expected<metadata_page, std::string> parse_metadata_page(std::string_view body);
+
+// Parses one GET /rest/metadata/objects answer ({data:{objects:[{..., fields:[...]}]},
+// pageInfo}): 0.50 gives relations as fromRelationMetadata/toRelationMetadata, 2.x only
+// settings.relationType. `end_cursor` is for `starting_after`.
+expected<metadata_page, std::string> parse_rest_metadata_objects(std::string_view body);
+
+// The selection names a GraphQL validation error says do not exist
+// (`Cannot query field "isCustom" on type "Object".` -> isCustom).
+std::vector<std::string> unknown_selections(std::string_view error_text);
+
+// Copies relation types and targets from `source` into the fields of `into` with the same
+// field id (a relations-only answer completing a kept one); returns how many were filled.
+std::size_t merge_relations(std::vector<object>& into, const std::vector<object>& source);
 
 // Turns the objects of all pages into a snapshot: sorts objects, resolves the rich-text
 // spelling (RICH_TEXT is the old text-only type on servers that still use RICH_TEXT_V2),

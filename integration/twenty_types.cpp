@@ -122,6 +122,9 @@ bool read_graphql(const json::value& doc, facts& f) {
       f.retry_after = number(*ext, "retryAfterSeconds");
   }
   f.effective = status_of_code(f.name);
+  // Validation errors of older servers carry no code (`Cannot query field "x" on type "Y".`).
+  if (f.effective == 0 && f.name.empty() && has(lower(f.text), "cannot query field"))
+    f.effective = 400;
   if (f.effective == 0)
     f.effective = (f.status >= 200 && f.status < 300) ? 0 : f.status;
   return true;
@@ -163,7 +166,8 @@ bool is_duplicate(const std::string& t) {
 
 bool is_required(const std::string& t) {
   return has(t, "required") || has(t, "cannot be null") || has(t, "null value in column")
-         || has(t, "not-null constraint") || has(t, "is missing") || has(t, "must not be null")
+         || has(t, "not-null constraint") || (has(t, "is missing") && !has(t, "metadata"))
+         || has(t, "must not be null")
          || has(t, "should not be null") || has(t, "should not be empty");
 }
 
@@ -204,18 +208,30 @@ error rate_limited(const facts& f) {
                 + wait + ", and prefer fewer, larger calls (filters, batch operations).");
 }
 
-error forbidden(const facts& f, const std::string& t) {
+// An authentication failure: 401 on 1.x and newer, 403 for a missing or revoked key, and on
+// 0.x a 400 ForbiddenException "Forbidden resource" for a missing or invalid key alike.
+bool is_auth_failure(const facts& f, const std::string& t) {
+  if (f.effective == 401 || f.name == "UNAUTHENTICATED")
+    return true;
+  if (f.name == "ForbiddenException" || has(t, "forbidden resource"))
+    return f.effective == 400 || f.effective == 403;
+  return f.effective == 403
+         && (f.name == "FORBIDDEN_EXCEPTION" || has(t, "missing authentication")
+             || has(t, "missing token") || has(t, "revoked") || has(t, "token invalid"));
+}
+
+error auth_failure(const facts& f, const std::string& t) {
+  std::string what = "Twenty rejected the API key (invalid, expired or unknown).";
   if (has(t, "missing authentication") || has(t, "missing token"))
-    return make(errc::insufficient_permissions, f,
-                "Twenty received no API key. Set TWENTY_API_KEY to a key from Settings → "
-                "APIs & Webhooks and restart the server.");
-  if (has(t, "revoked"))
-    return make(errc::insufficient_permissions, f,
-                "The API key was revoked in Twenty. Generate a new key in Settings → APIs & "
-                "Webhooks, update TWENTY_API_KEY and restart the server.");
-  return make(errc::insufficient_permissions, f,
-              "The API key's role may not perform this action on this object. Try a read, "
-              "another object, or ask a workspace admin to extend the key's role.");
+    what = "Twenty received no API key.";
+  else if (has(t, "revoked"))
+    what = "The API key was revoked in Twenty.";
+  else if (has(t, "forbidden resource"))
+    what = "Twenty refused the API key (older releases answer a missing or invalid key with "
+           "400/403 \"Forbidden resource\").";
+  return make(errc::invalid_api_key, f,
+              what + " Check TWENTY_API_KEY: generate a new key in Settings → APIs & Webhooks "
+                     "and restart the server; retrying will not help.");
 }
 
 error classify_facts(const facts& f) {
@@ -223,14 +239,17 @@ error classify_facts(const facts& f) {
   auto code = f.effective;
   if (is_rate_limit(f, t))
     return rate_limited(f);
-  if (code == 401 || f.name == "UNAUTHENTICATED")
-    return make(errc::invalid_api_key, f,
-                "Twenty rejected the API key (invalid, expired or unknown). Check "
-                "TWENTY_API_KEY: generate a new key in Settings → APIs & Webhooks and restart "
-                "the server; retrying will not help.");
-  if (code == 403 || f.name == "FORBIDDEN_EXCEPTION" || f.name == "FORBIDDEN"
-      || has(t, "forbidden resource"))
-    return forbidden(f, t);
+  if (is_auth_failure(f, t))
+    return auth_failure(f, t);
+  if (code == 403 || f.name == "FORBIDDEN")
+    return make(errc::insufficient_permissions, f,
+                "The API key's role may not perform this action on this object. Try a read, "
+                "another object, or ask a workspace admin to extend the key's role.");
+  if (has(t, "on type \"query\""))
+    return make(errc::invalid_input, f,
+                "Twenty's GraphQL schema has no such query. Check the object's plural name "
+                "(twenty_get_schema); Twenty also answers this way when it did not accept the "
+                "API key, so check TWENTY_API_KEY if the name is right.");
   if (auto object = missing_object(f.text)) {
     auto hint = object_hint(f.text);
     return make(errc::object_not_found, f,
@@ -254,6 +273,11 @@ error classify_facts(const facts& f) {
     return make(errc::required_field_missing, f,
                 "Twenty needs a field that was not given. Add the required field named in "
                 "Twenty's message and send the request again.");
+  if (input && t == "rest api exception")
+    return make(errc::invalid_input, f,
+                "Twenty answered with a generic error that gives no reason (\"Rest Api "
+                "Exception\"); older releases (0.x) answer this way for an id that does not "
+                "exist or an operation they lack. Check the id, or use another tool.");
   if (input)
     return make(errc::invalid_input, f,
                 "Twenty rejected the request as invalid. Fix the field, filter or value named "

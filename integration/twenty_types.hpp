@@ -39,6 +39,9 @@ struct request {
   // Set when the MCP request that needs this call was cancelled: a call still queued is then
   // dropped instead of spending Twenty's budget.
   std::shared_ptr<std::atomic<bool>> cancelled;
+  // GraphQL: an answer carrying both `data` and `errors` comes back as a success, for a caller
+  // that keeps the data and asks again for what failed (0.50's /metadata does this).
+  bool partial_data = false;
 };
 
 struct response {
@@ -52,8 +55,8 @@ struct response {
 };
 
 enum class errc {
-  invalid_api_key,          // 401: the key is malformed, expired or unknown
-  insufficient_permissions, // 403: missing key, revoked key, or the key's role lacks access
+  invalid_api_key,          // 401, 403 or 0.x's 400 ForbiddenException: no, bad or revoked key
+  insufficient_permissions, // 403: the key's role lacks access
   invalid_input,            // 400: Twenty rejected the request (filter, field, value, id)
   required_field_missing,   // 400: a required field was not given
   rate_limit_exceeded,      // 429 (after the gateway's own retries)

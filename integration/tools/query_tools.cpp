@@ -86,7 +86,8 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                    auto schema = env->api->schema();
                    if (!schema)
                      return ctx->reply(error_result(schema_unavailable(*env->api)));
-                   return ctx->reply(structured_result(describe_objects(*schema)));
+                   bool unsorted = env->learned && env->learned->order_by_broken;
+                   return ctx->reply(structured_result(describe_objects(*schema, unsorted)));
                  }
                  auto r = resolve_object(*env->api, *name);
                  if (!r.obj)

@@ -163,6 +163,78 @@ std::vector<std::string> object_tags(const workspace_schema& schema, const objec
   return tags;
 }
 
+// One list call, kept whole for a second try without order_by.
+struct list_call {
+  api_ptr api;
+  std::shared_ptr<learned_release> learned;
+  std::shared_ptr<const workspace_schema> schema;
+  const object* obj = nullptr;
+  std::vector<std::string> fields;
+  std::size_t max_bytes = 0;
+  bool through_relation = false;
+  ctx_ptr ctx;
+  std::vector<std::pair<std::string, std::string>> rest_params;
+  std::vector<std::string> tags;
+};
+
+// 0.50 answers every REST order_by with 400 TypeError "Cannot read properties of undefined
+// (reading 'fields')" (recorded); the list is then served unsorted, and says so.
+bool is_broken_order_by(const error& e) {
+  return e.http_status == 400 && e.upstream.find("(reading 'fields')") != std::string::npos;
+}
+
+constexpr const char* unsorted_note =
+  "This Twenty release cannot sort REST lists (order_by fails there with a TypeError, as on "
+  "0.50), so order_by was left out: these records are NOT sorted.";
+
+void reply_list(const list_call& call, outcome& o, const char* note) {
+  if (!o)
+    return call.ctx->reply(error_result(explain_relation_refusal(o.error(), call.through_relation)));
+  auto body = parse_body(o);
+  auto p = body ? read_page(*body) : std::nullopt;
+  if (!p)
+    return call.ctx->reply(error_result(unexpected_shape(*o, "a list call")));
+  json::document out;
+  out.SetObject();
+  auto& a = out.GetAllocator();
+  out.AddMember("object", json::str(call.obj->name_plural, a), a);
+  json::value records(rapidjson::kArrayType);
+  for (auto& rec : p->records->GetArray())
+    records.PushBack(agent_view(*call.schema, *call.obj, rec, call.fields, a), a);
+  add_record_table(out, records, a, call.fields);
+  // totalCount and hasPreviousPage are absent on some releases; neither is needed.
+  if (p->total)
+    out.AddMember("totalCount", *p->total, a);
+  if (!p->next_cursor.empty())
+    out.AddMember("nextCursor", json::str(p->next_cursor, a), a);
+  if (note)
+    out.AddMember("note", json::str(note, a), a);
+  call.ctx->reply(structured_result(bounded_json(out, call.max_bytes)));
+}
+
+void send_rest_list(const std::shared_ptr<list_call>& call, bool sorted) {
+  auto params = call->rest_params;
+  bool asked_sort = false;
+  for (auto& p : params)
+    if (p.first == "order_by") {
+      asked_sort = !p.second.empty();
+      if (!sorted)
+        p.second.clear();
+    }
+  request req;
+  req.target = with_query("/rest/" + call->obj->name_plural, params);
+  tie_to_caller(req, call->ctx);
+  const char* note = asked_sort && !sorted ? unsorted_note : nullptr;
+  call->api->read(std::move(req), call->tags, [call, sorted, note](outcome o) {
+    if (!o && sorted && is_broken_order_by(o.error())) {
+      if (call->learned)
+        call->learned->order_by_broken = true;
+      return send_rest_list(call, false);
+    }
+    reply_list(*call, o, note);
+  });
+}
+
 } // namespace
 
 void list_records(const tool_env& env, const std::string& object_name, const json::value& args,
@@ -191,61 +263,46 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
   auto depth = json::get_int(args, "depth").value_or(0);
   auto cursor = str_arg(args, "cursor");
   auto tree = make_field_tree(fields);
-  request req;
-  std::vector<std::string> tags;
+  auto call = std::make_shared<list_call>();
+  call->api = env.api;
+  call->learned = env.learned;
+  call->schema = r.schema;
+  call->obj = r.obj;
+  call->fields = fields;
+  call->max_bytes = env.config.max_output_bytes;
+  call->through_relation = through_relation;
+  call->ctx = std::move(ctx);
   if (depth == 1 && fields.empty() && !through_relation) {
     // Every relation one level deep: REST's depth=1 has no GraphQL equivalent short of naming
     // every relation.
-    req.target = with_query("/rest/" + obj.name_plural,
-                            {{"limit", std::to_string(limit)},
-                             {"filter", filter},
-                             {"order_by", order_by},
-                             {"starting_after", cursor},
-                             {"depth", "1"}});
-    tags = write_invalidations(schema, obj);
-  } else {
-    list_query q;
-    q.limit = limit;
-    q.after = cursor;
-    auto gf = graphql_filter(schema, obj, filter);
-    if (!gf)
-      return ctx->reply(input_error(gf.error()));
-    auto go = graphql_order(schema, obj, order_by);
-    if (!go)
-      return ctx->reply(input_error(go.error()));
-    q.filter_json = *gf;
-    q.order_json = *go;
-    req.method = verb::post;
-    req.target = "/graphql";
-    req.kind = api::graphql;
-    req.body = list_request_body(obj, selection_set(schema, obj, &tree), q);
-    tags = object_tags(schema, obj, fields.empty() ? nullptr : &tree);
+    call->rest_params = {{"limit", std::to_string(limit)},
+                         {"filter", filter},
+                         {"order_by", order_by},
+                         {"starting_after", cursor},
+                         {"depth", "1"}};
+    call->tags = write_invalidations(schema, obj);
+    bool sort = !order_by.empty();
+    return send_rest_list(call, sort && !(env.learned && env.learned->order_by_broken));
   }
-  tie_to_caller(req, ctx);
-  auto max_bytes = env.config.max_output_bytes;
-  env.api->read(std::move(req), std::move(tags),
-                [ctx, fields, max_bytes, through_relation, schema = r.schema,
-                 obj = r.obj](outcome o) {
-                  if (!o)
-                    return ctx->reply(error_result(explain_relation_refusal(o.error(), through_relation)));
-                  auto body = parse_body(o);
-                  auto p = body ? read_page(*body) : std::nullopt;
-                  if (!p)
-                    return ctx->reply(error_result(unexpected_shape(*o, "a list call")));
-                  json::document out;
-                  out.SetObject();
-                  auto& a = out.GetAllocator();
-                  out.AddMember("object", json::str(obj->name_plural, a), a);
-                  json::value records(rapidjson::kArrayType);
-                  for (auto& rec : p->records->GetArray())
-                    records.PushBack(agent_view(*schema, *obj, rec, fields, a), a);
-                  add_record_table(out, records, a, fields);
-                  if (p->total)
-                    out.AddMember("totalCount", *p->total, a);
-                  if (!p->next_cursor.empty())
-                    out.AddMember("nextCursor", json::str(p->next_cursor, a), a);
-                  ctx->reply(structured_result(bounded_json(out, max_bytes)));
-                });
+  list_query q;
+  q.limit = limit;
+  q.after = cursor;
+  auto gf = graphql_filter(schema, obj, filter);
+  if (!gf)
+    return call->ctx->reply(input_error(gf.error()));
+  auto go = graphql_order(schema, obj, order_by);
+  if (!go)
+    return call->ctx->reply(input_error(go.error()));
+  q.filter_json = *gf;
+  q.order_json = *go;
+  request req;
+  req.method = verb::post;
+  req.target = "/graphql";
+  req.kind = api::graphql;
+  req.body = list_request_body(obj, selection_set(schema, obj, &tree), q);
+  tie_to_caller(req, call->ctx);
+  auto tags = object_tags(schema, obj, fields.empty() ? nullptr : &tree);
+  env.api->read(std::move(req), std::move(tags), [call](outcome o) { reply_list(*call, o, nullptr); });
 }
 
 void get_record(const tool_env& env, const std::string& object_name, const json::value& args,
@@ -282,7 +339,9 @@ void get_record(const tool_env& env, const std::string& object_name, const json:
   auto related = selected_objects(*r.schema, obj, &tree);
   if (related.size() == 1) {
     // The record's own fields: REST by id, cached and collapsed with concurrent gets.
-    return env.api->get_record(obj.name_plural, id, depth, ctx->session_id(), [ctx, answer](outcome o) {
+    // A generic 400 is confirmed by a list before it is called "not found" (0.50 says 400).
+    return get_record_confirmed(env.api, obj.name_plural, id, depth, ctx->session_id(),
+                                [ctx, answer](outcome o) {
       if (!o)
         return ctx->reply(error_result(o.error()));
       auto rec = parse_body(o);

@@ -1,6 +1,7 @@
 #include "integration/tools/record_writes.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <rapidjson/schema.h>
 
@@ -47,6 +48,11 @@ void reply_record(const ctx_ptr& ctx, const workspace_schema& schema, const obje
                   const response& resp, const json::value* links = nullptr) {
   auto body = json::parse(resp.body);
   auto rec = body ? envelope_record(*body) : nullptr;
+  if (rec && rec->IsNull())
+    return ctx->reply(error_result(error{errc::record_not_found, resp.status,
+                                         "Twenty found no record with this id to change. "
+                                         "Search for the record to get a current id.",
+                                         resp.body.substr(0, 200)}));
   if (!rec || !rec->IsObject())
     return ctx->reply(error_result(error{errc::twenty_api_error, resp.status,
                                          "Twenty accepted the write but answered with an "
@@ -118,6 +124,30 @@ void create_linked(const tool_env& env, const resolved& r, request req, links pl
       });
     });
   });
+}
+
+// GraphQL `restore<Object>(id)`: it works on every release recorded (0.50, 2.5, 2.19), while
+// neither REST restore route does (`/rest/{plural}/{id}/restore` reads the id as "<id>ore",
+// `/rest/restore/{plural}/{id}` is not a route).
+request restore_request(const object& obj, const std::string& id) {
+  std::string selection = "id deletedAt";
+  if (auto label = obj.find_field(obj.label_identifier_field)) {
+    if (label->type == field_type::full_name)
+      selection += " " + label->name + " { firstName lastName }";
+    else if (!is_composite(label->type) && label->type != field_type::relation)
+      selection += " " + label->name;
+  }
+  auto singular = obj.name_singular;
+  if (!singular.empty())
+    singular[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(singular[0])));
+  auto query = "mutation { restore" + singular + "(id: " + json::quote(id) + ") { " + selection
+               + " } }";
+  request req;
+  req.method = verb::post;
+  req.target = "/graphql";
+  req.kind = api::graphql;
+  req.body = "{\"query\":" + json::quote(query) + "}";
+  return req;
 }
 
 // The object and record id a per-record write names; on a bad name or id the call has been
@@ -276,9 +306,7 @@ void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                  if (!t)
                    return;
                  auto& [r, id] = *t;
-                 request req;
-                 req.method = verb::patch;
-                 req.target = "/rest/" + r.obj->name_plural + "/" + id + "/restore";
+                 auto req = restore_request(*r.obj, id);
                  tie_to_caller(req, ctx);
                  send_write(*env, r, std::move(req), id, std::move(ctx));
                });

@@ -89,8 +89,8 @@ void read_record(const tool_env& env, const std::string& uri, const uri_vars& va
     return ctx->fail(not_found(uri, "'" + id + "' is not a record id; ids are UUIDs like "
                                     "8f9a1c2e-0b1d-4c3e-9f00-123456789abc (list the records to "
                                     "find one)"));
-  env.api->get_record(obj->name_plural, id, 0, ctx->session_id(),
-                      [ctx, uri, schema = schema, obj = obj](outcome o) {
+  get_record_confirmed(env.api, obj->name_plural, id, 0, ctx->session_id(),
+                       [ctx, uri, schema = schema, obj = obj](outcome o) {
     if (!o) {
       const auto& e = o.error();
       if (e.code == errc::record_not_found)

@@ -157,7 +157,7 @@ bool is_sortable(const field& f) {
   }
 }
 
-std::string describe_objects(const workspace_schema& schema) {
+std::string describe_objects(const workspace_schema& schema, bool order_by_broken) {
   rapidjson::StringBuffer sb;
   writer w(sb);
   w.StartObject();
@@ -179,6 +179,18 @@ std::string describe_objects(const workspace_schema& schema) {
   w.EndArray();
   w.Key("version");
   w.Uint64(schema.version);
+  w.Key("twenty");
+  w.StartObject();
+  put(w, "release", schema.release.family());
+  put(w, "relations", schema.release.relations);
+  w.Key("adaptations");
+  w.StartArray();
+  for (const auto& note : schema.release.notes)
+    w.String(note.c_str(), static_cast<rapidjson::SizeType>(note.size()));
+  if (order_by_broken)
+    w.String("REST order_by fails on this release: lists are served unsorted");
+  w.EndArray();
+  w.EndObject();
   w.EndObject();
   return sb.GetString();
 }

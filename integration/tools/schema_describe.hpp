@@ -12,7 +12,9 @@ namespace tmcp::twenty::tools {
 
 enum class schema_detail { brief, full };
 
-std::string describe_objects(const workspace_schema& schema);
+// With `twenty`: which release family answered and what the server does differently for it
+// (`order_by_broken`: lists are served unsorted, learned from a call).
+std::string describe_objects(const workspace_schema& schema, bool order_by_broken = false);
 std::string describe_object(const object& obj, schema_detail detail = schema_detail::brief);
 
 // Whether Twenty's REST filter / order_by accept the field (through a subfield for a

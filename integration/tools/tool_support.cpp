@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "integration/record_view.hpp"
+#include "integration/url.hpp"
 #include "protocol/content.hpp"
 
 namespace tmcp::twenty::tools {
@@ -65,6 +66,33 @@ std::vector<std::string> string_list(const json::value& args, const char* key) {
   return out;
 }
 
+void get_record_confirmed(const api_ptr& api, const std::string& plural, const std::string& id,
+                          int depth, const std::string& fairness_key, twenty_api::done_fn done) {
+  api->get_record(plural, id, depth, fairness_key, [api, plural, id, fairness_key, done](outcome o) {
+    if (o || o.error().http_status != 400 || o.error().code != errc::invalid_input
+        || !is_uuid(id))
+      return done(std::move(o));
+    request req;
+    req.target = with_query("/rest/" + plural, {{"filter", "id[eq]:" + id}, {"limit", "1"}});
+    req.fairness_key = fairness_key;
+    auto original = o.error();
+    api->read(std::move(req), {object_tag(plural)}, [original, done](outcome list) {
+      auto body = parse_body(list);
+      auto data = body ? json::find(*body, "data") : nullptr;
+      bool empty = data && data->IsObject() && data->MemberCount() == 1
+                   && data->MemberBegin()->value.IsArray()
+                   && data->MemberBegin()->value.Empty();
+      if (!empty)
+        return done(make_unexpected(original));
+      done(make_unexpected(error{errc::record_not_found, original.http_status,
+                                 "No record with this id exists (Twenty's answer gave no reason; "
+                                 "a list filtered on the id found nothing). Search for the record "
+                                 "by a field value to get a current id.",
+                                 original.upstream}));
+    });
+  });
+}
+
 std::optional<json::document> parse_body(const outcome& o) {
   if (!o)
     return std::nullopt;
@@ -73,6 +101,10 @@ std::optional<json::document> parse_body(const outcome& o) {
 
 const json::value* envelope_record(const json::value& body) {
   auto data = json::find(body, "data");
+  // 0.50 wraps a batch create once more: {"data":{"data":{"createCompanies":[...]}}}.
+  if (data && data->IsObject() && data->MemberCount() == 1 && data->HasMember("data")
+      && (*data)["data"].IsObject())
+    data = &(*data)["data"];
   if (!data || !data->IsObject() || data->MemberCount() != 1)
     return nullptr;
   return &data->MemberBegin()->value;

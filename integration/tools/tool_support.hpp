@@ -2,6 +2,8 @@
 // compact record rendering for agents, and error results that say what to do next.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -27,9 +29,16 @@ struct tools_config {
   std::size_t max_output_bytes = 48 * 1024;
 };
 
+// What calls taught about the Twenty release (README "Compatibility"), shared by every tool
+// and session: a capability found missing is not asked for again.
+struct learned_release {
+  std::atomic<bool> order_by_broken{false}; // REST order_by fails (0.50)
+};
+
 struct tool_env {
   api_ptr api;
   tools_config config;
+  std::shared_ptr<learned_release> learned = std::make_shared<learned_release>();
 };
 
 // The object named by `name` (singular or plural), or an isError result to send instead.
@@ -53,13 +62,20 @@ std::string input_error(const std::string& message); // SCHEMA_VALIDATION_ERROR
 void compact_record(const workspace_schema& schema, const object& obj, json::value& rec,
                     json::allocator& a, const std::vector<std::string>* fields = nullptr);
 
+// `api.get_record`, except that a generic 400 for a well-formed id (0.50 answers "Rest Api
+// Exception" for a missing record and a bad id alike; 2.x calls the nil UUID invalid) is
+// confirmed with a `filter=id[eq]:` list call: no row there is RECORD_NOT_FOUND.
+void get_record_confirmed(const api_ptr& api, const std::string& plural, const std::string& id,
+                          int depth, const std::string& fairness_key, twenty_api::done_fn done);
+
 // Strings from an optional string-array argument.
 std::vector<std::string> string_list(const json::value& args, const char* key);
 
 // Parses the body of a successful answer; nullopt on garbage.
 std::optional<json::document> parse_body(const outcome& o);
 
-// The record inside `{"data":{"<name>":{...}}}` (create/update/delete/restore envelopes).
+// The record inside `{"data":{"<name>":{...}}}` (create/update/delete/restore envelopes; also
+// 0.50's batch `{"data":{"data":{"<name>":[...]}}}`).
 const json::value* envelope_record(const json::value& body);
 
 // Serializes `v`, shrinking the "rows" array from the end until the JSON fits the budget;

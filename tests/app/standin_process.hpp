@@ -2,6 +2,7 @@
 // endpoints (stats, faults) over plain HTTP.
 #pragma once
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -13,8 +14,14 @@ namespace tmcp::testing {
 
 class standin_process {
 public:
+  // TMCP_TWENTY_VERSION (0.50, 2.5, 2.19) runs the stand-in as that release answers, so the
+  // same scenarios run against every release (ctest app.twenty@0.50 ...).
   explicit standin_process(std::vector<std::string> extra = {}) {
     std::vector<std::string> argv{TMCP_STANDIN_BINARY, "--port", "0"};
+    if (auto release = std::getenv("TMCP_TWENTY_VERSION"); release && *release) {
+      argv.emplace_back("--twenty-version");
+      argv.emplace_back(release);
+    }
     argv.insert(argv.end(), extra.begin(), extra.end());
     proc_ = std::make_unique<child_process>(argv);
     auto line = proc_->read_line(std::chrono::seconds(20));

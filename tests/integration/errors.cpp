@@ -39,9 +39,9 @@ CAF_TEST(a 401 maps to an invalid api key with advice) {
   CAF_CHECK_EQUAL(e.upstream, "Token invalid.");
 }
 
-CAF_TEST(a 403 for a missing token maps to insufficient permissions naming the key) {
+CAF_TEST(a 403 for a missing token maps to an invalid api key naming the key) {
   auto e = classify(403, rest_error(403, "FORBIDDEN_EXCEPTION", "Missing authentication token"));
-  CAF_CHECK(e.code == errc::insufficient_permissions);
+  CAF_CHECK(e.code == errc::invalid_api_key);
   CAF_CHECK(contains(e.message, "TWENTY_API_KEY"));
   CAF_CHECK(contains(e.message, "no API key"));
   CAF_CHECK_EQUAL(e.upstream, "Missing authentication token");
@@ -49,16 +49,22 @@ CAF_TEST(a 403 for a missing token maps to insufficient permissions naming the k
 
 CAF_TEST(a 403 for a revoked key says it was revoked) {
   auto e = classify(403, rest_error(403, "FORBIDDEN_EXCEPTION", "This API Key is revoked"));
-  CAF_CHECK(e.code == errc::insufficient_permissions);
+  CAF_CHECK(e.code == errc::invalid_api_key);
   CAF_CHECK(contains(e.message, "revoked"));
   CAF_CHECK_EQUAL(e.upstream, "This API Key is revoked");
 }
 
-CAF_TEST(an old forbidden resource answer maps to insufficient permissions about the role) {
+CAF_TEST(an old forbidden resource answer maps to an invalid api key) {
   auto e = classify(403, R"({"statusCode":403,"message":"Forbidden resource","error":"Forbidden"})");
+  CAF_CHECK(e.code == errc::invalid_api_key);
+  CAF_CHECK(contains(e.message, "TWENTY_API_KEY"));
+  CAF_CHECK_EQUAL(e.upstream, "Forbidden resource");
+}
+
+CAF_TEST(a 403 about the role maps to insufficient permissions) {
+  auto e = classify(403, rest_error(403, "PermissionsException", "Method not allowed for this role"));
   CAF_CHECK(e.code == errc::insufficient_permissions);
   CAF_CHECK(contains(e.message, "role"));
-  CAF_CHECK_EQUAL(e.upstream, "Forbidden resource");
 }
 
 CAF_TEST(a bad request maps to invalid input and keeps the message) {
@@ -167,7 +173,8 @@ CAF_TEST(graphql error codes on a 200 map to the same taxonomy) {
   };
   row rows[] = {
     {"UNAUTHENTICATED", "Token invalid.", errc::invalid_api_key},
-    {"FORBIDDEN", "Forbidden resource", errc::insufficient_permissions},
+    {"FORBIDDEN", "Forbidden resource", errc::invalid_api_key},
+    {"FORBIDDEN", "Permission denied for this role", errc::insufficient_permissions},
     {"BAD_USER_INPUT", "Invalid UUID", errc::invalid_input},
     {"BAD_USER_INPUT", "Field name is required", errc::required_field_missing},
     {"NOT_FOUND", "Record not found", errc::record_not_found},
@@ -267,7 +274,7 @@ CAF_TEST(the stand-in answers classify as expected when it is built) {
   CAF_CHECK(classify(bad_key).code == errc::invalid_api_key);
   auto no_key = fetch("", "/rest/people");
   CAF_CHECK_EQUAL(no_key.status, 403);
-  CAF_CHECK(classify(no_key).code == errc::insufficient_permissions);
+  CAF_CHECK(classify(no_key).code == errc::invalid_api_key);
   auto singular = fetch("good-key", "/rest/person");
   auto e = classify(singular);
   CAF_CHECK(e.code == errc::object_not_found);

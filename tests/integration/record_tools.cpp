@@ -225,10 +225,10 @@ CAF_TEST(update patches by id and announces the changed record) {
                                          + ada_id + R"(","stage":"MEETING"}})");
 }
 
-CAF_TEST(delete is soft by default and hard only when asked and restore patches restore) {
+CAF_TEST(delete is soft by default and hard only when asked and restore uses graphql) {
   auto deleted = std::string(R"({"data":{"deletePerson":{"id":")") + ada_id + "\"}}}";
   api->on(verb::del, "/rest/people/", 200, deleted);
-  api->on(verb::patch, "/rest/people/", 200,
+  api->on(verb::post, "/graphql", 200,
           std::string(R"({"data":{"restorePerson":)") + person_record(ada_id) + "}}");
   auto id_args = std::string(R"({"object":"people","id":")") + ada_id + "\"";
   CAF_CHECK(!call("twenty_delete_record", id_args + "}").is_error());
@@ -239,8 +239,12 @@ CAF_TEST(delete is soft by default and hard only when asked and restore patches 
   CAF_CHECK(w[0].req.method == verb::del);
   CAF_CHECK_EQUAL(w[0].req.target, std::string("/rest/people/") + ada_id + "?soft_delete=true");
   CAF_CHECK_EQUAL(w[1].req.target, std::string("/rest/people/") + ada_id);
-  CAF_CHECK(w[2].req.method == verb::patch);
-  CAF_CHECK_EQUAL(w[2].req.target, std::string("/rest/people/") + ada_id + "/restore");
+  // Neither REST restore route works on the releases recorded; the mutation works on all.
+  CAF_CHECK(w[2].req.method == verb::post);
+  CAF_CHECK_EQUAL(w[2].req.target, "/graphql");
+  CAF_CHECK(w[2].req.kind == twenty::api::graphql);
+  CAF_CHECK(w[2].req.body.find(std::string("restorePerson(id: \\\"") + ada_id) != std::string::npos);
+  CAF_CHECK(w[2].req.body.find("name { firstName lastName }") != std::string::npos);
   for (auto& c : w)
     CAF_CHECK(std::count(c.tags.begin(), c.tags.end(),
                          std::string("record:people:") + ada_id) == 1);

@@ -91,6 +91,11 @@ app_outcome app::handle(const http_request& req) {
   }
   bool present = false;
   std::string key = bearer_token(req, present);
+  if (!present || !key_ids_.count(key))
+    if (auto old = release_auth_failure(cfg_.release, !present); old && !is_graphql) {
+      out.response = *old;
+      return out;
+    }
   if (!present) {
     out.response = is_graphql ? graphql_auth_error("Missing authentication token")
                               : json_response(403, "{\"statusCode\":403,\"messages\":[\"Missing authentication token\"],"
@@ -112,8 +117,9 @@ app_outcome app::handle_api(const http_request& req, const std::string& path, co
                             const std::string& key) {
   app_outcome out;
   request_context ctx{store_, actor_info{"API", "Stand-in API key", ""}, cfg_.clock(), {}, false,
-                      &webhooks_, workspace_id_};
-  ctx.graphql_group_by = cfg_.graphql_group_by;
+                      &webhooks_, workspace_id_, cfg_.release};
+  // 0.50 has no GraphQL groupBy (added in 1.x); --no-graphql-group-by says the same of any mode.
+  ctx.graphql_group_by = cfg_.graphql_group_by && cfg_.release != twenty_release::v0_50;
   const std::string key_id = key_ids_.at(key);
   auto throttle = [&](const std::string& op) -> std::optional<http_response> {
     auto d = limiter_.consume(key_id, cfg_.clock());
@@ -158,14 +164,20 @@ app_outcome app::handle_api(const http_request& req, const std::string& path, co
     if (!metadata_rest)
       if (auto limited = throttle(req.method == "GET" ? "read" : "write")) {
         out.response = *limited;
+        release_rest_rewrite(cfg_.release, req.method, path, out.response);
         return out;
       }
+    if (auto old = release_rest_answer(cfg_.release, req.method, path, q)) {
+      out.response = *old;
+      return out;
+    }
     const bool read = req.method == "GET";
     std::unique_lock<std::shared_mutex> wlock(mu_, std::defer_lock);
     std::shared_lock<std::shared_mutex> rlock(mu_, std::defer_lock);
     if (read) rlock.lock(); else wlock.lock();
     out.response = metadata_rest ? handle_rest_metadata(ctx, req, path, q) : handle_rest_records(ctx, req, path, q);
     if (metadata_rest && !read && out.response.status < 400) ctx.wrote = true;
+    release_rest_rewrite(cfg_.release, req.method, path, out.response);
   }
   if (!ctx.events.empty()) {
     std::shared_lock<std::shared_mutex> lock(mu_);

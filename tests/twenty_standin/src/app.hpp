@@ -5,6 +5,7 @@
 #include "api_types.hpp"
 #include "faults.hpp"
 #include "rate_limiter.hpp"
+#include "releases.hpp"
 #include "seed.hpp"
 #include "stats.hpp"
 #include "store.hpp"
@@ -25,6 +26,7 @@ struct app_config {
   bool seed_data = true;
   rate_config rate;
   fault_config faults;
+  twenty_release release = twenty_release::newest;  // answer as this older release does
   std::function<std::int64_t()> clock = wall_clock_ms;
   // Off: answers like a release without GraphQL groupBy (0.50), `<plural>GroupBy` unknown.
   bool graphql_group_by = true;

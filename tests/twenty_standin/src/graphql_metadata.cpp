@@ -53,6 +53,15 @@ private:
       json_value item;
       if (f.name == "__typename") {
         item = str_value(type, a_);
+      } else if (auto old = release_metadata_field(ctx_.release, type, f.name, is_relation(node, type),
+                                                   is_custom(node, type))) {
+        if (old->as_bool) item.SetBool(*old->as_bool);
+        else if (!old->field_error.empty()) errors_.push_back({old->field_error, "INTERNAL_SERVER_ERROR", ""});
+        else if (old->relation_definition && node.HasMember("relation") && node["relation"].IsObject()) {
+          if (auto err = project(relation_definition(node["relation"]), f.selection, "RelationDefinition", item))
+            return err;
+        }
+        if (old->unknown) return invalid(f.name, type);
       } else if (type == "Object" && f.name == "fields") {
         json_value fields(rapidjson::kArrayType);
         object_def* o = ctx_.db.meta().by_id(node["id"].GetString());
@@ -82,6 +91,32 @@ private:
       out.AddMember(str_value(f.key(), a_), item, a_);
     }
     return std::nullopt;
+  }
+
+  static bool is_relation(const json_value& node, const std::string& type) {
+    return type == "Field" && get_string(node, "type") == "RELATION";
+  }
+
+  // The workspace's own objects and fields; the DTOs (v2.43) carry no isCustom.
+  bool is_custom(const json_value& node, const std::string& type) const {
+    if (type == "Object")
+      if (auto o = ctx_.db.meta().by_id(get_string(node, "id"))) return o->is_custom;
+    if (type == "Field")
+      if (auto o = ctx_.db.meta().by_id(get_string(node, "objectMetadataId")))
+        for (auto& fd : o->fields)
+          if (fd->id == get_string(node, "id")) return fd->is_custom;
+    return false;
+  }
+
+  // 0.50's relationDefinition from the newest `relation` DTO: `type` is called `direction`.
+  json_value relation_definition(const json_value& relation) {
+    json_value d(relation, a_);
+    if (d.HasMember("type")) {
+      json_value direction(d["type"], a_);
+      d.RemoveMember("type");
+      d.AddMember("direction", direction, a_);
+    }
+    return d;
   }
 
   // Generic filter on DTO keys: {key: {eq|neq|in|is}} with and/or lists.

@@ -71,6 +71,35 @@ std::vector<std::string> split(const std::string& path) {
   return out;
 }
 
+// 0.50 (rest-metadata-objects.json): isCustom, and each relation kept on one side:
+// fromRelationMetadata on the ONE_TO_MANY field, toRelationMetadata on its MANY_TO_ONE inverse.
+void as_0_50(json_value& object, const object_def& o, json_alloc& a) {
+  object.AddMember("isCustom", o.is_custom, a);
+  auto& fields = object["fields"];
+  for (rapidjson::SizeType i = 0; i < fields.Size() && i < o.fields.size(); ++i) {
+    auto& f = fields[i];
+    f.AddMember("isCustom", o.fields[i]->is_custom, a);
+    json_value from, to;
+    if (f.HasMember("relation") && f["relation"].IsObject()) {
+      auto& rel = f["relation"];
+      bool many_to_one = get_string(rel, "type") == "MANY_TO_ONE";
+      json_value side(rapidjson::kObjectType);
+      side.AddMember("relationType", "ONE_TO_MANY", a);
+      json_value other(rel["targetObjectMetadata"], a);
+      std::string other_field;
+      if (rel["targetFieldMetadata"].IsObject()) other_field = get_string(rel["targetFieldMetadata"], "id");
+      side.AddMember(rapidjson::StringRef(many_to_one ? "fromFieldMetadataId" : "toFieldMetadataId"),
+                     str_value(other_field, a), a);
+      side.AddMember(rapidjson::StringRef(many_to_one ? "fromObjectMetadata" : "toObjectMetadata"), other, a);
+      (many_to_one ? to : from) = side;
+    }
+    f.RemoveMember("relation");
+    f.RemoveMember("settings");
+    f.AddMember("fromRelationMetadata", from, a);
+    f.AddMember("toRelationMetadata", to, a);
+  }
+}
+
 http_response objects_or_fields(request_context& ctx, const http_request& req, const std::string& kind,
                                 const std::vector<std::string>& seg, const query_params& q) {
   const bool objects = kind == "objects";
@@ -81,7 +110,11 @@ http_response objects_or_fields(request_context& ctx, const http_request& req, c
   if (seg.size() == 3 && method == "GET") {
     json_value all(rapidjson::kArrayType);
     for (auto& o : ctx.db.meta().objects()) {
-      if (objects) all.PushBack(object_dto(ctx.db.meta(), *o, a, "fields"), a);
+      if (objects) {
+        auto dto = object_dto(ctx.db.meta(), *o, a, "fields");
+        if (ctx.release == twenty_release::v0_50) as_0_50(dto, *o, a);
+        all.PushBack(dto, a);
+      }
       else for (auto& f : o->fields) all.PushBack(field_dto(ctx.db.meta(), *o, *f, a), a);
     }
     auto p = paginate(all, q);

@@ -48,6 +48,8 @@ Options:
   --latency-ms N          delay added to every API response (default 0)
   --stall-ms N            how long a stalled request is held before the drop (default 30000)
   --no-graphql-group-by   answer like a release without GraphQL groupBy (0.50)
+  --twenty-version V      answer as Twenty V does where recordings show it differs:
+                          0.50, 2.5, 2.19 or newest (default)
   --help                  this text
 
 Admin endpoints (no auth): GET /_standin/stats, POST /_standin/reset-stats,
@@ -87,6 +89,11 @@ std::string parse_options(int argc, char** argv, server_options& out) {
     }
     else if (a == "--empty") out.app.seed_data = false;
     else if (a == "--no-graphql-group-by") out.app.graphql_group_by = false;
+    else if (a == "--twenty-version") {
+      auto r = value(v) ? parse_release(v) : std::nullopt;
+      if (!r) return "--twenty-version needs 0.50, 2.5, 2.19 or newest";
+      out.app.release = *r;
+    }
     else if (a == "--rate-short") { if (!value(v) || !parse_bucket(v, out.app.rate.short_bucket)) return "--rate-short needs N/MS"; }
     else if (a == "--rate-long") { if (!value(v) || !parse_bucket(v, out.app.rate.long_bucket)) return "--rate-long needs N/MS"; }
     else if (a == "--no-rate-short") out.app.rate.short_bucket.enabled = false;

@@ -3,6 +3,7 @@
 
 #include "api_types.hpp"
 #include "query.hpp"
+#include "releases.hpp"
 #include "store.hpp"
 #include "webhooks.hpp"
 
@@ -23,6 +24,7 @@ struct request_context {
   bool wrote = false;                // counted as a write in the stats
   std::vector<webhook_def>* webhooks = nullptr;  // the registrations (metadata)
   std::string workspace_id;
+  twenty_release release = twenty_release::newest;  // --twenty-version
   // The release answers `<plural>GroupBy` on /graphql (2.x; 0.50 has no such root field).
   bool graphql_group_by = true;
 };

@@ -46,8 +46,10 @@ struct workspace {
   std::unique_ptr<app> a;
   std::vector<webhook_job> jobs;  // webhook deliveries produced so far
 
-  explicit workspace(bool seeded = true, std::size_t scale = 0, bool rate_limits = false) {
+  explicit workspace(bool seeded = true, std::size_t scale = 0, bool rate_limits = false,
+                     twenty_release release = twenty_release::newest) {
     app_config cfg;
+    cfg.release = release;
     cfg.seed_data = seeded;
     cfg.seed.opportunities = scale;
     if (!rate_limits) cfg.rate.short_bucket.enabled = cfg.rate.long_bucket.enabled = false;
