@@ -1,6 +1,7 @@
 #define CAF_SUITE app.twenty
 #include "caf/test/unit_test.hpp"
 
+#include <cstdlib>
 #include <set>
 
 #include "app/mcp_stdio_client.hpp"
@@ -50,6 +51,12 @@ struct fixture {
   }
 };
 
+// The release the stand-in answers as ("" for the newest), from TMCP_TWENTY_VERSION.
+std::string release() {
+  auto r = std::getenv("TMCP_TWENTY_VERSION");
+  return r ? r : "";
+}
+
 std::string text_of(const json::document& r) {
   return result_text(r);
 }
@@ -87,6 +94,15 @@ CAF_TEST(the schema lists standard and custom objects) {
   CAF_CHECK(json::stringify(opp).find("\"stage\"") != std::string::npos);
 }
 
+CAF_TEST(the schema says which release answered and how relations were read) {
+  auto s = ok("twenty_get_schema", "{}");
+  CAF_REQUIRE(s.HasMember("twenty"));
+  std::string relations = s["twenty"]["relations"].GetString();
+  CAF_CHECK_EQUAL(relations, release() == "0.50" ? "relationDefinition" : "relation");
+  auto person = ok("twenty_get_schema", R"({"object":"people"})");
+  CAF_CHECK(json::stringify(person).find("RELATION(company)") != std::string::npos);
+}
+
 CAF_TEST(listing pages forward with a cursor) {
   auto p1 = ok("twenty_list_records", R"({"object":"people","limit":5,"order_by":"createdAt"})");
   CAF_REQUIRE_EQUAL(p1["rows"].Size(), 5u);
@@ -96,6 +112,13 @@ CAF_TEST(listing pages forward with a cursor) {
   CAF_REQUIRE_EQUAL(p2["rows"].Size(), 5u);
   CAF_CHECK_NOT_EQUAL(std::string(records_of(p1)[0]["id"].GetString()),
                       std::string(records_of(p2)[0]["id"].GetString()));
+  // These lists go through GraphQL, whose orderBy works on every release.
+  CAF_CHECK(!p1.HasMember("note"));
+  CAF_CHECK(!p2.HasMember("note"));
+  // depth 1 lists go through REST, whose order_by 0.50 cannot run: unsorted, and said so.
+  auto deep = ok("twenty_list_records", R"({"object":"people","limit":5,"order_by":"createdAt","depth":1})");
+  CAF_CHECK_EQUAL(deep["rows"].Size(), 5u);
+  CAF_CHECK_EQUAL(deep.HasMember("note"), release() == "0.50");
   // Compact output: no search vectors; a cell per column in every row (null where empty).
   auto text = json::stringify(p1);
   CAF_CHECK(text.find("searchVector") == std::string::npos);
