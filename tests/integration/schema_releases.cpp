@@ -83,7 +83,7 @@ std::vector<object> run(introspection& in, recorded_release& server, std::string
     s = in.take(server.answer(s.next));
   if (s.what == introspection_step::kind::failed) {
     if (failure)
-      *failure = s.failure;
+      *failure = s.failure.message;
     return {};
   }
   CAF_REQUIRE(s.what == introspection_step::kind::done);
