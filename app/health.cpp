@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "integration/schema_model.hpp"
 #include "protocol/json.hpp"
 
 namespace tmcp::app {
@@ -77,6 +78,10 @@ void probe_server(caf::actor_system& sys, const health_targets& targets,
     t.last_failure = h.last_failure;
     t.last_success = h.last_success;
     t.last_failure_at = h.last_failure_at;
+    if (auto schema = targets.service->schema()) {
+      t.release = schema->release.family();
+      t.relations = schema->release.relations;
+    }
     run->inputs.twenty = t;
   }
   sys.spawn([run, targets](caf::event_based_actor* self) {

@@ -56,6 +56,9 @@ std::pair<std::string, std::string> twenty_check(const health_inputs& in) {
     out += "," + field("detail", json::quote(detail));
   if (t.loaded)
     out += "," + field("last_success", json::quote(iso_time(t.last_success)));
+  if (!t.release.empty())
+    out += "," + field("release", "{" + field("family", json::quote(t.release)) + ","
+                                    + field("relations", json::quote(t.relations)) + "}");
   if (t.last_failure)
     out += "," + field("last_error",
                        "{" + field("code", json::quote(twenty::to_string(t.last_failure->code)))

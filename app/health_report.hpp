@@ -27,6 +27,9 @@ struct twenty_probe {
   std::optional<twenty::error> last_failure;
   std::chrono::system_clock::time_point last_success{};
   std::chrono::system_clock::time_point last_failure_at{};
+  // What the loaded schema says about the Twenty release (README "Twenty releases").
+  std::string release;   // e.g. "0.x (relationDefinition metadata, like 0.50)"
+  std::string relations; // relation | relationDefinition | rest | none
 };
 
 struct health_inputs {

@@ -46,6 +46,15 @@ CAF_TEST(a schema never loaded makes an unhealthy 503 carrying the cause and its
   CAF_CHECK(has(r.body, "retrying will not help"));
 }
 
+CAF_TEST(the release the schema was read from is reported) {
+  auto in = all_answering();
+  in.twenty->release = "0.x (relationDefinition metadata, like 0.50)";
+  in.twenty->relations = "relationDefinition";
+  auto r = evaluate_health(in);
+  CAF_CHECK(has(r.body, R"x("release":{"family":"0.x (relationDefinition metadata, like 0.50)","relations":"relationDefinition"})x"));
+  CAF_CHECK(!has(evaluate_health(all_answering()).body, "\"release\""));
+}
+
 CAF_TEST(a failed refresh after a good load is degraded not unhealthy) {
   auto in = all_answering();
   in.twenty->last_failure = twenty::error{twenty::errc::network_error, 0, "Could not connect", ""};
