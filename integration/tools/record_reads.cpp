@@ -184,8 +184,9 @@ bool is_broken_order_by(const error& e) {
 }
 
 constexpr const char* unsorted_note =
-  "This Twenty release cannot sort REST lists (order_by fails there with a TypeError, as on "
-  "0.50), so order_by was left out: these records are NOT sorted.";
+  "This Twenty release cannot sort REST (depth 1) lists: order_by fails there with a "
+  "TypeError, as on 0.50, so it was left out and these records are NOT sorted (without "
+  "depth 1 they are).";
 
 void reply_list(const list_call& call, outcome& o, const char* note) {
   if (!o)

@@ -188,7 +188,7 @@ std::string describe_objects(const workspace_schema& schema, bool order_by_broke
   for (const auto& note : schema.release.notes)
     w.String(note.c_str(), static_cast<rapidjson::SizeType>(note.size()));
   if (order_by_broken)
-    w.String("REST order_by fails on this release: lists are served unsorted");
+    w.String("REST order_by fails on this release: depth 1 lists (REST) are served unsorted");
   w.EndArray();
   w.EndObject();
   w.EndObject();
