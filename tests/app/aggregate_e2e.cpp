@@ -112,6 +112,22 @@ CAF_TEST(a release without group by gives the same rows from pages) {
   CAF_CHECK_EQUAL(b["records"].GetInt64(), static_cast<int64_t>(without.opportunities().Size()));
 }
 
+CAF_TEST(twenty 0.50 without group by gives the same rows from pages within its rate limit) {
+  server with;
+  // The stand-in as 0.50 answers (no GraphQL groupBy), with its default rate limit on.
+  server old({"--twenty-version", "0.50"});
+  auto q = R"({"object":"opportunities","group_by":["stage"],"aggregates":["count","sum:amount"]})";
+  auto a = with.ok("twenty_aggregate", q);
+  old.standin.reset_stats();
+  auto b = old.ok("twenty_aggregate", q);
+  CAF_CHECK_EQUAL(std::string(b["via"].GetString()), "pages");
+  CAF_CHECK(std::string(b["note"].GetString()).find("no GraphQL groupBy") != std::string::npos);
+  CAF_CHECK_EQUAL(json::stringify(a["rows"]), json::stringify(b["rows"]));
+  // 80 opportunities: one page of 200, and Twenty never had to refuse a call.
+  CAF_CHECK_EQUAL(old.standin.count("GET /rest/{object}"), 1);
+  CAF_CHECK(old.standin.stats().find("\"rateLimited\":0") != std::string::npos);
+}
+
 CAF_TEST(a filtered count matches the filtered records) {
   server s;
   auto answer = s.ok("twenty_aggregate", R"({"object":"opportunities","filter":"stage[in]:[NEW,MEETING]","group_by":["stage"]})");
