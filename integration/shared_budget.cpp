@@ -10,10 +10,12 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// KEYS: short bucket, long bucket, pause. ARGV: short limit, short ttl ms, long limit,
-// long ttl ms (a limit of 0 = bucket off), tokens wanted. Returns {granted, wait ms}: up to
-// the tokens wanted, taken from both buckets at once, or none and how long until one refills.
-// Tokens refill continuously like Twenty's; time is Redis' clock, so skewed hosts agree.
+// KEYS: short bucket, long bucket, pause, learned short limit, learned long limit. ARGV:
+// short limit, short ttl ms, long limit, long ttl ms (a limit of 0 = bucket off), tokens
+// wanted. Returns {granted, wait ms}: up to the tokens wanted, taken from both buckets at once,
+// or none and how long until one refills. A limit some instance learned from Twenty, when
+// lower, replaces the configured one for all. Tokens refill continuously like Twenty's; time is
+// Redis' clock, so skewed hosts agree.
 constexpr const char* lease_script = R"LUA(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -26,11 +28,14 @@ local state = {}
 for i = 1, 2 do
   local limit = tonumber(ARGV[i * 2 - 1])
   local ttl = tonumber(ARGV[i * 2])
+  local learned = tonumber(redis.call('GET', KEYS[3 + i]))
+  if learned and learned >= 1 and limit > 0 and learned < limit then limit = learned end
   if limit > 0 then
     local b = redis.call('HMGET', KEYS[i], 'tokens', 'ts')
     local tokens = tonumber(b[1]) or limit
     local ts = tonumber(b[2]) or now
-    if now > ts then tokens = math.min(limit, tokens + (now - ts) * limit / ttl) end
+    if now > ts then tokens = tokens + (now - ts) * limit / ttl end
+    tokens = math.min(limit, tokens)
     grant = math.min(grant, math.floor(tokens))
     if tokens < 1 then wait = math.max(wait, math.ceil((1 - tokens) * ttl / limit)) end
     state[i] = {tokens, ttl}
@@ -104,7 +109,8 @@ void shared_budget::refill(time_point now) {
   const auto& l = settings_.limits;
   auto p = settings_.key_prefix;
   std::vector<std::string> argv{
-    "EVAL", lease_script, "3", p + ":short", p + ":long", p + ":pause",
+    "EVAL", lease_script, "5", p + ":short", p + ":long", p + ":pause", p + ":learned:short",
+    p + ":learned:long",
     std::to_string(l.short_enabled ? l.short_limit : 0), std::to_string(l.short_ttl.count()),
     std::to_string(l.long_enabled ? l.long_limit : 0), std::to_string(l.long_ttl.count()),
     std::to_string(lease_size_)};
@@ -134,9 +140,26 @@ void shared_budget::learn(const rate_info& info, time_point now, wall_time_point
     std::lock_guard<std::mutex> guard(mtx_);
     local_.learn(info, now, wall_now);
   }
-  if (!redis_ || (!info.limited && !info.retry_after_seconds))
+  if (!redis_)
     return;
-  pause_everyone(std::chrono::seconds(info.retry_after_seconds.value_or(1)));
+  share_learned_limit(info);
+  if (info.limited || info.retry_after_seconds)
+    pause_everyone(std::chrono::seconds(info.retry_after_seconds.value_or(1)));
+}
+
+void shared_budget::share_learned_limit(const rate_info& info) {
+  if (!info.limit || *info.limit < 1)
+    return;
+  const auto& l = settings_.limits;
+  // The period names the bucket, as in rate_limiter::learn; without one, the short bucket.
+  bool is_long = info.period && l.long_enabled && (!l.short_enabled || *info.period >= l.long_ttl);
+  int configured = is_long ? l.long_limit : l.short_limit;
+  if (*info.limit >= configured)
+    return;
+  // Every instance's next lease uses it; it lapses like a locally learned limit does.
+  redis_->command({"SET", settings_.key_prefix + (is_long ? ":learned:long" : ":learned:short"),
+                   std::to_string(*info.limit), "PX", std::to_string(l.relearn_after.count())},
+                  [](redis::reply) {});
 }
 
 void shared_budget::pause_everyone(std::chrono::milliseconds pause) {

@@ -1,7 +1,7 @@
 // One Twenty rate budget for every instance: Twenty's two token buckets kept in Redis and
-// taken atomically by a Lua script (on Redis' clock), plus pauses learned from Twenty's 429s
-// shared the same way. The gateway asks synchronously (it must never wait on Redis), so
-// tokens are leased from Redis a few at a time in the background and spent locally; a token
+// taken atomically by a Lua script (on Redis' clock), plus the pauses (429s) and the lower
+// limits any instance learned from Twenty's answers. The gateway asks synchronously (it must
+// never wait on Redis), so tokens are leased from Redis a few at a time in the background and spent locally; a token
 // taken from the shared bucket early is still safe to spend later, since Twenty's own bucket
 // has only refilled meanwhile. While Redis is away each instance spends limit/N locally.
 #pragma once
@@ -62,6 +62,7 @@ public:
 private:
   void refill(time_point now);
   void pause_everyone(std::chrono::milliseconds pause);
+  void share_learned_limit(const rate_info& info);
 
   std::shared_ptr<redis::client> redis_;
   budget_settings settings_;

@@ -94,6 +94,22 @@ CAF_TEST(a 429 seen by one instance pauses the other) {
   CAF_CHECK(spend_for(*b, 700ms) <= b->lease_size());
 }
 
+CAF_TEST(a lower limit learned by one instance holds the other to it) {
+  auto a = std::make_shared<shared_budget>(redis_a, settings);
+  auto b = std::make_shared<shared_budget>(redis_b, settings);
+  // Twenty said 4 per second (the configured short limit is 10).
+  rate_info info;
+  info.limit = 4;
+  info.period = 1000ms;
+  a->learn(info, shared_budget::clock::now(), std::chrono::system_clock::now());
+  std::this_thread::sleep_for(50ms); // the SET is asynchronous
+  auto spent = spend_for(*b, 1500ms);
+  CAF_MESSAGE("b spent " << spent << " in 1.5 s");
+  // 4 in the bucket plus 4 per second refilled, and b's lease; 10 per second would give ~25.
+  CAF_CHECK(spent <= 10 + b->lease_size());
+  CAF_CHECK(spent >= 6);
+}
+
 CAF_TEST(without redis each instance spends its share and reports degraded) {
   auto a = std::make_shared<shared_budget>(redis_a, settings);
   server.stop();
