@@ -35,4 +35,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(tmcp_atoms, caf::first_custom_type_id)
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, webhook, "webhook")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, apply, "apply")
 
+  // Analytics jobs.
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, start, "start")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, progress, "progress")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, status, "status")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, cancel, "cancel")
+
 CAF_END_TYPE_ID_BLOCK(tmcp_atoms)

@@ -3,6 +3,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/analytics_actor.hpp"
 #include "actors/cache_actor.hpp"
 
 namespace tmcp::actors {
@@ -29,6 +30,11 @@ void spawn_schema(self_ptr self) {
                                                   st.settings.schema);
 }
 
+void spawn_analytics(self_ptr self) {
+  auto& st = self->state;
+  st.handles.analytics = self->spawn<caf::monitored>(analytics_actor_impl, st.service);
+}
+
 } // namespace
 
 integration_supervisor_actor::behavior_type
@@ -41,6 +47,7 @@ integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integ
   spawn_gateway(self);
   spawn_cache(self);
   spawn_schema(self);
+  spawn_analytics(self);
   st.service->set_handles(st.handles);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
@@ -60,6 +67,9 @@ integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integ
     } else if (dm.source == st.handles.schema.address()) {
       spdlog::error("schema actor crashed ({}); restarting it", reason);
       spawn_schema(self);
+    } else if (dm.source == st.handles.analytics.address()) {
+      spdlog::error("analytics actor crashed ({}); restarting it (its jobs are lost)", reason);
+      spawn_analytics(self);
     }
     st.service->set_handles(st.handles);
   });
@@ -69,6 +79,7 @@ integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integ
     caf::anon_send_exit(h.gateway, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(h.cache, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(h.schema, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(h.analytics, caf::exit_reason::user_shutdown);
   });
   return {
     [self](atom::stats) -> caf::result<std::string> {

@@ -10,6 +10,7 @@
 #include <caf/typed_actor.hpp>
 
 #include "actors/atoms.hpp"
+#include "integration/analytics_job.hpp"
 #include "integration/twenty_types.hpp"
 #include "integration/webhook_verify.hpp"
 #include "protocol/inbound.hpp"
@@ -60,6 +61,20 @@ struct twenty_reply {
   std::function<void(twenty::outcome)> fn;
 };
 
+// Starts an analytics job; `watcher` follows it (progress, end) for a caller that waits.
+struct analytics_start {
+  twenty::analytics_spec spec;
+  std::string fairness_key;
+  twenty::analytics_callbacks watcher;
+};
+
+// How an analytics job's run ended: the result JSON, or the failure.
+struct analytics_end {
+  bool ok = false;
+  std::string result; // JSON, when ok
+  twenty::error error;
+};
+
 } // namespace tmcp
 
 // Local-only payloads: they carry sinks and closures, never cross a process boundary.
@@ -72,6 +87,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::twenty::request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::twenty::outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::webhook_delivery)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::change_note)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::analytics_start)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::analytics_end)
 
 namespace tmcp::actors {
 
@@ -182,5 +199,19 @@ using webhook_receiver_actor = caf::typed_actor<
 using change_hub_actor = caf::typed_actor<
   // One change, from a webhook, a write made through this server, or another instance.
   caf::reacts_to<atom::apply, change_note>>;
+
+/// Analytics jobs: each reads its pages one at a time, many jobs run at once; finished jobs
+/// are kept (the newest 64) so their results can be read after the request that started them.
+using analytics_actor = caf::typed_actor<
+  // Starts a job; replies its id.
+  caf::replies_to<atom::start, analytics_start>::with<std::string>,
+  // A job read a page: job id, records read, total Twenty reported (sent by the job's run).
+  caf::reacts_to<atom::progress, std::string, uint64_t, uint64_t>,
+  // A job's run ended (sent by the run).
+  caf::reacts_to<atom::done, std::string, analytics_end>,
+  // The job's status as JSON text; empty for an unknown id.
+  caf::replies_to<atom::status, std::string>::with<std::string>,
+  // Stops a running job: its run makes no further upstream call.
+  caf::reacts_to<atom::cancel, std::string>>;
 
 } // namespace tmcp::actors

@@ -24,6 +24,7 @@ struct integration_handles {
   cache_actor cache;
   schema_actor schema;
   shared_cache_ptr store; // the cache actor's store, read and filled in place
+  analytics_actor analytics;
 };
 
 // What the last schema introspections say about reaching Twenty, for /health and for tools.

@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/analytics_actor.hpp"
 #include "actors/change_hub.hpp"
 #include "actors/webhook_receiver.hpp"
 #include "app/log_redaction.hpp"
@@ -156,9 +157,12 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
   is.cache.default_ttl = std::chrono::milliseconds(cfg.cache_ttl_ms);
   is.schema.refresh_interval = std::chrono::seconds(cfg.schema_refresh_seconds);
   auto service = rt.service;
-  is.schema.on_change = [service, catalogs, sessions, tools_cfg](schema_ptr s) {
+  // The tools reach the analytics actor of the current handles (a restart replaces it).
+  auto jobs = std::make_shared<actors::analytics_client>(
+    sys, [service] { return service->handles().analytics; });
+  is.schema.on_change = [service, catalogs, sessions, tools_cfg, jobs](schema_ptr s) {
     service->set_schema(s);
-    catalogs->replace(twenty::tools::build_catalog(service, tools_cfg));
+    catalogs->replace(twenty::tools::build_catalog(service, tools_cfg, jobs));
     spdlog::info("workspace schema version {} ({} objects); tools rebuilt", s->version,
                  s->objects.size());
     for (const char* kind : {"tools", "resources", "prompts"})
@@ -168,7 +172,7 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
     service->note_schema_outcome(failure);
   };
   // Tools exist before the schema arrives; until it does they answer why it is missing.
-  catalogs->replace(twenty::tools::build_catalog(service, tools_cfg));
+  catalogs->replace(twenty::tools::build_catalog(service, tools_cfg, jobs));
   // Lists stay fresh until the schema actor's next refresh (ttlMs of 2026-07-28 lists).
   catalogs->set_refresh_cycle(std::chrono::steady_clock::now(), is.schema.refresh_interval);
   rt.supervisor = sys.spawn(actors::integration_supervisor_impl, is, rt.service);

@@ -1,6 +1,7 @@
 #include "integration/tools/registry.hpp"
 
 #include "integration/tools/aggregate_tool.hpp"
+#include "integration/tools/analytics_tool.hpp"
 #include "integration/tools/batch_tool.hpp"
 #include "integration/tools/query_tools.hpp"
 #include "integration/tools/record_reads.hpp"
@@ -27,14 +28,15 @@ std::string instructions(const tools_config& config) {
 
 } // namespace
 
-catalog_ptr build_catalog(api_ptr api, const tools_config& config) {
+catalog_ptr build_catalog(api_ptr api, const tools_config& config, jobs_ptr jobs) {
   auto cat = std::make_shared<catalog>();
-  auto env = std::make_shared<tool_env>(tool_env{std::move(api), config});
+  auto env = std::make_shared<tool_env>(tool_env{std::move(api), config, std::move(jobs)});
   cat->instructions = instructions(config);
   if (config.toolsets.count("core")) {
     add_read_tools(*cat, env);
     add_query_tools(*cat, env);
     add_aggregate_tool(*cat, env);
+    add_analytics_tool(*cat, env);
     if (!config.read_only) {
       add_write_tools(*cat, env);
       add_batch_tool(*cat, env);

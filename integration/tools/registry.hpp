@@ -6,7 +6,7 @@
 
 namespace tmcp::twenty::tools {
 
-catalog_ptr build_catalog(api_ptr api, const tools_config& config);
+catalog_ptr build_catalog(api_ptr api, const tools_config& config, jobs_ptr jobs = nullptr);
 
 // The per-object tools (twenty_list_people, twenty_create_company, ...) for every active,
 // non-system object of the current schema (integration/tools/object_tools.cpp).

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "integration/analytics_jobs.hpp"
 #include "integration/schema_model.hpp"
 #include "integration/twenty_api.hpp"
 #include "protocol/catalog.hpp"
@@ -39,6 +40,7 @@ struct tool_env {
   api_ptr api;
   tools_config config;
   std::shared_ptr<learned_release> learned = std::make_shared<learned_release>();
+  jobs_ptr jobs; // analytics jobs; none: no twenty_analytics tool
 };
 
 // The object named by `name` (singular or plural), or an isError result to send instead.

@@ -1,0 +1,121 @@
+#include "integration/tools/analytics_tool.hpp"
+
+#include "protocol/content.hpp"
+
+namespace tmcp::twenty::tools {
+
+namespace {
+
+constexpr const char* input_schema = R"JSON({"type":"object","properties":{
+"action":{"type":"string","enum":["start","status","cancel"],"description":"default start"},
+"analysis":{"type":"string","enum":["trends","scores","anomalies"]},
+"object":{"type":"string","description":"default opportunities (needed by scores, anomalies)"},
+"filter":{"type":"string","description":"REST filter"},
+"date_field":{"type":"string","description":"default createdAt"},
+"value_field":{"type":"string","description":"trends: number or currency field to sum"},
+"granularity":{"type":"string","enum":["day","week","month","quarter","year"],"description":"default month"},
+"time_zone":{"type":"string","description":"default UTC"},
+"weights":{"type":"object","description":"scores: {stage,amount,recency,age,close_date,overdue_tasks}: points"},
+"closed_stages":{"type":"array","items":{"type":"string"},"description":"default [CUSTOMER]"},
+"stale_days":{"type":"integer","description":"default 30"},
+"now":{"type":"string","description":"reference date-time for ages"},
+"max_pages":{"type":"integer","description":"of 200 records; default 500"},
+"wait":{"type":"boolean","description":"default true; false: answer the job id at once"},
+"job_id":{"type":"string","description":"status, cancel"}},
+"additionalProperties":false})JSON";
+
+constexpr const char* output_schema = R"JSON({"type":"object","properties":{
+"jobId":{"type":"string"},"state":{"type":"string"},"recordsRead":{"type":"integer"},
+"result":{"type":"object"},"resource":{"type":"string"}}})JSON";
+
+constexpr const char* jobs_prefix = "twenty://analytics/jobs/";
+
+std::string job_resource(const std::string& id) { return jobs_prefix + id; }
+
+void start(const tool_env& env, const json::value& args, ctx_ptr ctx) {
+  auto r = resolve_object(*env.api, json::get_string(args, "object").value_or("opportunities"));
+  if (!r.obj)
+    return ctx->reply(r.error_result);
+  auto spec = parse_analytics_spec(args, *r.obj);
+  if (!spec)
+    return ctx->reply(input_error(spec.error()));
+  auto jobs = env.jobs;
+  bool wait = json::get_bool(args, "wait").value_or(true);
+  analytics_callbacks watch;
+  if (wait) {
+    watch.progress = [ctx](uint64_t read, uint64_t total) {
+      ctx->progress(static_cast<double>(read),
+                    total > 0 ? std::optional<double>(static_cast<double>(total)) : std::nullopt,
+                    std::to_string(read) + " records read");
+    };
+    watch.done = [ctx](expected<std::string, error> status) {
+      if (!status)
+        return ctx->reply(error_result(status.error()));
+      ctx->reply(structured_result(*status));
+    };
+  }
+  jobs->start(std::move(*spec), ctx->session_id(), std::move(watch),
+              [ctx, jobs, wait](expected<std::string, std::string> id) {
+                if (!id)
+                  return ctx->reply(error_result(error{errc::twenty_api_error, 0, id.error(), ""}));
+                if (wait) {
+                  // A client's notifications/cancelled stops the job, not just this request.
+                  ctx->on_cancel([jobs, job = *id] { jobs->cancel(job); });
+                  return;
+                }
+                ctx->reply(structured_result("{\"jobId\":" + json::quote(*id)
+                                             + ",\"state\":\"running\",\"resource\":"
+                                             + json::quote(job_resource(*id)) + "}"));
+              });
+}
+
+void status_or_cancel(const tool_env& env, bool cancel, const json::value& args, ctx_ptr ctx) {
+  auto id = json::get_string(args, "job_id").value_or("");
+  if (id.empty())
+    return ctx->reply(input_error("'job_id' is required for status and cancel (the jobId a start "
+                                  "answered)"));
+  auto jobs = env.jobs;
+  jobs->status(id, [ctx, jobs, id, cancel](std::optional<std::string> status) {
+    if (!status)
+      return ctx->reply(input_error("unknown analytics job '" + id + "' (finished jobs are kept "
+                                    "until 64 newer ones have ended)"));
+    if (cancel)
+      jobs->cancel(id);
+    ctx->reply(structured_result(*status));
+  });
+}
+
+} // namespace
+
+void add_analytics_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
+  if (!env->jobs)
+    return;
+  tool_spec spec{"twenty_analytics", "Analyse CRM data",
+                 "Over every matching record: trends (count and sum per period, change from the "
+                 "previous one), opportunity scores with reasons, or anomalies (spikes, drops, "
+                 "stale deals, outlier amounts). A job: progress notified, cancel stops it; "
+                 "wait=false answers a job id for action status or twenty://analytics/jobs/{id}.",
+                 input_schema, output_schema, read_only_hints()};
+  cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
+    auto action = json::get_string(args, "action").value_or("start");
+    if (action == "start")
+      return start(*env, args, std::move(ctx));
+    status_or_cancel(*env, action == "cancel", args, std::move(ctx));
+  });
+  cat.add_template({"twenty://analytics/jobs/{id}", "analytics-job", "An analytics job",
+                    "The status of a twenty_analytics job (state, records read) and its result "
+                    "once done.",
+                    "application/json"},
+                   [env](const std::string& uri, const uri_vars& vars, ctx_ptr ctx) {
+                     env->jobs->status(vars.at("id"), [uri, ctx](std::optional<std::string> s) {
+                       if (!s)
+                         return ctx->fail(make_rpc_error(rpc_errc::resource_not_found,
+                                                         "Resource not found: " + uri
+                                                           + "; no such analytics job",
+                                                         "{\"uri\":" + json::quote(uri) + "}"));
+                       ctx->reply(read_text_result(uri, "application/json", *s));
+                     });
+                   });
+}
+
+} // namespace tmcp::twenty::tools
