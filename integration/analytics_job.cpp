@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "analytics/anomalies.hpp"
 #include "analytics/time_zone.hpp"
@@ -150,8 +151,20 @@ private:
       trend_.write(t);
       out.AddMember("trend", json::value(t, a), a);
     } else if (spec_.analysis == "scores") {
+      auto all = analytics::score_opportunities(deals_, spec_.scoring);
+      // How the scores spread, in bands of ten points (the last band includes 100).
+      json::value bands(rapidjson::kArrayType);
+      std::vector<uint64_t> counts(10, 0);
+      for (auto& sc : all)
+        ++counts[std::min<std::size_t>(9, static_cast<std::size_t>(sc.score / 10))];
+      for (auto c : counts)
+        bands.PushBack(json::value(static_cast<uint64_t>(c)), a);
+      out.AddMember("scored", json::value(static_cast<uint64_t>(all.size())), a);
+      out.AddMember("distribution", bands, a);
+      if (all.size() > spec_.limit)
+        all.resize(spec_.limit);
       json::value scores;
-      analytics::write_scores(analytics::score_opportunities(deals_, spec_.scoring), scores, a);
+      analytics::write_scores(all, scores, a);
       out.AddMember("scores", scores, a);
     } else {
       std::vector<std::pair<std::string, double>> series;
@@ -162,8 +175,18 @@ private:
       auto outliers = analytics::outlier_amounts(deals_, {});
       found.insert(found.end(), stale.begin(), stale.end());
       found.insert(found.end(), outliers.begin(), outliers.end());
+      // Every finding is counted per kind; each kind lists its first `limit`.
+      std::map<std::string, uint64_t> per_kind;
+      std::vector<analytics::finding> shown;
+      for (auto& f : found)
+        if (++per_kind[f.kind] <= spec_.limit)
+          shown.push_back(f);
+      json::value counts(rapidjson::kObjectType);
+      for (auto& [kind, n] : per_kind)
+        counts.AddMember(json::str(kind, a), json::value(static_cast<uint64_t>(n)), a);
+      out.AddMember("counts", counts, a);
       json::value findings;
-      analytics::write_findings(found, findings, a);
+      analytics::write_findings(shown, findings, a);
       out.AddMember("findings", findings, a);
     }
     return json::stringify(out);
@@ -233,6 +256,11 @@ expected<analytics_spec, std::string> parse_analytics_spec(const json::value& ar
     if (*pages < 1 || *pages > 5000)
       return make_unexpected(std::string("max_pages must be between 1 and 5000"));
     spec.max_pages = static_cast<std::size_t>(*pages);
+  }
+  if (auto limit = json::get_int(args, "limit")) {
+    if (*limit < 1 || *limit > 10000)
+      return make_unexpected(std::string("limit must be between 1 and 10000"));
+    spec.limit = static_cast<std::size_t>(*limit);
   }
   if (spec.analysis != "trends")
     if (auto problem = check_pipeline(obj, spec, args))

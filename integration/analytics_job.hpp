@@ -32,6 +32,7 @@ struct analytics_spec {
   std::string time_zone = "UTC";
   analytics::scoring_params scoring; // stages, closed stages, now, weights, stale days
   std::size_t max_pages = 500;       // 100,000 records at 200 per page
+  std::size_t limit = 20;            // scores listed, findings listed per kind
 };
 
 // Reads a twenty_analytics call's arguments against the object; the message says what is wrong.

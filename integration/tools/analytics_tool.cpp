@@ -20,6 +20,7 @@ constexpr const char* input_schema = R"JSON({"type":"object","properties":{
 "stale_days":{"type":"integer","description":"default 30"},
 "now":{"type":"string","description":"reference date-time for ages"},
 "max_pages":{"type":"integer","description":"of 200 records; default 500"},
+"limit":{"type":"integer","description":"scores listed, findings per kind; default 20 (all are counted)"},
 "wait":{"type":"boolean","description":"default true; false: answer the job id at once"},
 "job_id":{"type":"string","description":"status, cancel"}},
 "additionalProperties":false})JSON";

@@ -138,8 +138,9 @@ CAF_TEST(a thousand opportunities are read in five pages with progress after eac
 CAF_TEST(every open opportunity is scored and stale deals match the records) {
   server s;
   const std::string now = "2025-08-01T00:00:00.000Z";
-  auto scores = s.ok(R"({"analysis":"scores","now":")" + now + "\"}");
-  auto anomalies = s.ok(R"({"analysis":"anomalies","now":")" + now + "\"}");
+  auto scores = s.ok(R"({"analysis":"scores","limit":1000,"now":")" + now + "\"}");
+  auto anomalies = s.ok(R"({"analysis":"anomalies","limit":1000,"now":")" + now + "\"}");
+  auto capped = s.ok(R"({"analysis":"anomalies","now":")" + now + "\"}");
   std::set<std::string> open, stale;
   auto all = s.opportunities();
   for (auto& r : all.GetArray()) {
@@ -165,6 +166,13 @@ CAF_TEST(every open opportunity is scored and stale deals match the records) {
     if (std::string(f["kind"].GetString()) == "stale_deal")
       found.insert(f["subject"].GetString());
   CAF_CHECK_EQUAL(found, stale);
+  // By default each kind lists 20 findings and counts them all.
+  CAF_CHECK_EQUAL(capped["result"]["counts"]["stale_deal"].GetUint64(), stale.size());
+  std::size_t listed = 0;
+  for (auto& f : capped["result"]["findings"].GetArray())
+    listed += std::string(f["kind"].GetString()) == "stale_deal";
+  CAF_CHECK_EQUAL(listed, std::min<std::size_t>(20, stale.size()));
+  CAF_CHECK_EQUAL(scores["result"]["scored"].GetUint64(), open.size());
   // The seed spreads updates over 2025: some deals are stale and some are not.
   CAF_CHECK_GREATER(stale.size(), 0u);
   CAF_CHECK_LESS(stale.size(), open.size());
