@@ -39,8 +39,8 @@ struct learned_release {
 struct tool_env {
   api_ptr api;
   tools_config config;
-  std::shared_ptr<learned_release> learned = std::make_shared<learned_release>();
   jobs_ptr jobs; // analytics jobs; none: no twenty_analytics tool
+  std::shared_ptr<learned_release> learned = std::make_shared<learned_release>();
 };
 
 // The object named by `name` (singular or plural), or an isError result to send instead.
