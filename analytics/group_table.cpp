@@ -35,21 +35,6 @@ bool empty_json(const json::value* v) {
   return false;
 }
 
-// Twenty sends amountMicros as a number; big values may come as numeric strings.
-std::optional<double> number_of(const json::value* v) {
-  if (!v)
-    return std::nullopt;
-  if (v->IsNumber())
-    return v->GetDouble();
-  if (v->IsString() && v->GetStringLength() > 0) {
-    char* end = nullptr;
-    double d = std::strtod(v->GetString(), &end);
-    if (end && *end == '\0')
-      return d;
-  }
-  return std::nullopt;
-}
-
 // The key of a group: its dimension values, unambiguously.
 std::string key_of(const std::vector<cell>& dims) {
   std::string k;
@@ -132,6 +117,20 @@ void write_cell(const cell& c, json::value& out, json::allocator& a) {
 }
 
 } // namespace
+
+std::optional<double> number_of(const json::value* v) {
+  if (!v)
+    return std::nullopt;
+  if (v->IsNumber())
+    return v->GetDouble();
+  if (v->IsString() && v->GetStringLength() > 0) {
+    char* end = nullptr;
+    double d = std::strtod(v->GetString(), &end);
+    if (end && *end == '\0')
+      return d;
+  }
+  return std::nullopt;
+}
 
 cell cell::from_json(const json::value& v) {
   cell c;

@@ -88,6 +88,9 @@ private:
 
 // A date-time bucketed in `tz`: the first day of its day/week (Monday)/month/quarter/year as
 // YYYY-MM-DD, the label Twenty's groupBy gives; nullopt when `iso` is not a date.
+// A JSON number, or a string holding one (Twenty sends big amountMicros as numeric strings).
+std::optional<double> number_of(const json::value* v);
+
 std::optional<std::string> bucket_label(const std::string& iso, granularity g,
                                         const time_zone& tz);
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 
+#include "analytics/group_table.hpp"
+
 namespace tmcp::analytics {
 
 namespace {
@@ -71,20 +73,6 @@ std::string group_by_query(const group_by_target& t,
   std::string vars = t.filter_json.empty() ? "" : "($filter: " + t.filter_type + ")";
   return "query TmcpAggregate" + vars + " { " + t.plural + "GroupBy(" + args
          + ") { groupByDimensionValues" + fields + " } }";
-}
-
-std::optional<double> number_of(const json::value* v) {
-  if (!v)
-    return std::nullopt;
-  if (v->IsNumber())
-    return v->GetDouble();
-  if (v->IsString() && v->GetStringLength() > 0) {
-    char* end = nullptr;
-    double d = std::strtod(v->GetString(), &end);
-    if (end && *end == '\0')
-      return d;
-  }
-  return std::nullopt;
 }
 
 // A Twenty aggregate value as the answer shows it: counts, percentages 0..100, plain numbers.
