@@ -115,7 +115,12 @@ void shared_budget::refill(time_point now) {
     std::to_string(l.long_enabled ? l.long_limit : 0), std::to_string(l.long_ttl.count()),
     std::to_string(lease_size_)};
   auto window = l.short_enabled ? l.short_ttl : l.long_ttl;
-  redis_->command(std::move(argv), [self = shared_from_this(), window](redis::reply r) {
+  // Weak: a reply in flight must not keep the budget (and with it the Redis client) alive, or
+  // the client's last owner could be its own I/O thread.
+  redis_->command(std::move(argv), [weak = weak_from_this(), window](redis::reply r) {
+    auto self = weak.lock();
+    if (!self)
+      return;
     std::lock_guard<std::mutex> guard(self->mtx_);
     self->refilling_ = false;
     auto at = clock::now();
