@@ -82,6 +82,18 @@ webhook_info read_info(const json::value& v) {
   return w;
 }
 
+std::string rest_base(webhook_route route) {
+  return route == webhook_route::record_rest ? "/rest/webhooks" : "/rest/metadata/webhooks";
+}
+
+// The one member of a `{"data":{"<name>":…}}` envelope (GraphQL, and REST records on 0.50).
+const json::value* data_member(const json::value& doc) {
+  auto data = json::find(doc, "data");
+  if (data && data->IsObject() && data->MemberCount() == 1)
+    return &data->MemberBegin()->value;
+  return nullptr;
+}
+
 expected<json::document, std::string> parse_answer(const std::string& body) {
   std::string err;
   auto doc = json::parse(body, &err);
@@ -92,15 +104,29 @@ expected<json::document, std::string> parse_answer(const std::string& body) {
 
 } // namespace
 
+std::vector<webhook_route> webhook_route_order(webhook_route first) {
+  std::vector<webhook_route> out{first};
+  for (auto r : {webhook_route::metadata_graphql, webhook_route::rest, webhook_route::record_rest})
+    if (r != first)
+      out.push_back(r);
+  return out;
+}
+
+webhook_route webhook_route_for(const release_info& release) {
+  return release.relations == "relationDefinition" || release.relations == "rest"
+           ? webhook_route::record_rest
+           : webhook_route::metadata_graphql;
+}
+
 request list_webhooks_request(webhook_route route) {
-  if (route == webhook_route::rest)
-    return rest_call(verb::get, "/rest/metadata/webhooks", "", true);
+  if (route != webhook_route::metadata_graphql)
+    return rest_call(verb::get, rest_base(route), "", true);
   return metadata_call(std::string("query { webhooks ") + selection + " }", true);
 }
 
 request create_webhook_request(webhook_route route, const webhook_fields& f) {
-  if (route == webhook_route::rest)
-    return rest_call(verb::post, "/rest/metadata/webhooks", fields_text(f, false), false);
+  if (route != webhook_route::metadata_graphql)
+    return rest_call(verb::post, rest_base(route), fields_text(f, false), false);
   return metadata_call("mutation { createWebhook(input: " + fields_text(f, true) + ") "
                          + selection + " }",
                        false);
@@ -108,34 +134,37 @@ request create_webhook_request(webhook_route route, const webhook_fields& f) {
 
 request update_webhook_request(webhook_route route, const std::string& id,
                                const webhook_fields& f) {
-  if (route == webhook_route::rest)
-    return rest_call(verb::patch, "/rest/metadata/webhooks/" + id, fields_text(f, false), true);
+  if (route != webhook_route::metadata_graphql)
+    return rest_call(verb::patch, rest_base(route) + "/" + id, fields_text(f, false), true);
   return metadata_call("mutation { updateWebhook(input: {id: " + json::quote(id)
                          + ", update: " + fields_text(f, true) + "}) " + selection + " }",
                        true);
 }
 
 request delete_webhook_request(webhook_route route, const std::string& id) {
-  if (route == webhook_route::rest)
-    return rest_call(verb::del, "/rest/metadata/webhooks/" + id, "", true);
+  if (route != webhook_route::metadata_graphql)
+    return rest_call(verb::del, rest_base(route) + "/" + id, "", true);
   return metadata_call("mutation { deleteWebhook(id: " + json::quote(id) + ") { id } }", true);
 }
 
 bool webhook_route_missing(const outcome& o) {
+  int status = o ? o->status : o.error().http_status;
   std::string text;
-  if (!o) {
-    if (o.error().http_status == 404 || o.error().http_status == 405)
-      return true;
+  if (!o)
     text = o.error().upstream + " " + o.error().message;
-  } else {
-    if (o->status == 404 || o->status == 405)
-      return true;
-    if (auto e = graphql_error(o->body))
-      text = e->upstream + " " + e->message;
-  }
-  // A build without webhooks in its metadata schema rejects the field itself.
-  return text.find("Cannot query field") != std::string::npos
-         && text.find("ebhook") != std::string::npos;
+  else if (status < 200 || status >= 300)
+    text = classify(*o).upstream;
+  else if (auto e = graphql_error(o->body))
+    text = e->upstream + " " + e->message;
+  // Nest's answer for a route it lacks ("Cannot POST /metadata"), not a missing webhook.
+  if (status == 405 || (status == 404 && text.find("Cannot ") != std::string::npos))
+    return true;
+  // A build without webhooks in its metadata schema rejects the field itself; 0.50's REST
+  // metadata names the path (twenty-0.50/rest-webhooks.json).
+  bool about_webhooks = text.find("ebhook") != std::string::npos;
+  return about_webhooks
+         && (text.find("Cannot query field") != std::string::npos
+             || (status == 400 && text.find("does not exist") != std::string::npos));
 }
 
 std::optional<error> webhook_answer_error(const outcome& o) {
@@ -152,11 +181,12 @@ expected<std::vector<webhook_info>, std::string> parse_webhook_list(webhook_rout
   if (!doc)
     return make_unexpected(doc.error());
   const json::value* list = nullptr;
-  if (route == webhook_route::rest) {
-    // {data:[…],pageInfo,totalCount}; older builds answered a bare array.
-    list = doc->IsArray() ? &*doc : json::find(*doc, "data");
-  } else if (auto data = json::find(*doc, "data")) {
-    list = json::find(*data, "webhooks");
+  if (doc->IsArray()) {
+    list = &*doc; // the legacy /rest/webhooks and 2.x's /rest/metadata/webhooks
+  } else if (route == webhook_route::rest) {
+    list = json::find(*doc, "data"); // {data:[…],pageInfo,totalCount}
+  } else {
+    list = data_member(*doc); // {data:{webhooks:[…]}} (GraphQL; records on 0.50)
   }
   if (!list || !list->IsArray())
     return make_unexpected(std::string("Twenty's webhook list has an unexpected shape"));
@@ -171,13 +201,11 @@ expected<webhook_info, std::string> parse_webhook_one(webhook_route route,
   auto doc = parse_answer(body);
   if (!doc)
     return make_unexpected(doc.error());
-  const json::value* one = &*doc;
-  if (route == webhook_route::metadata_graphql) {
-    auto data = json::find(*doc, "data");
-    one = nullptr;
-    if (data && data->IsObject() && data->MemberCount() == 1)
-      one = &data->MemberBegin()->value;
-  }
+  // {data:{createWebhook:…}} from GraphQL and from records on 0.50; the bare webhook from the
+  // REST routes of 2.x.
+  const json::value* one = route == webhook_route::rest ? nullptr : data_member(*doc);
+  if (!one)
+    one = &*doc;
   if (!one || !one->IsObject() || !json::get_string(*one, "id"))
     return make_unexpected(std::string("Twenty's webhook answer has an unexpected shape"));
   return read_info(*one);

@@ -1,12 +1,14 @@
 // Twenty's webhook registrations: the requests that list, create, update and delete them over
-// the metadata GraphQL API (newer builds) or the REST route /rest/metadata/webhooks (the
-// fallback), and the parsing of the answers. Pure: the caller sends the requests.
+// the metadata GraphQL API (newer builds), the REST route /rest/metadata/webhooks, or
+// /rest/webhooks where webhooks are workspace records (0.50 and other builds before 2.x), and
+// the parsing of the answers. Pure: the caller sends the requests.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "integration/schema_model.hpp"
 #include "integration/twenty_types.hpp"
 #include "protocol/expected.hpp"
 
@@ -22,8 +24,17 @@ struct webhook_info {
   std::string updated_at;
 };
 
-// Which of Twenty's webhook APIs a request goes to.
-enum class webhook_route { metadata_graphql, rest };
+// Which of Twenty's webhook APIs a request goes to: the metadata GraphQL API, the metadata
+// REST route, or the record route of releases where `webhook` is a workspace object.
+enum class webhook_route { metadata_graphql, rest, record_rest };
+
+// The routes to try, in order, starting with `first` (the one that answered last, or the one
+// the release suggests), then the others from the newest to the oldest.
+std::vector<webhook_route> webhook_route_order(webhook_route first);
+
+// The route to try first on a release: records on 0.x (its schema came from relationDefinition
+// or the REST metadata), the metadata GraphQL API otherwise.
+webhook_route webhook_route_for(const release_info& release);
 
 // The fields to set; unset ones are left alone on update.
 struct webhook_fields {

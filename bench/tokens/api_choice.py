@@ -16,8 +16,11 @@ def t(method, path, body=None):
 def gql(q, v=None):
     return json.dumps({"query": q, "variables": v or {}})
 c.request("GET", "/rest/companies?limit=1", headers=H)
-cid = json.loads(c.getresponse().read())["data"]["companies"][0]["id"]
-sel = "id createdAt updatedAt deletedAt name domainName { primaryLinkUrl primaryLinkLabel secondaryLinks } address { addressStreet1 addressStreet2 addressCity addressState addressCountry addressPostcode addressLat addressLng } linkedinLink { primaryLinkUrl primaryLinkLabel secondaryLinks } annualRevenue { amountMicros currencyCode } accountOwnerId"
+first = json.loads(c.getresponse().read())["data"]["companies"][0]
+cid = first["id"]
+# The revenue field's name depends on the release (annualRecurringRevenue before 2.19): read it.
+revenue = next(k for k, v in first.items() if isinstance(v, dict) and "amountMicros" in v)
+sel = "id createdAt updatedAt deletedAt name domainName { primaryLinkUrl primaryLinkLabel secondaryLinks } address { addressStreet1 addressStreet2 addressCity addressState addressCountry addressPostcode addressLat addressLng } linkedinLink { primaryLinkUrl primaryLinkLabel secondaryLinks } %s { amountMicros currencyCode } accountOwnerId" % revenue
 rows = [
  ("list 50 companies", "REST GET /rest/companies?limit=50", t("GET", "/rest/companies?limit=50")),
  ("list 50 companies", "GraphQL, shown fields", t("POST", "/graphql", gql("query($first: Int) { companies(first: $first) { totalCount pageInfo { hasNextPage endCursor } edges { node { %s } } } }" % sel, {"first": 50}))),

@@ -177,12 +177,6 @@ struct list_call {
   std::vector<std::string> tags;
 };
 
-// 0.50 answers every REST order_by with 400 TypeError "Cannot read properties of undefined
-// (reading 'fields')" (recorded); the list is then served unsorted, and says so.
-bool is_broken_order_by(const error& e) {
-  return e.http_status == 400 && e.upstream.find("(reading 'fields')") != std::string::npos;
-}
-
 constexpr const char* unsorted_note =
   "This Twenty release cannot sort REST (depth 1) lists: order_by fails there with a "
   "TypeError, as on 0.50, so it was left out and these records are NOT sorted (without "

@@ -3,6 +3,7 @@
 // reads the schema when it is called, so a rebuilt catalog is never needed for fresh answers.
 #include <algorithm>
 
+#include "integration/graphql_query.hpp"
 #include "integration/tools/prompt_texts.hpp"
 #include "integration/tools/query_tools.hpp"
 #include "integration/tools/registry.hpp"
@@ -109,37 +110,88 @@ void read_record(const tool_env& env, const std::string& uri, const uri_vars& va
   });
 }
 
+// The collection's answer from its records (compacted in place).
+void reply_collection(const ctx_ptr& ctx, const std::string& uri, const workspace_schema& schema,
+                      const object& obj, const json::value& rows) {
+  json::document out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  json::value records(rows, a);
+  for (auto& r : records.GetArray())
+    compact_record(schema, obj, r, a);
+  out.AddMember("object", json::str(obj.name_plural, a), a);
+  out.AddMember("records", records, a);
+  ctx->reply(read_text_result(uri, json_mime, json::stringify(out)));
+}
+
+void fail_collection(const ctx_ptr& ctx, const outcome& o) {
+  auto why = o ? std::string("Twenty answered the list call with an unexpected shape")
+               : std::string(to_string(o.error().code)) + ": " + o.error().message;
+  ctx->fail(make_rpc_error(rpc_errc::internal_error, why));
+}
+
+constexpr const char* collection_order = "updatedAt[DescNullsLast]";
+
+// The collection through GraphQL, which sorts where REST order_by is broken (0.50).
+void read_collection_graphql(const api_ptr& api, const std::string& uri, schema_ptr schema,
+                             const object* obj, ctx_ptr ctx) {
+  list_query q;
+  q.limit = collection_size;
+  if (auto order = graphql_order(*schema, *obj, collection_order))
+    q.order_json = *order;
+  request req;
+  req.method = verb::post;
+  req.target = "/graphql";
+  req.kind = api::graphql;
+  req.body = list_request_body(*obj, selection_set(*schema, *obj, nullptr), q);
+  req.fairness_key = "resource";
+  api->read(std::move(req), {object_tag(obj->name_plural)},
+            [ctx, uri, schema, obj](outcome o) {
+    if (o)
+      if (auto e = graphql_error(o->body))
+        return ctx->fail(make_rpc_error(rpc_errc::internal_error,
+                                        std::string(to_string(e->code)) + ": " + e->message));
+    auto body = o ? parse_body(o) : std::nullopt;
+    auto data = body ? json::find(*body, "data") : nullptr;
+    auto conn = data ? json::find(*data, obj->name_plural.c_str()) : nullptr;
+    auto edges = conn ? json::find(*conn, "edges") : nullptr;
+    if (!edges || !edges->IsArray())
+      return fail_collection(ctx, o);
+    json::value rows(rapidjson::kArrayType);
+    for (auto& e : edges->GetArray())
+      if (auto node = json::find(e, "node"))
+        rows.PushBack(json::value(*node, body->GetAllocator()), body->GetAllocator());
+    reply_collection(ctx, uri, *schema, *obj, rows);
+  });
+}
+
 // The most recently updated records of one object: what a client subscribes to in order to
-// hear about any change to the object's records.
+// hear about any change to the object's records. REST, unless this release cannot sort there.
 void read_collection(const tool_env& env, const std::string& uri, const uri_vars& vars,
                      ctx_ptr ctx) {
   auto [schema, obj] = object_of(env, uri, vars, ctx);
   if (!obj)
     return;
+  if (env.learned && env.learned->order_by_broken)
+    return read_collection_graphql(env.api, uri, schema, obj, std::move(ctx));
   request req;
   req.target = with_query("/rest/" + obj->name_plural,
                           {{"limit", std::to_string(collection_size)},
-                           {"order_by", "updatedAt[DescNullsLast]"}});
+                           {"order_by", collection_order}});
   req.fairness_key = "resource";
-  auto plural = obj->name_plural;
-  env.api->read(std::move(req), {object_tag(plural)},
-                [ctx, uri, plural, schema = schema, obj = obj](outcome o) {
+  env.api->read(std::move(req), {object_tag(obj->name_plural)},
+                [ctx, uri, api = env.api, learned = env.learned, schema = schema,
+                 obj = obj](outcome o) {
+    if (!o && is_broken_order_by(o.error())) {
+      if (learned)
+        learned->order_by_broken = true;
+      return read_collection_graphql(api, uri, schema, obj, ctx);
+    }
     auto body = o ? parse_body(o) : std::nullopt;
     auto data = body ? json::find(*body, "data") : nullptr;
-    auto rows = data ? json::find(*data, plural.c_str()) : nullptr;
-    if (!rows || !rows->IsArray()) {
-      auto why = o ? std::string("Twenty answered the list call with an unexpected shape")
-                   : std::string(to_string(o.error().code)) + ": " + o.error().message;
-      return ctx->fail(make_rpc_error(rpc_errc::internal_error, why));
-    }
-    json::document out(rapidjson::kObjectType);
-    auto& a = out.GetAllocator();
-    json::value records(*rows, a);
-    for (auto& r : records.GetArray())
-      compact_record(*schema, *obj, r, a);
-    out.AddMember("object", json::str(plural, a), a);
-    out.AddMember("records", records, a);
-    ctx->reply(read_text_result(uri, json_mime, json::stringify(out)));
+    auto rows = data ? json::find(*data, obj->name_plural.c_str()) : nullptr;
+    if (!rows || !rows->IsArray())
+      return fail_collection(ctx, o);
+    reply_collection(ctx, uri, *schema, *obj, *rows);
   });
 }
 

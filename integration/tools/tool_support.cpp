@@ -66,6 +66,10 @@ std::vector<std::string> string_list(const json::value& args, const char* key) {
   return out;
 }
 
+bool is_broken_order_by(const error& e) {
+  return e.http_status == 400 && e.upstream.find("(reading 'fields')") != std::string::npos;
+}
+
 void get_record_confirmed(const api_ptr& api, const std::string& plural, const std::string& id,
                           int depth, const std::string& fairness_key, twenty_api::done_fn done) {
   api->get_record(plural, id, depth, fairness_key, [api, plural, id, fairness_key, done](outcome o) {

@@ -34,6 +34,7 @@ struct tools_config {
 // and session: a capability found missing is not asked for again.
 struct learned_release {
   std::atomic<bool> order_by_broken{false}; // REST order_by fails (0.50)
+  std::atomic<int> webhook_route{-1};        // the webhook_route that answered last; -1: none
 };
 
 struct tool_env {
@@ -69,6 +70,10 @@ void compact_record(const workspace_schema& schema, const object& obj, json::val
 // confirmed with a `filter=id[eq]:` list call: no row there is RECORD_NOT_FOUND.
 void get_record_confirmed(const api_ptr& api, const std::string& plural, const std::string& id,
                           int depth, const std::string& fairness_key, twenty_api::done_fn done);
+
+// 0.50 answers every REST order_by with 400 TypeError "Cannot read properties of undefined
+// (reading 'fields')" (recorded): sorted reads then go through GraphQL, or unsorted.
+bool is_broken_order_by(const error& e);
 
 // Strings from an optional string-array argument.
 std::vector<std::string> string_list(const json::value& args, const char* key);

@@ -26,7 +26,12 @@ constexpr const char* output_schema = R"JSON({"type":"object","properties":{
 "deleted":{"type":"string"},"route":{"type":"string"}}})JSON";
 
 const char* route_name(webhook_route r) {
-  return r == webhook_route::rest ? "rest" : "metadata";
+  switch (r) {
+  case webhook_route::rest: return "rest";
+  case webhook_route::record_rest: return "records";
+  case webhook_route::metadata_graphql: break;
+  }
+  return "metadata";
 }
 
 // The fields given in `args`, checked; an input error text when they are wrong.
@@ -70,7 +75,7 @@ void reply_error(const ctx_ptr& ctx, const outcome& o) {
 }
 
 void list(const tool_env& env, ctx_ptr ctx) {
-  webhook_call(env.api, false, list_webhooks_request, [ctx](outcome o, webhook_route route) {
+  auto answered = [ctx](outcome o, webhook_route route) {
     if (webhook_answer_error(o))
       return reply_error(ctx, o);
     auto hooks = parse_webhook_list(route, o->body);
@@ -81,7 +86,8 @@ void list(const tool_env& env, ctx_ptr ctx) {
     for (std::size_t i = 0; i < hooks->size(); ++i)
       out += (i ? "," : "") + webhook_json((*hooks)[i]);
     ctx->reply(structured_result(out + "],\"route\":\"" + route_name(route) + "\"}"));
-  });
+  };
+  webhook_call(env.api, false, list_webhooks_request, std::move(answered), env.learned);
 }
 
 void change(const tool_env& env, const std::string& action, const json::value& args,
@@ -102,7 +108,7 @@ void change(const tool_env& env, const std::string& action, const json::value& a
     else
       make = [id, f = *fields](webhook_route r) { return update_webhook_request(r, id, f); };
   }
-  webhook_call(env.api, true, make, [ctx, action, id](outcome o, webhook_route route) {
+  auto answered = [ctx, action, id](outcome o, webhook_route route) {
     if (webhook_answer_error(o))
       return reply_error(ctx, o);
     auto tail = ",\"route\":\"" + std::string(route_name(route)) + "\"}";
@@ -113,27 +119,52 @@ void change(const tool_env& env, const std::string& action, const json::value& a
       return reply_error(ctx, make_unexpected(error{errc::twenty_api_error, o->status,
                                                     hook.error(), o->body.substr(0, 200)}));
     ctx->reply(structured_result("{\"webhook\":" + webhook_json(*hook) + tail));
-  });
+  };
+  webhook_call(env.api, true, make, std::move(answered), env.learned);
+}
+
+} // namespace
+
+namespace {
+
+struct route_probe {
+  api_ptr api;
+  bool write = false;
+  std::function<request(webhook_route)> make;
+  webhook_call_done done;
+  std::shared_ptr<learned_release> learned;
+  std::vector<webhook_route> routes;
+};
+
+// Tries routes[i], then the next while this Twenty says the route does not exist.
+void try_route(std::shared_ptr<const route_probe> p, std::size_t i) {
+  auto route = p->routes[i];
+  auto answered = [p, i, route](outcome o) {
+    if (webhook_route_missing(o) && i + 1 < p->routes.size())
+      return try_route(p, i + 1);
+    if (p->learned && !webhook_route_missing(o))
+      p->learned->webhook_route = static_cast<int>(route);
+    p->done(std::move(o), route);
+  };
+  if (p->write)
+    p->api->write(p->make(route), {webhooks_tag}, {}, std::move(answered));
+  else
+    p->api->read(p->make(route), {webhooks_tag}, std::move(answered));
 }
 
 } // namespace
 
 void webhook_call(api_ptr api, bool write, std::function<request(webhook_route)> make,
-                  webhook_call_done done) {
-  auto send = [api, write](request req, twenty_api::done_fn cb) {
-    if (write)
-      api->write(std::move(req), {webhooks_tag}, {}, std::move(cb));
-    else
-      api->read(std::move(req), {webhooks_tag}, std::move(cb));
-  };
-  auto first = make(webhook_route::metadata_graphql);
-  send(std::move(first), [send, make, done](outcome o) {
-    if (!webhook_route_missing(o))
-      return done(std::move(o), webhook_route::metadata_graphql);
-    send(make(webhook_route::rest), [done](outcome again) {
-      done(std::move(again), webhook_route::rest);
-    });
-  });
+                  webhook_call_done done, std::shared_ptr<learned_release> learned) {
+  auto first = webhook_route::metadata_graphql;
+  if (auto schema = api->schema())
+    first = webhook_route_for(schema->release);
+  if (learned && learned->webhook_route >= 0)
+    first = static_cast<webhook_route>(learned->webhook_route.load());
+  auto p = std::make_shared<route_probe>(route_probe{std::move(api), write, std::move(make),
+                                                     std::move(done), std::move(learned),
+                                                     webhook_route_order(first)});
+  try_route(std::move(p), 0);
 }
 
 void add_webhook_tool(catalog& cat, std::shared_ptr<const tool_env> env) {

@@ -1,5 +1,6 @@
-// twenty_manage_webhooks: list, create, update and delete Twenty's webhook registrations, over
-// the metadata GraphQL API with the REST route as fallback. Secrets are never shown.
+// twenty_manage_webhooks: list, create, update and delete Twenty's webhook registrations over
+// whichever route this Twenty has (metadata GraphQL, metadata REST, or records on 0.50).
+// Secrets are never shown.
 #pragma once
 
 #include <functional>
@@ -12,11 +13,12 @@ namespace tmcp::twenty::tools {
 
 void add_webhook_tool(catalog& cat, std::shared_ptr<const tool_env> env);
 
-// Sends one webhook call over the metadata API, then over REST when that route is missing on
-// this Twenty; `done` gets the answer and the route that gave it. Writes go through
-// api.write (they drop the cached list), reads through api.read.
+// Sends one webhook call over the route that answered last (`learned`), else the one the
+// release suggests (webhook_route_for), then over the others while this Twenty says the route
+// does not exist; `done` gets the answer and the route that gave it, which `learned` keeps.
+// Writes go through api.write (they drop the cached list), reads through api.read.
 using webhook_call_done = std::function<void(outcome, webhook_route)>;
-void webhook_call(api_ptr api, bool write,
-                  std::function<request(webhook_route)> make, webhook_call_done done);
+void webhook_call(api_ptr api, bool write, std::function<request(webhook_route)> make,
+                  webhook_call_done done, std::shared_ptr<learned_release> learned);
 
 } // namespace tmcp::twenty::tools

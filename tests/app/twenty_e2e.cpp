@@ -103,6 +103,37 @@ CAF_TEST(the schema says which release answered and how relations were read) {
   CAF_CHECK(json::stringify(person).find("RELATION(company)") != std::string::npos);
 }
 
+CAF_TEST(every resource and prompt answers on this release) {
+  auto read = [&](const std::string& uri) {
+    auto r = mcp->request("resources/read", R"({"uri":")" + uri + R"("})");
+    if (!r.HasMember("result"))
+      CAF_FAIL("resources/read " << uri << ": " << json::stringify(r));
+    return std::string(r["result"]["contents"][0]["text"].GetString());
+  };
+  auto id = first_id("people");
+  CAF_CHECK(read("twenty://schema").find("\"companies\"") != std::string::npos);
+  CAF_CHECK(read("twenty://objects").find("\"opportunities\"") != std::string::npos);
+  CAF_CHECK(read("twenty://fields/companies").find("\"domainName\"") != std::string::npos);
+  CAF_CHECK(read("twenty://records/companies").find("\"name\"") != std::string::npos);
+  CAF_CHECK(read("twenty://records/people/" + id).find(id) != std::string::npos);
+  auto prompt = [&](const std::string& name, const std::string& args) {
+    auto r = mcp->request("prompts/get", R"({"name":")" + name + R"(","arguments":)" + args + "}");
+    if (!r.HasMember("result"))
+      CAF_FAIL("prompts/get " << name << ": " << json::stringify(r));
+    return std::string(r["result"]["messages"][0]["content"]["text"].GetString());
+  };
+  CAF_CHECK(prompt("explore_object", R"({"object":"companies"})").find("companies")
+            != std::string::npos);
+  CAF_CHECK(prompt("find_records", R"({"object":"people","field":"emails","value":"a@b.c"})")
+              .find("emails")
+            != std::string::npos);
+  CAF_CHECK(prompt("analyze_pipeline", R"({"stage":"MEETING"})").find("MEETING")
+            != std::string::npos);
+  CAF_CHECK(prompt("suggest_next_actions", R"({"object":"people","id":")" + id + "\"}")
+              .find(id)
+            != std::string::npos);
+}
+
 CAF_TEST(listing pages forward with a cursor) {
   auto p1 = ok("twenty_list_records", R"({"object":"people","limit":5,"order_by":"createdAt"})");
   CAF_REQUIRE_EQUAL(p1["rows"].Size(), 5u);

@@ -1,10 +1,13 @@
 // End to end with the real binaries: the stand-in delivers signed webhooks for writes made
 // directly in it; the server's receiver verifies them, drops the cache and tells subscribed
-// clients, whose next read returns the new value. Tampered deliveries change nothing.
+// clients, whose next read returns the new value. Tampered deliveries change nothing. The
+// server registers itself and manages webhooks over the route of the release the stand-in
+// answers as (ctest app.webhooks@0.50: records at /rest/webhooks).
 #define CAF_SUITE app.webhooks
 #include "caf/test/unit_test.hpp"
 
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 
 #include "app/mcp_stdio_client.hpp"
@@ -20,6 +23,34 @@ namespace {
 
 const std::string secret = "e2e-webhook-secret";
 const std::string path = "/webhooks/twenty";
+
+// 0.50 keeps webhooks as records at /rest/webhooks (twenty-0.50/rest-webhooks-core.json).
+bool webhooks_are_records() {
+  auto r = std::getenv("TMCP_TWENTY_VERSION");
+  return r && std::string(r) == "0.50";
+}
+
+std::string webhooks_route() {
+  return webhooks_are_records() ? "/rest/webhooks" : "/rest/metadata/webhooks";
+}
+
+// The webhooks of a list answer of webhooks_route(): {data:{webhooks:[…]}} (0.50), a bare
+// array (2.x) or {data:[…]} (newest).
+std::vector<std::pair<std::string, std::string>> listed_webhooks(const std::string& body) {
+  auto doc = json::parse(body);
+  CAF_REQUIRE(doc);
+  const json::value* list = &*doc;
+  if (!doc->IsArray()) {
+    list = json::find(*doc, "data");
+    if (list && list->IsObject())
+      list = json::find(*list, "webhooks");
+  }
+  CAF_REQUIRE(list && list->IsArray());
+  std::vector<std::pair<std::string, std::string>> out; // targetUrl, secret
+  for (auto& h : list->GetArray())
+    out.emplace_back(h["targetUrl"].GetString(), h["secret"].GetString());
+  return out;
+}
 
 struct fixture {
   standin_process standin;
@@ -39,7 +70,7 @@ struct fixture {
   // Registers the server's receiver in the stand-in, as an operator would in Twenty.
   void register_webhook(const std::string& operations = R"(["*.*"])") {
     auto [status, body] = standin.http(
-      "POST", "/rest/metadata/webhooks",
+      "POST", webhooks_route(),
       R"({"targetUrl":"http://127.0.0.1:)" + std::to_string(webhook_port) + path
         + R"(","operations":)" + operations + R"(,"secret":")" + secret + R"("})");
     CAF_REQUIRE_EQUAL(status, 201);
@@ -202,14 +233,12 @@ CAF_TEST(a server with a public url registers its receiver once and reuses it af
     return client;
   };
   auto registrations = [&] {
-    auto [status, body] = standin.http("GET", "/rest/metadata/webhooks");
+    auto [status, body] = standin.http("GET", webhooks_route());
     CAF_REQUIRE_EQUAL(status, 200);
     std::vector<std::string> secrets;
-    auto doc = json::parse(body);
-    CAF_REQUIRE(doc);
-    for (auto& h : (*doc)["data"].GetArray())
-      if (std::string(h["targetUrl"].GetString()) == url)
-        secrets.emplace_back(h["secret"].GetString());
+    for (auto& [target, hook_secret] : listed_webhooks(body))
+      if (target == url)
+        secrets.emplace_back(hook_secret);
     return secrets;
   };
   for (int run = 0; run < 2; ++run) {
@@ -228,6 +257,49 @@ CAF_TEST(a server with a public url registers its receiver once and reuses it af
     CAF_CHECK(wait_updates(uri, 1, 5s));
     mcp.reset();
   }
+}
+
+CAF_TEST(the webhook tool lists creates updates and deletes webhooks on the route of the release) {
+  mcp = std::make_unique<mcp_stdio_client>(std::vector<std::string>{
+    TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn", "--twenty-api-url",
+    standin.url, "--twenty-api-key", "standin-demo-key", "--toolsets", "core,webhooks"});
+  CAF_REQUIRE(mcp->initialize());
+  auto tool = [&](const std::string& args) {
+    auto r = mcp->call_tool("twenty_manage_webhooks", args);
+    if (!r.IsObject() || is_error_result(r) || !r.HasMember("structuredContent"))
+      CAF_FAIL("twenty_manage_webhooks " << args << " failed: " << json::stringify(r));
+    json::document out;
+    out.CopyFrom(r["structuredContent"], out.GetAllocator());
+    return out;
+  };
+  const std::string route = webhooks_are_records() ? "records" : "metadata";
+  auto listed = tool(R"({"action":"list"})");
+  CAF_CHECK_EQUAL(std::string(listed["route"].GetString()), route);
+  CAF_CHECK_EQUAL(listed["webhooks"].Size(), 0u);
+  auto created = tool(
+    R"({"action":"create","targetUrl":"https://hooks.example.com/crm","operations":["person.created"],"description":"e2e","secret":"tool-secret"})");
+  CAF_CHECK_EQUAL(std::string(created["route"].GetString()), route);
+  std::string id = created["webhook"]["id"].GetString();
+  CAF_CHECK_EQUAL(std::string(created["webhook"]["targetUrl"].GetString()),
+                  "https://hooks.example.com/crm");
+  CAF_CHECK(created["webhook"]["hasSecret"].GetBool());
+  // Twenty holds what the tool created, with the secret the tool never shows.
+  auto [status, body] = standin.http("GET", webhooks_route());
+  CAF_REQUIRE_EQUAL(status, 200);
+  auto in_twenty = listed_webhooks(body);
+  CAF_REQUIRE_EQUAL(in_twenty.size(), 1u);
+  CAF_CHECK_EQUAL(in_twenty[0].second, "tool-secret");
+  auto updated = tool(R"({"action":"update","id":")" + id
+                      + R"(","operations":["person.*","company.created"]})");
+  CAF_CHECK_EQUAL(updated["webhook"]["operations"].Size(), 2u);
+  auto again = tool("{}");
+  CAF_REQUIRE_EQUAL(again["webhooks"].Size(), 1u);
+  CAF_CHECK_EQUAL(std::string(again["webhooks"][0]["operations"][1].GetString()),
+                  "company.created");
+  auto deleted = tool(R"({"action":"delete","id":")" + id + "\"}");
+  CAF_CHECK_EQUAL(std::string(deleted["deleted"].GetString()), id);
+  CAF_CHECK_EQUAL(tool("{}")["webhooks"].Size(), 0u);
+  CAF_CHECK(listed_webhooks(standin.http("GET", webhooks_route()).second).empty());
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,8 +1,10 @@
-// twenty_manage_webhooks over a fake Twenty: the metadata API first, the REST route when the
-// metadata schema has no webhooks, checked input, secrets never shown, destructive hints.
+// twenty_manage_webhooks over a fake Twenty: the metadata API first, the REST routes when the
+// metadata schema has no webhooks (0.50's recorded answers), the route remembered, checked
+// input, secrets never shown, destructive hints.
 #define CAF_SUITE integration.webhook_tool
 #include "caf/test/unit_test.hpp"
 
+#include "tests/integration/support/recordings.hpp"
 #include "tests/integration/support/tool_harness.hpp"
 
 using namespace tmcp;
@@ -126,10 +128,83 @@ CAF_TEST(update and delete over rest when metadata is missing) {
   CAF_REQUIRE(d.ok());
   CAF_CHECK(!d.is_error());
   CAF_CHECK(contains(json::stringify(d.structured()), "\"deleted\":\"" + hook_id));
+  // The delete goes straight to the route the update found.
   auto c = calls();
-  CAF_REQUIRE_EQUAL(c.size(), 4u);
+  CAF_REQUIRE_EQUAL(c.size(), 3u);
   CAF_CHECK_EQUAL(c[1].req.target, "/rest/metadata/webhooks/" + hook_id);
   CAF_CHECK_EQUAL(c[1].req.body, R"({"description":"renamed"})");
+  CAF_CHECK_EQUAL(c[2].req.target, "/rest/metadata/webhooks/" + hook_id);
+}
+
+CAF_TEST(on 0.50 both metadata routes refuse as recorded and the record route lists webhooks) {
+  // twenty-0.50: /rest/metadata/webhooks is a 400 naming the path; /rest/webhooks lists records.
+  auto metadata_rest = test::load_recording("twenty-0.50", "rest-webhooks");
+  auto records = test::load_recording("twenty-0.50", "rest-webhooks-core");
+  api->on(tw::verb::post, "/metadata", 200,
+          R"({"errors":[{"message":"Cannot query field \"webhooks\" on type \"Query\".","locations":[{"line":1,"column":9}]}]})");
+  api->on(tw::verb::get, "/rest/metadata/webhooks", metadata_rest.status, metadata_rest.body);
+  api->on(tw::verb::get, "/rest/webhooks", records.status, records.body);
+  auto r = call("twenty_manage_webhooks", R"({"action":"list"})");
+  CAF_REQUIRE(r.ok());
+  CAF_CHECK(!r.is_error());
+  CAF_CHECK_EQUAL(json::stringify(r.structured()), R"({"webhooks":[],"route":"records"})");
+  auto c = calls();
+  CAF_REQUIRE_EQUAL(c.size(), 3u);
+  CAF_CHECK_EQUAL(c[1].req.target, "/rest/metadata/webhooks");
+  CAF_CHECK_EQUAL(c[2].req.target, "/rest/webhooks");
+  // Remembered: the next list asks the record route only.
+  api->on(tw::verb::get, "/rest/webhooks", 200,
+          R"({"data":{"webhooks":[)" + hook_json() + R"(]},"pageInfo":{"hasNextPage":false}})");
+  auto again = call("twenty_manage_webhooks", "{}");
+  CAF_CHECK(contains(json::stringify(again.structured()), hook_id));
+  CAF_CHECK(!contains(again.text(), "topsecret"));
+  CAF_CHECK_EQUAL(calls().size(), 4u);
+}
+
+CAF_TEST(a schema read as 0.50 sends writes to the record route first and reads its envelopes) {
+  auto schema = tw::make_schema(workspace_objects(), nullptr);
+  schema.release.relations = "relationDefinition";
+  api->set_schema(std::make_shared<const tw::workspace_schema>(std::move(schema)));
+  rebuild();
+  api->on(tw::verb::post, "/rest/webhooks", 201, R"({"data":{"createWebhook":)" + hook_json() + "}}");
+  api->on(tw::verb::patch, "/rest/webhooks/", 200, R"({"data":{"updateWebhook":)" + hook_json() + "}}");
+  api->on(tw::verb::del, "/rest/webhooks/", 200, R"({"data":{"deleteWebhook":{"id":")" + hook_id + "\"}}}");
+  auto created = call("twenty_manage_webhooks",
+                      R"({"action":"create","targetUrl":"https://mcp.example.com/webhooks/twenty","secret":"s"})");
+  CAF_CHECK(contains(json::stringify(created.structured()),
+                     "\"webhook\":{\"id\":\"" + hook_id));
+  CAF_CHECK(contains(json::stringify(created.structured()), "\"route\":\"records\""));
+  auto updated = call("twenty_manage_webhooks",
+                      R"({"action":"update","id":")" + hook_id + R"(","operations":["person.*"]})");
+  CAF_CHECK(contains(json::stringify(updated.structured()), "\"webhook\":{\"id\""));
+  auto deleted = call("twenty_manage_webhooks", R"({"action":"delete","id":")" + hook_id + "\"}");
+  CAF_CHECK(contains(json::stringify(deleted.structured()), "\"deleted\":\"" + hook_id));
+  auto c = calls();
+  CAF_REQUIRE_EQUAL(c.size(), 3u);
+  CAF_CHECK_EQUAL(c[0].req.target, "/rest/webhooks");
+  CAF_CHECK_EQUAL(c[0].req.body,
+                  R"({"targetUrl":"https://mcp.example.com/webhooks/twenty","operations":["*.*"],"secret":"s"})");
+  CAF_CHECK_EQUAL(c[1].req.target, "/rest/webhooks/" + hook_id);
+  CAF_CHECK_EQUAL(c[2].req.target, "/rest/webhooks/" + hook_id);
+}
+
+CAF_TEST(a remembered route that disappears is probed again and a missing webhook is not) {
+  api->on(tw::verb::post, "/metadata", 200, R"({"data":{"webhooks":[]}})");
+  CAF_CHECK(!call("twenty_manage_webhooks", "{}").is_error());
+  // The Twenty is replaced by one without metadata webhooks: the next route answers.
+  api->on(tw::verb::post, "/metadata", 200,
+          R"({"errors":[{"message":"Cannot query field \"webhooks\" on type \"Query\"."}]})");
+  api->on(tw::verb::get, "/rest/metadata/webhooks", 200, "[]");
+  auto r = call("twenty_manage_webhooks", "{}");
+  CAF_CHECK(contains(json::stringify(r.structured()), "\"route\":\"rest\""));
+  // A webhook that does not exist is Twenty's 404, not a missing route: no other route tried.
+  api->clear_calls();
+  api->on(tw::verb::del, "/rest/metadata/webhooks/", 404,
+          R"({"statusCode":404,"message":"Webhook not found","error":"Not Found"})");
+  auto d = call("twenty_manage_webhooks", R"({"action":"delete","id":")" + hook_id + "\"}");
+  CAF_CHECK(d.is_error());
+  CAF_CHECK(contains(d.text(), "Webhook not found"));
+  CAF_CHECK_EQUAL(calls().size(), 1u);
 }
 
 CAF_TEST(bad input is refused before any call with what to fix) {

@@ -26,7 +26,7 @@ http_response graphql_auth_error(const std::string& message) {
 
 app::app(app_config cfg)
   : cfg_(std::move(cfg)),
-    schema_(cfg_.seed.seed, cfg_.seed.anchor_ms - 400LL * 86400000),
+    schema_(cfg_.seed.seed, cfg_.seed.anchor_ms - 400LL * 86400000, cfg_.release),
     store_(schema_),
     limiter_(cfg_.rate),
     faults_(cfg_.faults) {
@@ -161,7 +161,9 @@ app_outcome app::handle_api(const http_request& req, const std::string& path, co
     }
     out.response = json_response(200, std::move(body));
   } else {
-    if (!metadata_rest)
+    // 0.50's webhooks are records: rate limited as every record route is.
+    const bool records = !metadata_rest || (cfg_.release == twenty_release::v0_50 && path.rfind("/rest/webhooks", 0) == 0);
+    if (records)
       if (auto limited = throttle(req.method == "GET" ? "read" : "write")) {
         out.response = *limited;
         release_rest_rewrite(cfg_.release, req.method, path, out.response);

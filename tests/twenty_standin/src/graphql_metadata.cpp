@@ -247,6 +247,8 @@ private:
       if (!fd) return from(not_found("Field does not exist"));
       return project(field_dto(s, *owner, *fd, a_), f.selection, "Field", v);
     }
+    if ((f.name == "webhooks" || f.name == "webhook") && !release_has_metadata_webhooks(ctx_.release))
+      return invalid(f.name, "Query");
     if (f.name == "webhooks" || f.name == "webhook") {
       v.SetArray();
       for (auto& h : *ctx_.webhooks) {
@@ -303,6 +305,8 @@ private:
       if (!dto) return from(*dto.error);
       return parse_dto(dto.value, "Field");
     }
+    const bool webhook_mutation = f.name == "createWebhook" || f.name == "updateWebhook" || f.name == "deleteWebhook";
+    if (webhook_mutation && !release_has_metadata_webhooks(ctx_.release)) return invalid(f.name, "Mutation");
     if (f.name == "createWebhook" || f.name == "updateWebhook") {
       auto h = f.name == "createWebhook" ? md_create_webhook(ctx_, input) : md_update_webhook(ctx_, id, member("update"));
       if (!h) return from(*h.error);

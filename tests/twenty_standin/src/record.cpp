@@ -85,6 +85,11 @@ json_value store::default_value(const field_def& f, const actor_info& who) {
       }
       return json_value();
     }
+    case field_type::boolean: {
+      rapidjson::Document d;
+      if (parse_json(f.default_json, d) && d.IsBool()) return json_value(d.GetBool());
+      return json_value();
+    }
     default: return json_value();
   }
 }

@@ -43,7 +43,54 @@ bool rewrite_json(http_response& res, F&& f) {
   return true;
 }
 
+// 0.50 keeps webhooks as workspace records (rest-metadata-objects.json lists `webhook`, without
+// applicationId): /rest/webhooks answers as every record route of 0.50 does.
+void as_0_50_webhook_record(const std::string& method, const std::vector<std::string>& seg,
+                            http_response& res) {
+  res.headers.clear();  // rest-webhooks-core.json: no Deprecation header
+  // rest-companies-get-missing.json: a missing record is the generic 400.
+  if (method == "GET" && seg.size() == 3 && (res.status == 404 || res.status == 400)) {
+    res = rest_api_exception();
+    return;
+  }
+  if (res.status >= 300) return;
+  rewrite_json(res, [&](rapidjson::Document& d, json_alloc& a) {
+    auto strip = [](json_value& w) {
+      if (w.IsObject()) w.RemoveMember("applicationId");
+    };
+    json_value data(rapidjson::kObjectType);
+    if (seg.size() == 2 && method == "GET") {
+      // rest-webhooks-core.json: {data:{webhooks:[…]}, pageInfo} without totalCount.
+      json_value list(d, a);
+      if (!list.IsArray()) list.SetArray();
+      for (auto& w : list.GetArray()) strip(w);
+      data.AddMember("webhooks", list, a);
+      json_value info(rapidjson::kObjectType);
+      info.AddMember("hasNextPage", false, a);
+      info.AddMember("startCursor", json_value(), a);
+      info.AddMember("endCursor", json_value(), a);
+      d.SetObject();
+      d.AddMember("data", data, a);
+      d.AddMember("pageInfo", info, a);
+      return;
+    }
+    // rest-create.json, rest-companies-get.json: {data:{createWebhook|webhook|updateWebhook:{…}}};
+    // a delete names the id only, as record deletes do.
+    const char* key = method == "POST" ? "createWebhook" : method == "GET" ? "webhook"
+                    : method == "DELETE" ? "deleteWebhook" : "updateWebhook";
+    json_value one(rapidjson::kObjectType);
+    if (method == "DELETE") one.AddMember("id", str_value(seg.size() == 3 ? seg[2] : "", a), a);
+    else one.CopyFrom(d, a);
+    strip(one);
+    data.AddMember(json_value(key, a), one, a);
+    d.SetObject();
+    d.AddMember("data", data, a);
+  });
+}
+
 }  // namespace
+
+bool release_has_metadata_webhooks(twenty_release r) { return r != twenty_release::v0_50; }
 
 std::optional<twenty_release> parse_release(const std::string& name) {
   if (name == "0.50") return twenty_release::v0_50;
@@ -151,25 +198,10 @@ void release_rest_rewrite(twenty_release r, const std::string& method, const std
       });
     return;
   }
-  // 0.50: rest-webhooks-core.json: {data:{webhooks:[…]}, pageInfo} without totalCount.
-  if (seg[1] == "webhooks" && seg.size() == 2 && method == "GET" && res.status == 200) {
-    rewrite_json(res, [](rapidjson::Document& d, json_alloc& a) {
-      json_value list(d, a);
-      d.SetObject();
-      json_value data(rapidjson::kObjectType);
-      if (!list.IsArray()) list.SetArray();
-      data.AddMember("webhooks", list, a);
-      d.AddMember("data", data, a);
-      json_value info(rapidjson::kObjectType);
-      info.AddMember("hasNextPage", false, a);
-      info.AddMember("startCursor", json_value(), a);
-      info.AddMember("endCursor", json_value(), a);
-      d.AddMember("pageInfo", info, a);
-    });
-    res.headers.clear();
+  if (seg[1] == "webhooks") {
+    as_0_50_webhook_record(method, seg, res);
     return;
   }
-  if (seg[1] == "webhooks") return;
   // 0.50: rest-companies-get-missing.json and -get-bad-uuid.json: one generic 400 for both.
   if (method == "GET" && seg.size() == 3 && seg[2] != "groupBy" && (res.status == 404 || res.status == 400)) {
     res = rest_api_exception();

@@ -18,6 +18,11 @@ enum class twenty_release { newest, v0_50, v2_5, v2_19 };
 std::optional<twenty_release> parse_release(const std::string& name);
 const char* release_name(twenty_release r);
 
+// False on 0.50, where webhooks are workspace records at /rest/webhooks (rest-metadata-objects.json
+// lists `webhook`; rest-webhooks.json: the metadata module has none): /metadata then answers the
+// webhook fields as GraphQL answers any unknown field (the shape of graphql-bad-field.json).
+bool release_has_metadata_webhooks(twenty_release r);
+
 // The REST answer to a missing (`missing` true) or unknown API key, where it differs.
 std::optional<http_response> release_auth_failure(twenty_release r, bool missing);
 

@@ -203,7 +203,8 @@ void schema::add_select(field_def& f, const std::vector<std::string>& values,
   f.default_json = "\"'" + def + "'\"";
 }
 
-schema::schema(std::uint64_t seed, std::int64_t created_ms) : ids_(seed ^ 0x5CE3A11DULL) {
+schema::schema(std::uint64_t seed, std::int64_t created_ms, twenty_release release)
+  : ids_(seed ^ 0x5CE3A11DULL) {
   const std::string ts = iso_time(created_ms);
   auto& member = add_object("workspaceMember", "workspaceMembers", "Workspace Member",
                             "Workspace Members", false, true, ts);
@@ -255,11 +256,14 @@ schema::schema(std::uint64_t seed, std::int64_t created_ms) : ids_(seed ^ 0x5CE3
   add_relation(task, "assignee", member, "assignedTasks", ts);
   add_relation(note_target, "note", note, "noteTargets", ts);
   add_relation(task_target, "task", task, "taskTargets", ts);
+  // 0.50 names the junction's relations person, company, opportunity (personId, ...), as its
+  // rest-metadata-objects.json shows; 2.5 and later targetPerson, ...
+  const bool plain_targets = release == twenty_release::v0_50;
   for (auto* t : {&note_target, &task_target}) {
     const std::string back = t == &note_target ? "noteTargets" : "taskTargets";
-    add_relation(*t, "targetPerson", person, back, ts);
-    add_relation(*t, "targetCompany", company, back, ts);
-    add_relation(*t, "targetOpportunity", opp, back, ts);
+    add_relation(*t, plain_targets ? "person" : "targetPerson", person, back, ts);
+    add_relation(*t, plain_targets ? "company" : "targetCompany", company, back, ts);
+    add_relation(*t, plain_targets ? "opportunity" : "targetOpportunity", opp, back, ts);
   }
   // The demo custom object: a SELECT and a RELATION field, as a user would add in the UI.
   auto& contract = add_object("contract", "contracts", "Contract", "Contracts", true, true, ts);
@@ -272,6 +276,41 @@ schema::schema(std::uint64_t seed, std::int64_t created_ms) : ids_(seed ^ 0x5CE3
   add_field(contract, "value", field_type::currency, ts).is_custom = true;
   add_field(contract, "signedAt", field_type::date_time, ts).is_custom = true;
   add_relation(contract, "company", company, "contracts", ts, true);
+  add_release_fields(release, ts);
+}
+
+// The standard fields that differ from the newest map, from each release's
+// rest-metadata-objects.json (README of tests/data/twenty-recordings: "What changed from 2.5 to
+// 2.19"). Added after the newest ones, so the newest mode's ids stay the same.
+void schema::add_release_fields(twenty_release release, const std::string& ts) {
+  auto& company = *by_singular("company");
+  auto& person = *by_singular("person");
+  if (release == twenty_release::newest) return;
+  // 0.50, 2.5 and 2.19 still have employees (null in 2.19's seed data).
+  add_field(company, "employees", field_type::number, ts);
+  if (release == twenty_release::v2_19) {
+    // 2.19: people are members of lists (messageListMember joins person and messageList).
+    auto& list = add_object("messageList", "messageLists", "List", "Lists", false, true, ts);
+    list.is_system = true;
+    add_field(list, "name", field_type::text, ts);
+    auto& member = add_object("messageListMember", "messageListMembers", "List Member",
+                              "List Members", false, true, ts);
+    member.is_system = true;
+    add_relation(member, "list", list, "members", ts);
+    add_relation(member, "person", person, "listMemberships", ts);
+    return;
+  }
+  // 0.50 and 2.5: annualRecurringRevenue (2.19 renamed it annualRevenue), and the fields 2.19
+  // no longer has as standard: idealCustomerProfile and xLink, people's city and xLink.
+  for (auto& f : company.fields)
+    if (f->name == "annualRevenue") {
+      f->name = "annualRecurringRevenue";
+      f->label = "AnnualRecurringRevenue";
+    }
+  add_field(company, "idealCustomerProfile", field_type::boolean, ts).default_json = "false";
+  add_field(company, "xLink", field_type::links, ts);
+  add_field(person, "city", field_type::text, ts);
+  add_field(person, "xLink", field_type::links, ts);
 }
 
 object_def* schema::by_plural(std::string_view name) const {

@@ -1,6 +1,7 @@
 // Workspace metadata: objects, fields, relations and select options (Twenty v2.43 names).
 #pragma once
 
+#include "releases.hpp"
 #include "rng.hpp"
 
 #include <cstdint>
@@ -80,8 +81,10 @@ struct field_input {
 
 class schema {
 public:
-  // Builds the standard objects plus the custom `contract` object; ids derive from seed.
-  explicit schema(std::uint64_t seed, std::int64_t created_ms);
+  // Builds the standard objects plus the custom `contract` object; ids derive from seed. The
+  // standard fields are the release's (release_fields in schema.cpp).
+  explicit schema(std::uint64_t seed, std::int64_t created_ms,
+                  twenty_release release = twenty_release::newest);
 
   const std::vector<std::unique_ptr<object_def>>& objects() const { return objects_; }
   object_def* by_plural(std::string_view name) const;
@@ -109,6 +112,7 @@ private:
   void add_relation(object_def& from, const std::string& name, object_def& to,
                     const std::string& inverse, const std::string& ts, bool custom = false);
   void add_select(field_def& f, const std::vector<std::string>& values, const std::string& def);
+  void add_release_fields(twenty_release release, const std::string& ts);
 
   rng ids_;
   std::vector<std::unique_ptr<object_def>> objects_;

@@ -85,6 +85,11 @@ std::map<std::string, std::size_t> seed_workspace(store& db, const seed_options&
   auto created = [&] { return t0 + r.between(0, 364) * day_ms + r.between(0, day_ms - 1); };
 
   std::vector<std::string> members, companies, people, opps, tasks, notes;
+  // Releases before 2.19 call the revenue annualRecurringRevenue and seed employees and a
+  // person's city (schema::add_release_fields); values derive from the index, so the random
+  // sequence, and with it every other value, is the same in every mode.
+  const bool before_2_19 = db.meta().by_singular("company")->field("annualRecurringRevenue") != nullptr;
+  const char* revenue_field = before_2_19 ? "annualRecurringRevenue" : "annualRevenue";
   for (int i = 0; i < 6; ++i) {
     members.push_back(b.add("workspaceMember", t0, [&](auto& d, auto& a) {
       json_value name = obj(a);
@@ -117,7 +122,8 @@ std::map<std::string, std::size_t> seed_workspace(store& db, const seed_options&
       json_value rev = obj(a);
       rev.AddMember("amountMicros", static_cast<std::int64_t>(r.between(1, 500)) * 1000000000000L / 10, a);
       rev.AddMember("currencyCode", "USD", a);
-      d.AddMember("annualRevenue", rev, a);
+      d.AddMember(json_value(revenue_field, a), rev, a);
+      if (before_2_19) d.AddMember("employees", static_cast<int>(5 + (i * 37) % 4995), a);
       d.AddMember("accountOwnerId", str_value(members[r.below(members.size())], a), a);
     }));
   }
@@ -133,6 +139,7 @@ std::map<std::string, std::size_t> seed_workspace(store& db, const seed_options&
                        str_value(to_lower(first) + "." + to_lower(last) + std::to_string(i) + "@example.com", a), a);
       d.AddMember("emails", emails, a);
       d.AddMember("jobTitle", str_value(pick(r, titles), a), a);
+      if (before_2_19) d.AddMember("city", str_value(cities[i % 12], a), a);
       json_value phones = obj(a);
       phones.AddMember("primaryPhoneNumber", str_value(std::to_string(600000000 + r.below(99999999)), a), a);
       phones.AddMember("primaryPhoneCountryCode", "FR", a);
@@ -157,13 +164,19 @@ std::map<std::string, std::size_t> seed_workspace(store& db, const seed_options&
       d.AddMember("ownerId", str_value(members[r.below(members.size())], a), a);
     }));
   }
+  // The junction's column to `target` (targetPersonId, or personId on 0.50), from the schema.
+  auto column_to = [&](const char* object, const char* target) {
+    for (auto& f : db.meta().by_singular(object)->fields)
+      if (f->is_many_to_one() && f->relation->target_object == target) return f->join_column();
+    return std::string(target) + "Id";
+  };
   auto add_target = [&](const char* object, const char* parent_key, const std::string& parent) {
     b.add(object, created(), [&](auto& d, auto& a) {
       d.AddMember(rapidjson::StringRef(parent_key), str_value(parent, a), a);
       switch (r.below(3)) {
-        case 0: d.AddMember("targetPersonId", str_value(people[r.below(people.size())], a), a); break;
-        case 1: d.AddMember("targetCompanyId", str_value(companies[r.below(companies.size())], a), a); break;
-        default: d.AddMember("targetOpportunityId", str_value(opps[r.below(opps.size())], a), a);
+        case 0: d.AddMember(str_value(column_to(object, "person"), a), str_value(people[r.below(people.size())], a), a); break;
+        case 1: d.AddMember(str_value(column_to(object, "company"), a), str_value(companies[r.below(companies.size())], a), a); break;
+        default: d.AddMember(str_value(column_to(object, "opportunity"), a), str_value(opps[r.below(opps.size())], a), a);
       }
     });
   };

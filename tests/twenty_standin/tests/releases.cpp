@@ -5,6 +5,7 @@
 #include "caf/test/unit_test.hpp"
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "support.hpp"
@@ -190,4 +191,82 @@ CAF_TEST(the 2.5 mode gives the old 429 body without rate limit headers) {
   CAF_CHECK(got.str("/messages/0").rfind("Limit reached (", 0) == 0);
   CAF_CHECK(got.header("Retry-After").empty());
   CAF_CHECK(got.at("/retryAfterSeconds") == nullptr);
+}
+
+namespace {
+
+// Field names of `object` in a release's recorded rest-metadata-objects.json, or the
+// stand-in's answer to the same request.
+std::set<std::string> field_names(const json_value& objects, const std::string& object) {
+  std::set<std::string> out;
+  for (auto& o : objects.GetArray())
+    if (get_string(o, "nameSingular") == object)
+      for (auto& f : o["fields"].GetArray()) out.insert(get_string(f, "name"));
+  return out;
+}
+
+}  // namespace
+
+CAF_TEST(each mode has the standard fields its release recorded where releases differ) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> differing{
+    {"company", {"annualRecurringRevenue", "annualRevenue", "employees", "idealCustomerProfile", "xLink"}},
+    {"person", {"city", "xLink", "listMemberships"}},
+    {"taskTarget", {"companyId", "targetCompany", "personId", "targetPerson"}},
+  };
+  for (auto [release, mode] : {std::pair<const char*, twenty_release>{"0.50", twenty_release::v0_50},
+                               {"2.5", twenty_release::v2_5},
+                               {"2.19", twenty_release::v2_19}}) {
+    workspace ws(true, 0, false, mode);
+    auto rec = load(release, "rest-metadata-objects");
+    auto ours = replay(ws, rec);
+    CAF_REQUIRE_EQUAL(ours.status, 200);
+    for (auto& [object, names] : differing) {
+      auto recorded = field_names(rec.answer["data"]["objects"], object);
+      auto answered = field_names(*ours.at("/data/objects"), object);
+      // 0.50's REST metadata names the join column field (companyId) beside the relation.
+      for (auto& n : names) {
+        CAF_MESSAGE(release << " " << object << "." << n << " recorded: " << recorded.count(n));
+        bool has = answered.count(n) > 0;
+        if (!has && n.size() > 2 && n.compare(n.size() - 2, 2, "Id") == 0)
+          has = answered.count(n.substr(0, n.size() - 2)) > 0;
+        CAF_CHECK_EQUAL(has, recorded.count(n) > 0);
+      }
+    }
+  }
+}
+
+CAF_TEST(2.19 refuses the 2.5 revenue name as recorded and 2.5 takes it) {
+  same_answer("2.19", twenty_release::v2_19, "rest-create");
+  workspace ws(true, 0, false, twenty_release::v2_5);
+  auto created = replay(ws, load("2.5", "rest-create"));
+  CAF_CHECK_EQUAL(created.status, 201);
+  CAF_CHECK_EQUAL(created.str("/data/createCompany/annualRecurringRevenue/currencyCode"), "EUR");
+  CAF_CHECK(created.at("/data/createCompany/idealCustomerProfile")->IsFalse());
+}
+
+CAF_TEST(the 0.50 mode keeps webhooks as records and its metadata api has none) {
+  workspace ws(true, 0, false, twenty_release::v0_50);
+  auto created = ws.call("POST", "/rest/webhooks",
+                         R"({"targetUrl":"http://127.0.0.1:9/hook","operations":["*.*"],"secret":"s"})");
+  CAF_REQUIRE_EQUAL(created.status, 201);
+  std::string id = created.str("/data/createWebhook/id");
+  CAF_CHECK(created.at("/data/createWebhook/applicationId") == nullptr);
+  auto listed = ws.call("GET", "/rest/webhooks");
+  CAF_CHECK_EQUAL(listed.size("/data/webhooks"), 1u);
+  CAF_CHECK(listed.at("/totalCount") == nullptr);
+  CAF_CHECK_EQUAL(ws.call("GET", "/rest/webhooks/" + id).str("/data/webhook/id"), id);
+  auto updated = ws.call("PATCH", "/rest/webhooks/" + id, R"({"operations":["person.*"]})");
+  CAF_CHECK_EQUAL(updated.str("/data/updateWebhook/operations/0"), "person.*");
+  auto deleted = ws.call("DELETE", "/rest/webhooks/" + id);
+  CAF_CHECK_EQUAL(deleted.str("/data/deleteWebhook/id"), id);
+  CAF_CHECK_EQUAL(ws.call("GET", "/rest/webhooks").size("/data/webhooks"), 0u);
+  auto query = ws.call("POST", "/metadata", R"({"query":"{ webhooks { id } }"})");
+  CAF_CHECK_EQUAL(query.status, 200);
+  CAF_CHECK_EQUAL(query.str("/errors/0/message"), "Cannot query field \"webhooks\" on type \"Query\".");
+  auto mutation = ws.call("POST", "/metadata",
+                          R"({"query":"mutation { createWebhook(input: {targetUrl: \"http://x\"}) { id } }"})");
+  CAF_CHECK_EQUAL(mutation.str("/errors/0/message"),
+                  "Cannot query field \"createWebhook\" on type \"Mutation\".");
+  workspace newest;
+  CAF_CHECK_EQUAL(newest.call("POST", "/metadata", R"({"query":"{ webhooks { id } }"})").size("/data/webhooks"), 0u);
 }
