@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <utility>
 
@@ -209,7 +210,44 @@ std::string schema_fingerprint(const std::vector<object>& objects) {
   return buf;
 }
 
+namespace {
+
+// 2.x junctions (taskTarget, noteTarget) link through MORPH_RELATION fields whose metadata
+// has no `relation` (recorded on 2.5 and 2.19: targetCompany, settings {relationType
+// MANY_TO_ONE, joinColumnName targetCompanyId}). Twenty names each one <base><Target>, and the
+// target holds the ONE_TO_MANY inverse (company.taskTargets): such a field is read and written
+// as the many-to-one relation it is (recorded: targetCompanyId writes, targetCompany selects).
+void resolve_morph_targets(std::vector<object>& objects) {
+  for (auto& o : objects)
+    for (auto& f : o.fields) {
+      if (f.type != field_type::morph_relation || !f.is_many_to_one()
+          || !f.relation_target_object.empty())
+        continue;
+      const object* best = nullptr;
+      for (const auto& target : objects) {
+        auto suffix = target.name_singular;
+        if (suffix.empty() || suffix.size() >= f.name.size())
+          continue;
+        suffix[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(suffix[0])));
+        if (f.name.compare(f.name.size() - suffix.size(), suffix.size(), suffix) != 0)
+          continue;
+        bool inverse = std::any_of(target.fields.begin(), target.fields.end(), [&](const field& g) {
+          return g.relation_type == "ONE_TO_MANY" && g.relation_target_object == o.name_singular;
+        });
+        if (inverse && (!best || target.name_singular.size() > best->name_singular.size()))
+          best = &target;
+      }
+      if (best) {
+        f.relation_target_object = best->name_singular;
+        f.type = field_type::relation; // type_name keeps "MORPH_RELATION"
+      }
+    }
+}
+
+} // namespace
+
 workspace_schema make_schema(std::vector<object> objects, const workspace_schema* previous) {
+  resolve_morph_targets(objects);
   // Servers that still have RICH_TEXT_V2 use RICH_TEXT for the old text-only type.
   bool old_spelling = false;
   for (auto& o : objects)

@@ -139,16 +139,15 @@ CAF_TEST(a task created with targets is linked through task targets and reads th
   std::string task = made["record"]["id"].GetString();
   CAF_CHECK_EQUAL(made["record"]["targets"].Size(), 2u);
   CAF_CHECK_EQUAL(std::string(made["record"]["bodyV2"].GetString()), "Ask about the renewal");
-  // The stand-in holds two junction records with 2.5's column names.
+  // The stand-in holds two junction records with the release's column names (targetCompanyId
+  // from 2.5 on, companyId on 0.50).
   auto links = rest("/rest/taskTargets?filter=taskId%5Beq%5D%3A" + task);
   CAF_REQUIRE_EQUAL(links["data"]["taskTargets"].Size(), 2u);
   std::set<std::string> linked;
-  for (auto& l : links["data"]["taskTargets"].GetArray()) {
-    if (l["targetCompanyId"].IsString())
-      linked.insert(l["targetCompanyId"].GetString());
-    if (l["targetPersonId"].IsString())
-      linked.insert(l["targetPersonId"].GetString());
-  }
+  for (auto& l : links["data"]["taskTargets"].GetArray())
+    for (auto column : {"targetCompanyId", "targetPersonId", "companyId", "personId"})
+      if (l.HasMember(column) && l[column].IsString())
+        linked.insert(l[column].GetString());
   CAF_CHECK(linked == (std::set<std::string>{company, person}));
   auto read = ok("twenty_get_record", R"({"object":"tasks","id":")" + task
                                         + R"(","fields":["title","targets"]})");

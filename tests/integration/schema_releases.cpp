@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "integration/graphql_query.hpp"
 #include "integration/schema_introspection.hpp"
 #include "tests/integration/support/recordings.hpp"
 
@@ -256,4 +257,25 @@ CAF_TEST(unknown selections are read from validation errors) {
   CAF_CHECK_EQUAL(unknown_selections(R"(Cannot query field "relationDefinition" on type "Field".)"),
                   std::vector<std::string>{"relationDefinition"});
   CAF_CHECK(unknown_selections("Forbidden resource").empty());
+}
+
+CAF_TEST(the 2.x junction targets are morph relations read as many to one relations) {
+  for (auto release : {"twenty-2.5", "twenty-2.19"}) {
+    auto s = make_schema(graphql_objects(release, "metadata-graphql-relation"), nullptr);
+    auto task = s.find_object("task");
+    CAF_REQUIRE(task != nullptr);
+    auto j = find_junction(s, *task);
+    CAF_REQUIRE(j.has_value());
+    CAF_CHECK_EQUAL(j->link->name_singular, "taskTarget");
+    auto company = j->target_field("company");
+    CAF_REQUIRE(company != nullptr);
+    CAF_CHECK_EQUAL(company->name, "targetCompany");
+    CAF_CHECK_EQUAL(company->join_column, "targetCompanyId");
+    CAF_CHECK_EQUAL(company->type_name, "MORPH_RELATION");
+    // The longest object name wins: targetPetCareAgreement is not a link to pets.
+    auto agreement = j->target_field("petCareAgreement");
+    CAF_REQUIRE(agreement != nullptr);
+    CAF_CHECK_EQUAL(agreement->name, "targetPetCareAgreement");
+    CAF_CHECK_EQUAL(j->target_field("pet")->name, "targetPet");
+  }
 }

@@ -58,7 +58,7 @@ json_value field_dto(const schema& s, const object_def& o, const field_def& f, j
   json_value v(rapidjson::kObjectType);
   v.AddMember("id", str_value(f.id, a), a);
   v.AddMember("universalIdentifier", str_value(f.id, a), a);
-  v.AddMember("type", str_value(type_name(f.type), a), a);
+  v.AddMember("type", str_value(f.is_morph ? "MORPH_RELATION" : type_name(f.type), a), a);
   v.AddMember("name", str_value(f.name, a), a);
   v.AddMember("label", str_value(f.label, a), a);
   v.AddMember("description", opt_str(f.description, a), a);
@@ -89,13 +89,15 @@ json_value field_dto(const schema& s, const object_def& o, const field_def& f, j
   v.AddMember("options", options, a);
   json_value settings, relation;
   if (f.relation) {
-    auto target = s.by_singular(f.relation->target_object);
     settings.SetObject();
     settings.AddMember("relationType", f.is_many_to_one() ? "MANY_TO_ONE" : "ONE_TO_MANY", a);
     if (f.is_many_to_one()) {
-      settings.AddMember("onDelete", "SET_NULL", a);
+      settings.AddMember("onDelete", rapidjson::StringRef(f.is_morph ? "CASCADE" : "SET_NULL"), a);
       settings.AddMember("joinColumnName", str_value(f.join_column(), a), a);
     }
+  }
+  if (f.relation && !f.is_morph) {
+    auto target = s.by_singular(f.relation->target_object);
     relation.SetObject();
     relation.AddMember("type", f.is_many_to_one() ? "MANY_TO_ONE" : "ONE_TO_MANY", a);
     relation.AddMember("sourceObjectMetadata", object_ref(o, a), a);

@@ -286,6 +286,12 @@ void schema::add_release_fields(twenty_release release, const std::string& ts) {
   auto& company = *by_singular("company");
   auto& person = *by_singular("person");
   if (release == twenty_release::newest) return;
+  // 2.5 and 2.19: the junctions' targets are MORPH_RELATION fields without `relation`
+  // (metadata-graphql-relation.json: taskTarget.targetCompany, joinColumnName targetCompanyId).
+  if (release != twenty_release::v0_50)
+    for (auto* junction : {by_singular("taskTarget"), by_singular("noteTarget")})
+      for (auto& f : junction->fields)
+        f->is_morph = f->is_many_to_one() && f->name.rfind("target", 0) == 0;
   // 0.50, 2.5 and 2.19 still have employees (null in 2.19's seed data).
   add_field(company, "employees", field_type::number, ts);
   if (release == twenty_release::v2_19) {

@@ -41,6 +41,8 @@ struct field_def {
   field_type type = field_type::text;
   bool is_system = false, is_custom = false, is_active = true, is_nullable = true;
   bool is_unique = false, is_ui_editable = true;
+  // 2.5 and 2.19 junction targets (taskTarget.targetCompany): MORPH_RELATION, no `relation`.
+  bool is_morph = false;
   std::vector<select_option> options;
   std::string default_json = "null";  // metadata defaultValue, as JSON text
   std::optional<relation_def> relation;

@@ -270,3 +270,24 @@ CAF_TEST(the 0.50 mode keeps webhooks as records and its metadata api has none) 
   workspace newest;
   CAF_CHECK_EQUAL(newest.call("POST", "/metadata", R"({"query":"{ webhooks { id } }"})").size("/data/webhooks"), 0u);
 }
+
+CAF_TEST(the 2.x modes answer junction targets as morph relations without relation) {
+  for (auto [release, mode] : {std::pair<const char*, twenty_release>{"2.5", twenty_release::v2_5},
+                               {"2.19", twenty_release::v2_19}}) {
+    workspace ws(true, 0, false, mode);
+    auto r = replay(ws, load(release, "metadata-graphql-relation"));
+    CAF_REQUIRE_EQUAL(r.status, 200);
+    std::size_t morph = 0;
+    for (auto& e : r.at("/data/objects/edges")->GetArray())
+      if (get_string(e["node"], "nameSingular") == "taskTarget")
+        for (auto& fe : e["node"]["fields"]["edges"].GetArray()) {
+          auto& f = fe["node"];
+          if (get_string(f, "name") != "targetCompany") continue;
+          ++morph;
+          CAF_CHECK_EQUAL(get_string(f, "type"), "MORPH_RELATION");
+          CAF_CHECK(f["relation"].IsNull());
+          CAF_CHECK_EQUAL(get_string(f["settings"], "joinColumnName"), "targetCompanyId");
+        }
+    CAF_CHECK_EQUAL(morph, 1u);
+  }
+}
