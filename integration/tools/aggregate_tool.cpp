@@ -17,11 +17,11 @@ using namespace tmcp::analytics;
 constexpr const char* aggregate_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},
 "filter":{"type":"string","description":"as in twenty_list_records"},
-"group_by":{"type":"array","items":{"type":"string"},"maxItems":3,"description":"fields; relations by name (company); dates with :day|week|month|quarter|year (closeDate:month)"},
-"aggregates":{"type":"array","items":{"type":"string"},"description":"count (default), countEmpty:F, countNotEmpty:F, countUniqueValues:F, percentEmpty:F, sum:F, avg:F, min:F, max:F"},
-"order_by":{"type":"string","description":"a column, e.g. \"count desc\""},
+"group_by":{"type":"array","items":{"type":"string"},"maxItems":3,"description":"fields; relations by name (company); dates per day|week|month|quarter|year (closeDate:month)"},
+"aggregates":{"type":"array","items":{"type":"string"},"description":"count (default) or op:field (sum:amount); op sum avg min max countEmpty countNotEmpty countUniqueValues percentEmpty"},
+"order_by":{"type":"string","description":"a column, e.g. count desc"},
 "limit":{"type":"integer","minimum":1,"maximum":1000},
-"time_zone":{"type":"string","description":"for dates; default UTC"}},
+"time_zone":{"type":"string","default":"UTC"}},
 "required":["object"],"additionalProperties":false})JSON";
 
 // Rows are [dimension values..., aggregate values...] in the order of `columns`.
@@ -301,8 +301,8 @@ std::vector<field_info> aggregate_fields(const object& obj) {
 
 void add_aggregate_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   tool_spec spec{"twenty_aggregate", "Aggregate records",
-                 "Counts and sums of an object's records per group in one call (opportunities "
-                 "per stage, amount per month); amounts per currency code.",
+                 "Counts and sums per group in one call (opportunities per stage, amount per "
+                 "month); amounts per currency.",
                  aggregate_schema, aggregate_output, read_only_hints()};
   // Whether this Twenty has GraphQL groupBy, learned from its first answer.
   auto supported = std::make_shared<std::atomic<int>>(unknown);

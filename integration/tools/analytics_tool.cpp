@@ -7,27 +7,23 @@ namespace tmcp::twenty::tools {
 namespace {
 
 constexpr const char* input_schema = R"JSON({"type":"object","properties":{
-"action":{"type":"string","enum":["start","status","cancel"],"description":"default start"},
+"action":{"type":"string","enum":["start","status","cancel"],"default":"start"},
 "analysis":{"type":"string","enum":["trends","scores","anomalies"]},
-"object":{"type":"string","description":"default opportunities (needed by scores, anomalies)"},
-"filter":{"type":"string","description":"REST filter"},
-"date_field":{"type":"string","description":"default createdAt"},
-"value_field":{"type":"string","description":"trends: number or currency field to sum"},
-"granularity":{"type":"string","enum":["day","week","month","quarter","year"],"description":"default month"},
-"time_zone":{"type":"string","description":"default UTC"},
-"weights":{"type":"object","description":"scores: {stage,amount,recency,age,close_date,overdue_tasks}: points"},
-"closed_stages":{"type":"array","items":{"type":"string"},"description":"default [CUSTOMER]"},
-"stale_days":{"type":"integer","description":"default 30"},
-"now":{"type":"string","description":"reference date-time for ages"},
-"max_pages":{"type":"integer","description":"of 200 records; default 500"},
-"limit":{"type":"integer","description":"scores listed, findings per kind; default 20 (all are counted)"},
-"wait":{"type":"boolean","description":"default true; false: answer the job id at once"},
-"job_id":{"type":"string","description":"status, cancel"}},
+"object":{"type":"string","default":"opportunities"},
+"filter":{"type":"string","description":"as in twenty_list_records"},
+"date_field":{"type":"string","default":"createdAt"},
+"value_field":{"type":"string","description":"number or currency field to sum"},
+"granularity":{"type":"string","enum":["day","week","month","quarter","year"],"default":"month"},
+"time_zone":{"type":"string","default":"UTC"},
+"weights":{"type":"object","description":"scores: points for stage, amount, recency, age, close_date, overdue_tasks"},
+"closed_stages":{"type":"array","items":{"type":"string"},"default":["CUSTOMER"]},
+"stale_days":{"type":"integer","default":30},
+"now":{"type":"string","description":"date-time for ages; default now"},
+"max_pages":{"type":"integer","default":500,"description":"of 200 records"},
+"limit":{"type":"integer","default":20,"description":"listed per kind; all counted"},
+"wait":{"type":"boolean","default":true},
+"job_id":{"type":"string","description":"for status, cancel"}},
 "additionalProperties":false})JSON";
-
-constexpr const char* output_schema = R"JSON({"type":"object","properties":{
-"jobId":{"type":"string"},"state":{"type":"string"},"recordsRead":{"type":"integer"},
-"result":{"type":"object"},"resource":{"type":"string"}}})JSON";
 
 constexpr const char* jobs_prefix = "twenty://analytics/jobs/";
 
@@ -92,11 +88,10 @@ void add_analytics_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   if (!env->jobs)
     return;
   tool_spec spec{"twenty_analytics", "Analyse CRM data",
-                 "Over every matching record: trends (count and sum per period, change from the "
-                 "previous one), opportunity scores with reasons, or anomalies (spikes, drops, "
-                 "stale deals, outlier amounts). A job: progress notified, cancel stops it; "
-                 "wait=false answers a job id for action status or twenty://analytics/jobs/{id}.",
-                 input_schema, output_schema, read_only_hints()};
+                 "Trends (count, sum and change per period), opportunity scores with reasons, or "
+                 "anomalies (spikes, drops, stale deals, outlier amounts) over every matching "
+                 "record, as a job with progress.",
+                 input_schema, "", read_only_hints()};
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
     auto action = json::get_string(args, "action").value_or("start");
     if (action == "start")

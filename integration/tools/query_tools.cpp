@@ -9,22 +9,13 @@ namespace tmcp::twenty::tools {
 namespace {
 
 constexpr const char* query_schema = R"JSON({"type":"object","properties":{
-"query":{"type":"string","minLength":1,"description":"e.g. { companies(first: 10, filter: {name: {ilike: \"%a%\"}}) { edges { node { id name } } } }"},
-"variables":{"type":"object"}},
+"query":{"type":"string","minLength":1},"variables":{"type":"object"}},
 "required":["query"],"additionalProperties":false})JSON";
 
 constexpr const char* schema_schema = R"JSON({"type":"object","properties":{
-"object":{"type":"string","description":"omit for the list of objects"},
-"detail":{"type":"string","enum":["brief","full"],"description":"full adds system fields, nullability, option labels, filter/sort support"}},
+"object":{"type":"string"},
+"detail":{"type":"string","enum":["brief","full"],"description":"full: also system fields, nullability, labels, filter/sort support"}},
 "additionalProperties":false})JSON";
-
-constexpr const char* schema_output = R"JSON({"type":"object","properties":{
-"objects":{"type":"array","items":{"type":"object"}},"version":{"type":"integer"},
-"name":{"type":"string"},"singular":{"type":"string"},"label":{"type":"string"},
-"fields":{"type":"array","items":{"type":"object"}},"left_out":{"type":"object"}}})JSON";
-
-constexpr const char* query_output = R"JSON({"type":"object","properties":{
-"data":{"type":["object","null"]},"errors":{"type":"array"}}})JSON";
 
 } // namespace
 
@@ -77,9 +68,8 @@ std::string graphql_operation_kind(const std::string& doc) {
 
 void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_get_schema", "Describe the workspace schema",
-                "The workspace's objects, or one object's fields (types, options, relations, "
-                "required).",
-                schema_schema, schema_output, read_only_hints()},
+                "The objects, or one object's fields: types, options, relations, required.",
+                schema_schema, "", read_only_hints()},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto name = json::get_string(args, "object");
                  if (!name) {
@@ -99,9 +89,10 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                });
   bool mutations = env->config.allow_graphql_mutations && !env->config.read_only;
   tool_spec q{"twenty_query_builder", "Run a GraphQL query",
-              std::string("Send a GraphQL document to Twenty's /graphql API. ")
-                + (mutations ? "Mutations are allowed." : "Read-only."),
-              query_schema, query_output, mutations ? write_hints(true, false) : read_only_hints()};
+              std::string("A GraphQL document for Twenty's /graphql, ")
+                + (mutations ? "mutations allowed" : "read-only")
+                + "; e.g. { companies(first: 10) { edges { node { id name } } } }",
+              query_schema, "", mutations ? write_hints(true, false) : read_only_hints()};
   cat.add_tool(q, [env, mutations](const json::value& args, ctx_ptr ctx) {
     auto query = json::get_string(args, "query").value_or("");
     auto kind = graphql_operation_kind(query);

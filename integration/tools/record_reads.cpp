@@ -17,16 +17,17 @@ constexpr const char* list_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},
 "filter":{"type":"string","description":"field[op]:value, comma = AND, and(..) or(..) not(..); ops eq neq in containsAny is gt gte lt lte startsWith endsWith like ilike; e.g. stage[in]:[NEW,MEETING],company.name[ilike]:\"%a%\""},
 "order_by":{"type":"string","description":"e.g. createdAt[DescNullsLast],name"},
-"limit":{"type":"integer","minimum":1,"maximum":200,"description":"default 20"},
+"limit":{"type":"integer","minimum":1,"maximum":200,"default":20},
 "cursor":{"type":"string","description":"nextCursor"},
-"fields":{"type":"array","items":{"type":"string"},"description":"only these, e.g. name, company.name; targets on tasks, notes"},
+"fields":{"type":"array","items":{"type":"string"},"description":"e.g. name, company.name; targets on tasks, notes"},
 "depth":{"type":"integer","enum":[0,1],"description":"1: all related records"}},
 "required":["object"],"additionalProperties":false})JSON";
 
-// The record form is documented here, once; the other tools refer to it.
+// The table and record form for programs (hosts do not show output schemas to the model; the
+// descriptions and the answers say it to the model).
 constexpr const char* list_output = R"JSON({"type":"object","properties":{
 "columns":{"type":"array","items":{"type":"string"},"description":"id, then fields; related and composite fields as paths (company.name)"},
-"rows":{"type":"array","items":{"type":"array"},"description":"a record per row, values in column order, null if empty; money \"12.5 USD\"; one-value composites as the value; audit and system fields only if in fields"},
+"rows":{"type":"array","items":{"type":"array"},"description":"values in column order, null if empty; money \"12.5 USD\""},
 "totalCount":{"type":"integer"},"nextCursor":{"type":"string"},"truncated":{"type":"boolean"}},"required":["columns","rows"]})JSON";
 
 constexpr const char* get_schema = R"JSON({"type":"object","properties":{
@@ -35,17 +36,16 @@ constexpr const char* get_schema = R"JSON({"type":"object","properties":{
 "required":["object","id"],"additionalProperties":false})JSON";
 
 constexpr const char* get_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"record":{"type":"object"}}})JSON";
+"object":{"type":"string"},"record":{"type":"object"}},"required":["record"]})JSON";
 
 constexpr const char* search_schema = R"JSON({"type":"object","properties":{
-"query":{"type":"string","minLength":1},
-"objects":{"type":"array","items":{"type":"string"},"description":"default: people, companies, opportunities, custom"},
-"limit":{"type":"integer","minimum":1,"maximum":50,"description":"per object, default 5"},
+"query":{"type":"string","minLength":1},"objects":{"type":"array","items":{"type":"string"}},
+"limit":{"type":"integer","minimum":1,"maximum":50,"default":5,"description":"per object"},
 "fields":{"type":"array","items":{"type":"string"}}},
 "required":["query"],"additionalProperties":false})JSON";
 
 constexpr const char* search_output = R"JSON({"type":"object","properties":{
-"results":{"type":"array","items":{"type":"object"},"description":"per object: object, columns, rows (as in twenty_list_records), error"}}})JSON";
+"results":{"type":"array","items":{"type":"object"},"description":"per object: object, columns, rows (as in twenty_list_records) or error"}},"required":["results"]})JSON";
 
 std::string str_arg(const json::value& args, const char* key) {
   return json::get_string(args, key).value_or("");
@@ -480,20 +480,21 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
 
 void add_read_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   tool_spec list{"twenty_list_records", "List records",
-                 "List records of any object: filter, sort, page, pick fields (also of related "
-                 "records).",
+                 "Records of any object as columns and rows; system fields only when named in "
+                 "fields.",
                  list_schema, list_output, read_only_hints()};
   cat.add_tool(list, [env](const json::value& args, ctx_ptr ctx) {
     list_records(*env, "", args, std::move(ctx));
   });
   tool_spec get{"twenty_get_record", "Get a record",
-                "One record by id; fields as in twenty_list_records.",
+                "One record by id; fields and depth as in twenty_list_records.",
                 get_schema, get_output, read_only_hints()};
   cat.add_tool(get, [env](const json::value& args, ctx_ptr ctx) {
     get_record(*env, "", args, std::move(ctx));
   });
   tool_spec find{"twenty_search_records", "Search records",
-                 "Find records by text in names, emails, domains or titles across objects.",
+                 "Find records by name, email, domain or title; by default in people, companies, "
+                 "opportunities and custom objects.",
                  search_schema, search_output, read_only_hints()};
   cat.add_tool(find, [env](const json::value& args, ctx_ptr ctx) {
     search(*env, args, std::move(ctx));

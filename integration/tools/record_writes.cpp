@@ -28,20 +28,17 @@ std::string create_schema() {
 
 constexpr const char* update_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},"id":{"type":"string"},
-"data":{"type":"object","description":"only the fields to change"}},
+"data":{"type":"object"}},
 "required":["object","id","data"],"additionalProperties":false})JSON";
 
 constexpr const char* delete_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},"id":{"type":"string"},
-"soft":{"type":"boolean","description":"default true (trash)"}},
+"soft":{"type":"boolean","default":true}},
 "required":["object","id"],"additionalProperties":false})JSON";
 
 constexpr const char* restore_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},"id":{"type":"string"}},
 "required":["object","id"],"additionalProperties":false})JSON";
-
-constexpr const char* record_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"record":{"type":"object"}}})JSON";
 
 // Answers with the compact record from Twenty's write envelope, plus `links` when given.
 void reply_record(const ctx_ptr& ctx, const workspace_schema& schema, const object& obj,
@@ -281,26 +278,26 @@ void delete_record(const tool_env& env, const std::string& object_name, const js
 
 void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_create_record", "Create a record",
-                "Create a record; checked against the schema first.",
-                create_schema(), record_output, write_hints(false, false)},
+                "Create a record, checked against the schema first.",
+                create_schema(), "", write_hints(false, false)},
                [env](const json::value& args, ctx_ptr ctx) {
                  create_record(*env, "", args, std::move(ctx));
                });
   cat.add_tool({"twenty_update_record", "Update a record",
                 "Change some fields of a record.",
-                update_schema, record_output, write_hints(false, true)},
+                update_schema, "", write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  update_record(*env, "", args, std::move(ctx));
                });
   cat.add_tool({"twenty_delete_record", "Delete a record",
-                "Delete a record (to the trash by default).",
-                delete_schema, record_output, write_hints(true, true)},
+                "Delete a record: to the trash, or for good with soft false.",
+                delete_schema, "", write_hints(true, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  delete_record(*env, "", args, std::move(ctx));
                });
   cat.add_tool({"twenty_restore_record", "Restore a deleted record",
-                "Bring a record back from the trash.", restore_schema,
-                record_output, write_hints(false, true)},
+                "Bring a deleted record back from the trash.", restore_schema,
+                "", write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto t = resolve_record(*env, "", args, ctx);
                  if (!t)

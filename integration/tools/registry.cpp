@@ -12,17 +12,14 @@ namespace tmcp::twenty::tools {
 
 namespace {
 
+// What no single tool description says: the objects there are, and the form answers share.
 std::string instructions(const tools_config& config) {
   std::string text =
-    "Twenty CRM. twenty_get_schema lists the objects (people, companies, opportunities, tasks, "
-    "notes, custom ones) and one object's fields. twenty_search_records finds records by text; "
-    "twenty_list_records filters, sorts and pages; fields picks what comes back, related "
-    "fields too (company.name). twenty_aggregate counts and sums per group in one call.";
+    "Twenty CRM: people, companies, opportunities, tasks, notes and custom objects; "
+    "twenty_get_schema gives their fields. Lists, searches and aggregates answer as columns "
+    "and rows.";
   if (config.read_only)
     text += " Read-only: no tool changes data.";
-  else
-    text += " Deletes go to the trash (twenty_restore_record undoes them); "
-            "twenty_batch_operations writes many records with a result per item.";
   return text;
 }
 
