@@ -301,8 +301,7 @@ std::vector<field_info> aggregate_fields(const object& obj) {
 
 void add_aggregate_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   tool_spec spec{"twenty_aggregate", "Aggregate records",
-                 "Counts and sums per group in one call (opportunities per stage, amount per "
-                 "month); amounts per currency.",
+                 "Counts and sums per group (opportunities per stage, amount per month).",
                  aggregate_schema, aggregate_output, read_only_hints()};
   // Whether this Twenty has GraphQL groupBy, learned from its first answer.
   auto supported = std::make_shared<std::atomic<int>>(unknown);

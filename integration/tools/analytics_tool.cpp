@@ -89,8 +89,8 @@ void add_analytics_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
     return;
   tool_spec spec{"twenty_analytics", "Analyse CRM data",
                  "Trends (count, sum and change per period), opportunity scores with reasons, or "
-                 "anomalies (spikes, drops, stale deals, outlier amounts) over every matching "
-                 "record, as a job with progress.",
+                 "anomalies (spikes, drops, stale deals, outlier amounts) over all matching "
+                 "records, as a job with progress.",
                  input_schema, "", read_only_hints()};
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
     auto action = json::get_string(args, "action").value_or("start");

@@ -13,9 +13,8 @@ namespace {
 
 constexpr const char* batch_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},"operation":{"type":"string","enum":["create","update","delete"]},
-"records":{"type":"array","maxItems":1000,"description":"create: data as in twenty_create_record, targets too"},
-"updates":{"type":"array","maxItems":1000,"description":"update: {id, data}"},
-"ids":{"type":"array","maxItems":1000,"items":{"type":"string"},"description":"delete"},
+"records":{"type":"array","maxItems":1000},"updates":{"type":"array","maxItems":1000},
+"ids":{"type":"array","maxItems":1000,"items":{"type":"string"}},
 "soft":{"type":"boolean","default":true}},
 "required":["object","operation"],"additionalProperties":false})JSON";
 
@@ -249,7 +248,9 @@ void run_deletes(const tool_env& env, const resolved& r, const std::vector<std::
 
 void add_batch_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_batch_operations", "Batch records",
-                "Create, update or delete up to 1000 records of one object, a result per item.",
+                "Create (records: data as in twenty_create_record, with targets), update "
+                "(updates: {id, data}) or delete (ids) up to 1000 records of one object; a result "
+                "per item.",
                 batch_schema, batch_output, write_hints(true, false)},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto r = resolve_object(*env->api, json::get_string(args, "object").value_or(""));

@@ -68,7 +68,7 @@ std::string graphql_operation_kind(const std::string& doc) {
 
 void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_get_schema", "Describe the workspace schema",
-                "The objects, or one object's fields: types, options, relations, required.",
+                "The objects, or one object's fields.",
                 schema_schema, "", read_only_hints()},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto name = json::get_string(args, "object");
@@ -89,9 +89,9 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                });
   bool mutations = env->config.allow_graphql_mutations && !env->config.read_only;
   tool_spec q{"twenty_query_builder", "Run a GraphQL query",
-              std::string("A GraphQL document for Twenty's /graphql, ")
-                + (mutations ? "mutations allowed" : "read-only")
-                + "; e.g. { companies(first: 10) { edges { node { id name } } } }",
+              std::string(mutations ? "GraphQL for Twenty (mutations allowed)"
+                                    : "Read-only GraphQL for Twenty")
+                + ", e.g. { companies(first: 10) { edges { node { id name } } } }",
               query_schema, "", mutations ? write_hints(true, false) : read_only_hints()};
   cat.add_tool(q, [env, mutations](const json::value& args, ctx_ptr ctx) {
     auto query = json::get_string(args, "query").value_or("");

@@ -487,7 +487,7 @@ void add_read_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
     list_records(*env, "", args, std::move(ctx));
   });
   tool_spec get{"twenty_get_record", "Get a record",
-                "One record by id; fields and depth as in twenty_list_records.",
+                "One record by id; fields as in twenty_list_records.",
                 get_schema, get_output, read_only_hints()};
   cat.add_tool(get, [env](const json::value& args, ctx_ptr ctx) {
     get_record(*env, "", args, std::move(ctx));

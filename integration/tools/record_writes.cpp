@@ -278,25 +278,25 @@ void delete_record(const tool_env& env, const std::string& object_name, const js
 
 void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   cat.add_tool({"twenty_create_record", "Create a record",
-                "Create a record, checked against the schema first.",
+                "Create a record.",
                 create_schema(), "", write_hints(false, false)},
                [env](const json::value& args, ctx_ptr ctx) {
                  create_record(*env, "", args, std::move(ctx));
                });
   cat.add_tool({"twenty_update_record", "Update a record",
-                "Change some fields of a record.",
+                "Change fields of a record.",
                 update_schema, "", write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  update_record(*env, "", args, std::move(ctx));
                });
   cat.add_tool({"twenty_delete_record", "Delete a record",
-                "Delete a record: to the trash, or for good with soft false.",
+                "Delete a record (soft: to the trash).",
                 delete_schema, "", write_hints(true, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  delete_record(*env, "", args, std::move(ctx));
                });
   cat.add_tool({"twenty_restore_record", "Restore a deleted record",
-                "Bring a deleted record back from the trash.", restore_schema,
+                "Undo a soft delete.", restore_schema,
                 "", write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  auto t = resolve_record(*env, "", args, ctx);
