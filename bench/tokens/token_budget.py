@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Token budget of what an agent reads (issue 7, item 5): the default tools/list, and 50 companies
+"""Token budget of what an agent reads (issue 7, item 5): the default tools/list (whole, and as hosts
+hand it to the model: each tool's name, description and inputSchema), and 50 companies
 from twenty_list_records against the same 50 companies in Twenty's raw REST answer, counted with
 cl100k (bench/tokens/count_tokens.mjs). Runs the server over stdio against a running stand-in.
 
@@ -42,6 +43,9 @@ raw = urllib.request.urlopen(req).read().decode()
 
 texts = {
     "tools_list.json": json.dumps(tools, separators=(",", ":")),
+    # What hosts hand the model of each tool (titles, annotations, output schemas stay with the client).
+    "tools_model_view.json": json.dumps([{k: t[k] for k in ("name", "description", "inputSchema") if k in t}
+                                         for t in tools["tools"]], separators=(",", ":")),
     "instructions.txt": init["result"].get("instructions", ""),
     "companies_tool.txt": listed["content"][0]["text"],
     "companies_rest.json": raw,
@@ -55,6 +59,7 @@ counts = subprocess.run(["node", os.path.join(here, "count_tokens.mjs")] +
 tokens = {os.path.basename(l.split("\t")[2]): int(l.split("\t")[0]) for l in counts if l}
 print(f"tools/list: {tokens['tools_list.json']} tokens ({len(texts['tools_list.json'])} bytes, "
       f"{len(tools['tools'])} tools)")
+print(f"tools/list as hosts hand it to the model: {tokens['tools_model_view.json']} tokens")
 print(f"instructions: {tokens['instructions.txt']} tokens")
 print(f"50 companies, twenty_list_records: {tokens['companies_tool.txt']} tokens")
 print(f"50 companies, raw REST answer: {tokens['companies_rest.json']} tokens")
