@@ -36,7 +36,7 @@ constexpr const char* get_schema = R"JSON({"type":"object","properties":{
 "required":["object","id"],"additionalProperties":false})JSON";
 
 constexpr const char* get_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"record":{"type":"object"}},"required":["record"]})JSON";
+"object":{"type":"string"},"record":{"type":"object","description":"id and fields; related ones nested (company.name as company: {name})"}},"required":["record"]})JSON";
 
 constexpr const char* search_schema = R"JSON({"type":"object","properties":{
 "query":{"type":"string","minLength":1},"objects":{"type":"array","items":{"type":"string"}},
