@@ -147,11 +147,28 @@ error unexpected_shape(const response& r, const char* what) {
                r.body.substr(0, 200)};
 }
 
-// A filter or sort through a relation that Twenty refused: say what the release cannot do.
-error explain_relation_refusal(error e, bool reaches) {
-  if (reaches && (e.code == errc::invalid_input || e.code == errc::schema_validation_error))
-    e.message = "this Twenty release refused a filter or order_by on a related record's field "
-                "(" + e.message + "); filter on the relation id instead (companyId[eq]:<uuid>)";
+// Which of a list's arguments reach through a relation (company.name).
+struct relation_reach {
+  bool filter = false;
+  bool order_by = false;
+  bool any() const { return filter || order_by; }
+};
+
+// A filter or sort through a relation that Twenty refused: say what the release cannot do, and
+// what works instead for the argument that reached through it.
+error explain_relation_refusal(error e, relation_reach reach) {
+  if (!reach.any() || (e.code != errc::invalid_input && e.code != errc::schema_validation_error))
+    return e;
+  std::string what = reach.filter && reach.order_by ? "a filter or order_by"
+                     : reach.filter                 ? "a filter"
+                                                    : "an order_by";
+  std::string instead;
+  if (reach.filter)
+    instead = "filter on the relation id instead (companyId[eq]:<uuid>)";
+  if (reach.order_by)
+    instead += std::string(instead.empty() ? "" : " and ") + "order by the record's own fields";
+  e.message = "this Twenty release refused " + what + " on a related record's field (" + e.message
+              + "); " + instead;
   return e;
 }
 
@@ -171,7 +188,7 @@ struct list_call {
   const object* obj = nullptr;
   std::vector<std::string> fields;
   std::size_t max_bytes = 0;
-  bool through_relation = false;
+  relation_reach through_relation;
   ctx_ptr ctx;
   std::vector<std::pair<std::string, std::string>> rest_params;
   std::vector<std::string> tags;
@@ -243,12 +260,12 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
   auto filter = str_arg(args, "filter");
   auto order_by = str_arg(args, "order_by");
   auto fields = string_list(args, "fields");
-  bool through_relation = reaches_relation(obj, filter) || reaches_relation(obj, order_by);
+  relation_reach through_relation{reaches_relation(obj, filter), reaches_relation(obj, order_by)};
   // The schema checks word their errors best; paths through relations are checked below.
-  if (!filter.empty() && !reaches_relation(obj, filter))
+  if (!filter.empty() && !through_relation.filter)
     if (auto problem = check_filter(obj, filter))
       return ctx->reply(input_error(*problem));
-  if (!order_by.empty() && !reaches_relation(obj, order_by))
+  if (!order_by.empty() && !through_relation.order_by)
     if (auto problem = check_order_by(obj, order_by))
       return ctx->reply(input_error(*problem));
   if (!fields.empty())
@@ -267,7 +284,7 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
   call->max_bytes = env.config.max_output_bytes;
   call->through_relation = through_relation;
   call->ctx = std::move(ctx);
-  if (depth == 1 && fields.empty() && !through_relation) {
+  if (depth == 1 && fields.empty() && !through_relation.any()) {
     // Every relation one level deep: REST's depth=1 has no GraphQL equivalent short of naming
     // every relation.
     call->rest_params = {{"limit", std::to_string(limit)},

@@ -129,6 +129,18 @@ CAF_TEST(a filter on a related field matches what the stand-in rest answers) {
   CAF_CHECK(got == expected);
 }
 
+CAF_TEST(an order_by on a related field the release refuses says so and how to sort instead) {
+  auto r = call("twenty_list_records", R"({"object":"opportunities","order_by":"company.name",
+    "fields":["name","company.name"]})");
+  CAF_REQUIRE(is_error_result(r));
+  auto text = result_text(r);
+  CAF_CHECK(contains(text, "refused an order_by on a related record's field"));
+  CAF_CHECK(contains(text, "Ordering by relation 'company' is not supported"));
+  CAF_CHECK(contains(text, "order by the record's own fields"));
+  // The advice fits the argument: nothing about filters when only the order reached through.
+  CAF_CHECK_EQUAL(text.find("filter on the relation id"), std::string::npos);
+}
+
 CAF_TEST(a task created with targets is linked through task targets and reads them back) {
   auto company = first_id("companies");
   auto person = first_id("people");
