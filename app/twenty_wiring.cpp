@@ -148,7 +148,7 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
     bs.key_prefix = prefix + ":rl";
     bs.instances = cfg.instances;
     if (rt.redis)
-      is.gateway.budget = std::make_shared<twenty::shared_budget>(rt.redis, bs);
+      is.gateway.budget = twenty::shared_budget::create(rt.redis, bs);
     else
       is.gateway.budget = std::make_shared<twenty::rate_limiter>(
         twenty::shared_budget::local_share(bs.limits, bs.instances));

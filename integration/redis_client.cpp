@@ -141,7 +141,7 @@ struct client::impl {
   std::unique_ptr<connection> sub;
   std::atomic<bool> is_up{false};
   std::atomic<bool> stopped{false};
-  std::function<void(bool)> state_fn;
+  std::vector<std::function<void(bool)>> state_fns;
   // Subscriptions by channel; the entries are the hiredis callbacks' private data.
   struct channel_entry {
     impl* owner;
@@ -151,8 +151,9 @@ struct client::impl {
   std::map<std::string, std::unique_ptr<channel_entry>> channels;
 
   void set_up(bool up) {
-    if (is_up.exchange(up) != up && state_fn)
-      state_fn(up);
+    if (is_up.exchange(up) != up)
+      for (auto& fn : state_fns)
+        fn(up);
   }
   void send(std::vector<std::string> argv, reply_fn done);
   void send_subscribe(channel_entry& e);
@@ -379,8 +380,8 @@ void client::subscribe(std::string channel, std::function<void(std::string)> on_
 void client::on_state(std::function<void(bool)> fn) {
   auto p = impl_.get();
   net::post(p->ioc, [p, fn = std::move(fn)]() mutable {
-    p->state_fn = std::move(fn);
-    p->state_fn(p->is_up);
+    fn(p->is_up);
+    p->state_fns.push_back(std::move(fn));
   });
 }
 

@@ -61,7 +61,8 @@ public:
   // reconnects.
   void subscribe(std::string channel, std::function<void(std::string)> on_message);
 
-  // Called on the client's thread whenever the command connection goes up or down.
+  // Adds a listener, called on the client's thread now and whenever the command connection
+  // goes up or down.
   void on_state(std::function<void(bool up)> fn);
 
   bool up() const;

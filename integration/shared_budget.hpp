@@ -1,9 +1,10 @@
-// One Twenty rate budget for every instance: Twenty's two token buckets kept in Redis and
-// taken atomically by a Lua script (on Redis' clock), plus the pauses (429s) and the lower
-// limits any instance learned from Twenty's answers. The gateway asks synchronously (it must
-// never wait on Redis), so tokens are leased from Redis a few at a time in the background and spent locally; a token
-// taken from the shared bucket early is still safe to spend later, since Twenty's own bucket
-// has only refilled meanwhile. While Redis is away each instance spends limit/N locally.
+// One Twenty rate budget for every instance: Twenty's two limits kept in Redis (the short one
+// as a sliding window of grant times, the long one as a token bucket) and taken atomically by a
+// Lua script on Redis' clock, plus the pauses (429s) and the lower limits any instance learned
+// from Twenty's answers. The gateway asks synchronously (it must never wait on Redis), so
+// tokens are leased from Redis a few at a time in the background and spent locally within a
+// short hold, which the window allows for; unspent ones go back. While Redis is away each
+// instance spends limit/N locally, and reports those calls when it is back.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "integration/rate_limiter.hpp"
 #include "integration/redis_client.hpp"
@@ -30,7 +32,11 @@ class shared_budget : public rate_budget, public std::enable_shared_from_this<sh
 public:
   using clock = std::chrono::steady_clock;
 
-  // Create with make_shared; `redis` may be null (then only the local budget exists).
+  // `redis` may be null (then only the local budget exists). Calls spent on the local share
+  // while Redis was away are reported as soon as it is back.
+  static std::shared_ptr<shared_budget> create(std::shared_ptr<redis::client> redis,
+                                               budget_settings settings);
+  // Use create(); public for make_shared.
   shared_budget(std::shared_ptr<redis::client> redis, budget_settings settings);
 
   // Spends one token if the lease (or, without Redis, the local share) has one; never waits.
@@ -60,7 +66,18 @@ public:
   int lease_size() const { return lease_size_; }
 
 private:
-  void refill(time_point now);
+  struct lease_request {
+    std::vector<std::string> argv;
+    std::vector<time_point> debt; // local spends it reports
+  };
+  // Under the lock: the next lease to ask for, unless one is on its way or Redis said wait.
+  std::optional<lease_request> prepare_lease(time_point now, int want);
+  // Without the lock.
+  void send_lease(lease_request req);
+  void remember_local_spend(time_point now);
+  // Under the lock: the command that returns the lease's unspent tokens.
+  std::vector<std::string> give_back() const;
+  void report_local_spends();
   void pause_everyone(std::chrono::milliseconds pause);
   void share_learned_limit(const rate_info& info);
 
@@ -70,9 +87,12 @@ private:
   mutable std::mutex mtx_;
   rate_limiter local_;
   int leased_ = 0;
+  long long lease_number_ = 0; // the current lease's grants are "<number>:1..n" in the windows
   time_point lease_expires_{};
   bool refilling_ = false;
   time_point retry_at_{}; // Redis said "wait" until then
+  // When this instance spent its local share while Redis was away (reported with the next lease).
+  std::vector<time_point> local_spends_;
 };
 
 } // namespace tmcp::twenty

@@ -62,10 +62,11 @@ int run_offered(const options& o) {
   for (const char* obj : objects)
     for (auto& id : admin.ids(obj, 200))
       recs.push_back({obj, id});
+  // The pool outlives every connection: `st` keeps idle ones, and they close on its io_context.
+  mcp_bench::io_pool pool(o.threads);
   auto st = std::make_shared<offered_state>();
   auto total = static_cast<std::uint64_t>(o.rate * o.duration_s + 0.5);
   st->all_done = std::make_unique<latch>(total);
-  mcp_bench::io_pool pool(o.threads);
   auto& ioc = pool.context();
   const auto& dest = o.direct ? *sep : *ep;
   auto addrs = resolve(ioc, dest);
@@ -114,7 +115,7 @@ int run_offered(const options& o) {
     }
     bool is_get = false;
     std::string rest_target;
-    auto args = call_args(recs, i, is_get, rest_target);
+    auto args = call_args(recs, i + static_cast<std::uint64_t>(o.first_call), is_get, rest_target);
     auto t0 = clock_type::now();
     auto us = [t0] {
       return static_cast<std::uint32_t>(
@@ -183,7 +184,9 @@ int run_offered(const options& o) {
       .add("unfinished", unfinished).add_ms("p50_ms", s.p50_ms).add_ms("p99_ms", s.p99_ms)
       .add_ms("seconds", wall_s).add("upstream", up.total).add("rate_limited", up.rate_limited)
       .print();
-  return 0;  // calls still queued in the server are dropped with the io_pool
+  // Stop the threads before the handlers' captured locals go; calls still queued are dropped.
+  pool.stop();
+  return 0;
 }
 
 }  // namespace twenty_bench

@@ -12,7 +12,7 @@ void print_usage() {
     "  rest-load  --standin S --tool get|list [--ids N] [--sessions 64] [--duration 10] [--warmup 1]\n"
     "  burst      --url U --standin S [--sessions 20] [--rounds 3]\n"
     "  import     --url U --standin S [--records 1000]\n"
-    "  offered    (--url U | --direct) --standin S [--rate 100] [--duration 10] [--drain 20] [--settle 2]\n"
+    "  offered    (--url U | --direct) --standin S [--rate 100] [--duration 10] [--drain 20] [--settle 2] [--first-call 0]\n"
     "  tools-list --url U\n"
     "  fairness   --url U --standin S [--sessions 16 readers] [--records 1000] [--duration 5] [--warmup 0.5]\n"
     "common: --label L --key K --object companies --threads 2 --timeout 120\n"
@@ -52,6 +52,7 @@ std::optional<options> parse_options(int argc, char** argv) {
       else if (a == "--rate") o.rate = std::stod(v);
       else if (a == "--drain") o.drain_s = std::stod(v);
       else if (a == "--settle") o.settle_s = std::stod(v);
+      else if (a == "--first-call") o.first_call = std::stoi(v);
       else if (a == "--timeout") o.timeout_s = std::stod(v);
       else throw std::invalid_argument("unknown option " + a);
     }

@@ -24,6 +24,7 @@ struct options {
   double rate = 100;                      // offered calls per second
   double drain_s = 20;                    // offered: wait for answers after the last call
   double settle_s = 2;                    // offered: pause after setup so the buckets refill
+  int first_call = 0;                     // offered: index of the first call (clients side by side ask different things)
   bool direct = false;                    // offered: send REST to the stand-in instead of MCP
   double timeout_s = 120;
 };

@@ -166,11 +166,14 @@ CAF_TEST(instances sharing redis spend one twenty budget between them) {
       (line->find("\"isError\":true") == std::string::npos ? ok : failed)++;
     }
   auto limited = standin.count("rateLimited");
+  auto busiest = standin.count("requests"); // "busiestWindow":{"ms":1000,"requests":N}
   CAF_MESSAGE(ok << " calls answered, " << failed << " failed, Twenty answered 429 " << limited
-                 << " times");
+                 << " times, at most " << busiest << " in one second");
   CAF_CHECK_EQUAL(ok, 2 * per_instance);
   // Each spending the whole limit on its own would draw about 20 refusals in the first second.
-  CAF_CHECK_LESS_OR_EQUAL(limited, 4);
+  CAF_CHECK_EQUAL(limited, 0);
+  CAF_CHECK_LESS_OR_EQUAL(busiest, 20);
+  CAF_CHECK_GREATER(busiest, 0);
 }
 
 CAF_TEST(redis stopped and restarted under load fails no tool call) {
@@ -198,11 +201,15 @@ CAF_TEST(redis stopped and restarted under load fails no tool call) {
   // One client calls without pause (a different page each time) for the whole outage.
   std::atomic<bool> stop{false};
   std::atomic<int> ok{0}, failed{0};
+  std::string first_failure;
   std::thread load{[&] {
     for (int i = 0; !stop; ++i) {
       auto r = s.call_tool("twenty_list_records", R"({"object":"people","fields":["id"],"limit":)"
                                                     + std::to_string(1 + i % 40) + "}");
-      (r.IsObject() && r.HasMember("content") && !is_error_result(r) ? ok : failed)++;
+      bool good = r.IsObject() && r.HasMember("content") && !is_error_result(r);
+      (good ? ok : failed)++;
+      if (!good && first_failure.empty())
+        first_failure = result_text(r).substr(0, 400);
     }
   }};
   std::this_thread::sleep_for(300ms);
@@ -214,7 +221,8 @@ CAF_TEST(redis stopped and restarted under load fails no tool call) {
   std::this_thread::sleep_for(300ms);
   stop = true;
   load.join();
-  CAF_MESSAGE(ok << " calls answered through the outage, " << failed << " failed");
+  CAF_MESSAGE(ok << " calls answered through the outage, " << failed << " failed "
+                 << first_failure);
   CAF_CHECK_GREATER(ok.load(), 20);
   CAF_CHECK_EQUAL(failed.load(), 0);
 }

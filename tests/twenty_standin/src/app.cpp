@@ -190,9 +190,12 @@ app_outcome app::handle_api(const http_request& req, const std::string& path, co
 }
 
 http_response app::handle_admin(const http_request& req, const std::string& path) {
-  if (path == "/_standin/stats" && req.method == "GET") return json_response(200, stats_.to_json());
+  if (path == "/_standin/stats" && req.method == "GET")
+    return json_response(200, stats_.to_json(limiter_.config().short_bucket.ttl_ms,
+                                             limiter_.busiest_window()));
   if (path == "/_standin/reset-stats" && req.method == "POST") {
     stats_.reset();
+    limiter_.forget_admitted();
     return json_response(200, "{\"ok\":true}");
   }
   if (path == "/_standin/faults") {

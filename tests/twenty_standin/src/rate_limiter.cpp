@@ -36,8 +36,26 @@ rate_decision rate_limiter::consume(const std::string& key, std::int64_t now_ms)
   std::lock_guard<std::mutex> lock(mu_);
   rate_decision d;
   if (!take(short_[key], cfg_.short_bucket, now_ms, d)) return d;
-  take(long_[key], cfg_.long_bucket, now_ms, d);
+  if (take(long_[key], cfg_.long_bucket, now_ms, d)) {
+    if (admitted_ms_.size() >= 1000000) admitted_ms_.pop_front();
+    admitted_ms_.push_back(now_ms);
+  }
   return d;
+}
+
+std::uint64_t rate_limiter::busiest_window() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::uint64_t best = 0;
+  for (std::size_t lo = 0, hi = 0; hi < admitted_ms_.size(); ++hi) {
+    while (admitted_ms_[hi] - admitted_ms_[lo] >= cfg_.short_bucket.ttl_ms) ++lo;
+    best = std::max<std::uint64_t>(best, hi - lo + 1);
+  }
+  return best;
+}
+
+void rate_limiter::forget_admitted() {
+  std::lock_guard<std::mutex> lock(mu_);
+  admitted_ms_.clear();
 }
 
 void rate_limiter::configure(const rate_config& cfg) {

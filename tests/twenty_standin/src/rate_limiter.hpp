@@ -4,6 +4,7 @@
 #include "api_types.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -37,6 +38,10 @@ public:
   rate_decision consume(const std::string& key, std::int64_t now_ms);
   void configure(const rate_config& cfg);
   rate_config config() const;
+  // The most requests admitted (any key) within one short-bucket period, over the times kept
+  // since the last forget_admitted(): how close a client came to the limit.
+  std::uint64_t busiest_window() const;
+  void forget_admitted();
 
 private:
   struct bucket_state {
@@ -49,6 +54,8 @@ private:
   mutable std::mutex mu_;
   rate_config cfg_;
   std::map<std::string, bucket_state> short_, long_;
+  std::deque<std::int64_t> admitted_ms_; // newest last, bounded
+
 };
 
 // The newest 429 body (usage-limit path) plus Retry-After and X-RateLimit-* headers.

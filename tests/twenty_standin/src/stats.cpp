@@ -37,7 +37,7 @@ std::uint64_t stats::total() const {
   return total_;
 }
 
-std::string stats::to_json() const {
+std::string stats::to_json(std::int64_t window_ms, std::uint64_t busiest) const {
   std::lock_guard<std::mutex> lock(mu_);
   rapidjson::StringBuffer sb;
   json_writer w(sb);
@@ -63,6 +63,11 @@ std::string stats::to_json() const {
   w.StartObject();
   w.Key("delivered"); w.Uint64(delivered_);
   w.Key("failed"); w.Uint64(failed_);
+  w.EndObject();
+  w.Key("busiestWindow");
+  w.StartObject();
+  w.Key("ms"); w.Int64(window_ms);
+  w.Key("requests"); w.Uint64(busiest);
   w.EndObject();
   w.EndObject();
   return sb.GetString();

@@ -17,8 +17,9 @@ public:
   void count_webhook(bool delivered);
   void reset();
   // {"totalRequests":N,"routes":{"GET /rest/{object}":N,…},"rateLimited":N,"writes":N,
-  //  "faults":{"total":N,"5xx":N,"reset":N,"stall":N},"webhooks":{"delivered":N,"failed":N}}
-  std::string to_json() const;
+  //  "faults":{"total":N,"5xx":N,"reset":N,"stall":N},"webhooks":{"delivered":N,"failed":N},
+  //  "busiestWindow":{"ms":period,"requests":N}} (the throttle's busiest short period)
+  std::string to_json(std::int64_t window_ms, std::uint64_t busiest) const;
   std::uint64_t route_count(const std::string& route) const;
   std::uint64_t total() const;
 
