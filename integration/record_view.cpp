@@ -329,7 +329,7 @@ void render_record(const workspace_schema& schema, const object& obj, json::valu
     const field_tree* sub = nullptr;
     if (only) {
       auto c = only->children.find(std::string(key));
-      if (c == only->children.end() && key != "id") {
+      if (c == only->children.end()) { // only what was asked for, id included (issue 15.1)
         it = rec.EraseMember(it);
         continue;
       }

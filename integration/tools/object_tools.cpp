@@ -200,7 +200,7 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
   if (!paths.empty())
     list_doc += " Filter on fields such as " + join(paths, 3) + ".";
   bool core = env->config.toolsets.count("core") > 0;
-  list_doc += " Returns columns (id, then fields) and a row per record, and nextCursor when "
+  list_doc += " Returns columns (the fields asked for, all by default) and a row per record, and nextCursor when "
               "more pages exist; "
               + (core ? "twenty_get_schema with object " + quoted
                       : "the resource twenty://fields/" + plural)

@@ -19,14 +19,14 @@ constexpr const char* list_schema = R"JSON({"type":"object","properties":{
 "order_by":{"type":"string","description":"e.g. createdAt[DescNullsLast],name"},
 "limit":{"type":"integer","minimum":1,"maximum":200,"default":20},
 "cursor":{"type":"string","description":"nextCursor"},
-"fields":{"type":"array","items":{"type":"string"},"description":"e.g. name, company.name; targets on tasks, notes"},
+"fields":{"type":"array","items":{"type":"string"},"description":"e.g. id, name, company.name; targets on tasks, notes"},
 "depth":{"type":"integer","enum":[0,1],"description":"1: all related records"}},
 "required":["object"],"additionalProperties":false})JSON";
 
 // The table and record form for programs (hosts do not show output schemas to the model; the
 // descriptions and the answers say it to the model).
 constexpr const char* list_output = R"JSON({"type":"object","properties":{
-"columns":{"type":"array","items":{"type":"string"},"description":"id, then fields; related and composite fields as paths (company.name)"},
+"columns":{"type":"array","items":{"type":"string"},"description":"the fields; related and composite ones as paths (company.name)"},
 "rows":{"type":"array","items":{"type":"array"},"description":"values in column order, null if empty; money \"12.5 USD\""},
 "totalCount":{"type":"integer"},"nextCursor":{"type":"string"},"truncated":{"type":"boolean"}},"required":["columns","rows"]})JSON";
 
@@ -36,7 +36,7 @@ constexpr const char* get_schema = R"JSON({"type":"object","properties":{
 "required":["object","id"],"additionalProperties":false})JSON";
 
 constexpr const char* get_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"record":{"type":"object","description":"id and fields; related ones nested (company.name as company: {name})"}},"required":["record"]})JSON";
+"object":{"type":"string"},"record":{"type":"object","description":"the fields asked for (all by default); related ones nested (company.name as company: {name})"}},"required":["record"]})JSON";
 
 constexpr const char* search_schema = R"JSON({"type":"object","properties":{
 "query":{"type":"string","minLength":1},"objects":{"type":"array","items":{"type":"string"}},
