@@ -16,7 +16,7 @@ struct dimension {
   std::vector<std::string> path;
   const field_def* field = nullptr;
   std::string granularity;  // DAY..YEAR; empty for the raw value
-  int offset_minutes = 0;
+  time_zone zone;
 };
 
 // DEFAULT_NUMBER_OF_GROUPS_LIMIT in twenty-shared.
@@ -50,11 +50,11 @@ result<dimension> parse_dimension(const object_def& o, const json_value& item) {
     if (tz.empty())
       return group_by_error("Time zone should be specified for a group by date on Day, Week, Month, Quarter or Year",
                             "MISSING_TIMEZONE_FOR_DATE_GROUP_BY");
-    auto offset = parse_time_zone(tz);
-    if (!offset)
-      return group_by_error("time zone \"" + tz + "\" not recognized (the stand-in knows UTC and fixed offsets)");
+    auto zone = parse_time_zone(tz);
+    if (!zone)
+      return group_by_error("time zone \"" + tz + "\" not recognized");
     d.granularity = g;
-    d.offset_minutes = *offset;
+    d.zone = *zone;
     return d;
   }
   if (d.field->relation)
@@ -139,7 +139,7 @@ std::optional<api_error> execute_group_by(store& db, const object_def& o, const 
       auto v = value_at(r->data, d.path);
       json_value item;
       if (v && !d.granularity.empty() && v->IsString())
-        item = str_value(truncate_date(v->GetString(), d.granularity, d.offset_minutes), values.GetAllocator());
+        item = str_value(truncate_date(v->GetString(), d.granularity, d.zone), values.GetAllocator());
       else if (v)
         item.CopyFrom(*v, values.GetAllocator());
       values.PushBack(item, values.GetAllocator());

@@ -1,6 +1,12 @@
 #include "group_by.hpp"
 
+#include <sys/stat.h>
+
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <mutex>
 #include <set>
 
 namespace standin {
@@ -93,20 +99,43 @@ void write_aggregate_value(json_writer& w, const aggregate_spec& a, const std::v
   else w.Null();
 }
 
-std::optional<int> parse_time_zone(std::string_view tz) {
-  if (tz == "UTC" || tz == "Etc/UTC" || tz == "GMT" || tz == "Z") return 0;
+std::optional<time_zone> parse_time_zone(std::string_view tz) {
+  if (tz == "UTC" || tz == "Etc/UTC" || tz == "GMT" || tz == "Z") return time_zone{};
   int h = 0, m = 0;
   char sign = 0;
   if (tz.size() == 6 && (tz[0] == '+' || tz[0] == '-') && tz[3] == ':'
       && std::sscanf(std::string(tz).c_str(), "%c%2d:%2d", &sign, &h, &m) == 3 && h <= 14 && m < 60)
-    return (sign == '-' ? -1 : 1) * (h * 60 + m);
+    return time_zone{(sign == '-' ? -1 : 1) * (h * 60 + m), {}};
+  // An IANA name: letters, digits, '_', '-', '+' and '/' between parts, a file in zoneinfo.
+  bool plain = !tz.empty() && tz.size() < 64 && tz.front() != '/' && tz.find("..") == std::string_view::npos;
+  for (char c : tz)
+    plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '+' || c == '/');
+  struct stat st {};
+  std::string file = "/usr/share/zoneinfo/" + std::string(tz);
+  if (plain && ::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return time_zone{0, std::string(tz)};
   return std::nullopt;
 }
 
-std::string truncate_date(const std::string& iso, const std::string& g, int offset_minutes) {
+int offset_minutes_at(const time_zone& zone, std::int64_t utc_ms) {
+  if (zone.iana.empty()) return zone.fixed_minutes;
+  // glibc's own reading of the zone (not the server's): TZ is process-wide, so one at a time.
+  // The stand-in uses UTC functions only, so leaving TZ set is harmless and spares re-reading.
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  if (const char* now = std::getenv("TZ"); !now || zone.iana != now) {
+    ::setenv("TZ", zone.iana.c_str(), 1);
+    ::tzset();
+  }
+  std::time_t t = static_cast<std::time_t>(utc_ms >= 0 ? utc_ms / 1000 : (utc_ms - 999) / 1000);
+  std::tm local{};
+  ::localtime_r(&t, &local);
+  return static_cast<int>(local.tm_gmtoff / 60);
+}
+
+std::string truncate_date(const std::string& iso, const std::string& g, const time_zone& zone) {
   auto utc = parse_iso_time(iso);
   if (!utc) return iso;
-  auto t = *utc + std::int64_t(offset_minutes) * 60000;
+  auto t = *utc + std::int64_t(offset_minutes_at(zone, *utc)) * 60000;
   std::string day = iso_time(t).substr(0, 10);
   int y = std::stoi(day.substr(0, 4)), m = std::stoi(day.substr(5, 2));
   char buf[32];

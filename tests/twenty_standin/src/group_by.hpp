@@ -31,12 +31,22 @@ bool is_empty_value(const json_value* v);
 // The aggregate's value over `rows` (percentages as fractions 0..1; null where SQL gives NULL).
 void write_aggregate_value(json_writer& w, const aggregate_spec& a, const std::vector<row*>& rows);
 
-// "UTC", "Etc/UTC", "GMT", "+hh:mm", "-hh:mm" as minutes east of UTC; nullopt otherwise.
-std::optional<int> parse_time_zone(std::string_view tz);
+// A group-by time zone: a fixed offset, or an IANA name whose offset depends on the instant.
+struct time_zone {
+  int fixed_minutes = 0;  // east of UTC
+  std::string iana;       // empty = fixed
+};
+
+// "UTC", "Etc/UTC", "GMT", "+hh:mm", "-hh:mm", or an IANA name the system's zoneinfo knows
+// ("Europe/Paris"), as Postgres accepts them; nullopt otherwise.
+std::optional<time_zone> parse_time_zone(std::string_view tz);
+
+// Minutes east of UTC in `zone` at the UTC instant `utc_ms`.
+int offset_minutes_at(const time_zone& zone, std::int64_t utc_ms);
 
 // An ISO date-time truncated in a zone to the first day of its DAY/WEEK (Monday)/MONTH/
 // QUARTER/YEAR, as "YYYY-MM-DD"; the text itself when it is not a date.
 std::string truncate_date(const std::string& iso, const std::string& granularity,
-                          int offset_minutes = 0);
+                          const time_zone& zone = {});
 
 }  // namespace standin
