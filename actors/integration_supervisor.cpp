@@ -1,5 +1,7 @@
 #include "actors/integration_supervisor.hpp"
 
+#include <optional>
+
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -35,7 +37,43 @@ void spawn_analytics(self_ptr self) {
   st.handles.analytics = self->spawn<caf::monitored>(analytics_actor_impl, st.service);
 }
 
+const char* const child_names[] = {"twenty gateway", "cache", "schema actor", "analytics actor"};
+const char* const child_keys[] = {"gateway", "cache", "schema", "analytics"};
+
+// A crash row ends after this long without a crash.
+constexpr std::chrono::seconds calm{60};
+
+void restart(self_ptr self, integration_child which) {
+  auto& st = self->state;
+  st.crash_rows[static_cast<size_t>(which)].restart_pending = false;
+  switch (which) {
+    case integration_child::gateway:
+      spawn_gateway(self);
+      // The schema actor talks to the gateway it was given; give it the new one.
+      caf::anon_send_exit(st.handles.schema, caf::exit_reason::user_shutdown);
+      spawn_schema(self);
+      break;
+    case integration_child::cache:
+      spawn_cache(self);
+      break;
+    case integration_child::schema:
+      spawn_schema(self);
+      break;
+    case integration_child::analytics:
+      spawn_analytics(self);
+      break;
+  }
+  st.service->set_handles(st.handles);
+}
+
 } // namespace
+
+std::chrono::milliseconds restart_delay(int crashes_in_row) {
+  if (crashes_in_row <= 1)
+    return std::chrono::milliseconds{0};
+  auto ms = 100LL << std::min(crashes_in_row - 2, 6);
+  return std::chrono::milliseconds{std::min(ms, 5000LL)};
+}
 
 integration_supervisor_actor::behavior_type
 integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integration_state> self,
@@ -53,25 +91,36 @@ integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integ
     auto& st = self->state;
     if (!dm.reason || dm.reason == caf::exit_reason::user_shutdown)
       return;
+    std::optional<integration_child> which;
+    if (dm.source == st.handles.gateway.address())
+      which = integration_child::gateway;
+    else if (dm.source == st.handles.cache.address())
+      which = integration_child::cache;
+    else if (dm.source == st.handles.schema.address())
+      which = integration_child::schema;
+    else if (dm.source == st.handles.analytics.address())
+      which = integration_child::analytics;
+    if (!which)
+      return; // a schema actor replaced along with its gateway
     ++st.restarts;
-    auto reason = to_string(dm.reason);
-    if (dm.source == st.handles.gateway.address()) {
-      spdlog::error("twenty gateway crashed ({}); restarting it", reason);
-      spawn_gateway(self);
-      // The schema actor talks to the gateway it was given; give it the new one.
-      caf::anon_send_exit(st.handles.schema, caf::exit_reason::user_shutdown);
-      spawn_schema(self);
-    } else if (dm.source == st.handles.cache.address()) {
-      spdlog::error("cache crashed ({}); restarting it", reason);
-      spawn_cache(self);
-    } else if (dm.source == st.handles.schema.address()) {
-      spdlog::error("schema actor crashed ({}); restarting it", reason);
-      spawn_schema(self);
-    } else if (dm.source == st.handles.analytics.address()) {
-      spdlog::error("analytics actor crashed ({}); restarting it (its jobs are lost)", reason);
-      spawn_analytics(self);
-    }
-    st.service->set_handles(st.handles);
+    auto i = static_cast<size_t>(*which);
+    auto& row = st.crash_rows[i];
+    auto now = std::chrono::steady_clock::now();
+    if (row.crashes > 0 && now - row.last > calm)
+      row.crashes = 0;
+    ++row.crashes;
+    row.last = now;
+    auto delay = restart_delay(row.crashes);
+    spdlog::error("{} crashed ({}){}; restarting it{}", child_names[i], to_string(dm.reason),
+                  *which == integration_child::analytics ? ", its jobs are lost" : "",
+                  delay.count() ? " in " + std::to_string(delay.count()) + " ms ("
+                                    + std::to_string(row.crashes) + " crashes in a row)"
+                                : std::string());
+    if (delay.count() == 0)
+      return restart(self, *which);
+    // Meanwhile calls to it fail at once with a clear error instead of feeding a crash loop.
+    row.restart_pending = true;
+    self->delayed_send(self, delay, atom::retry_v, static_cast<int32_t>(*which));
   });
   // Children end with their supervisor.
   self->attach_functor([self](const caf::error&) {
@@ -82,22 +131,34 @@ integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integ
     caf::anon_send_exit(h.analytics, caf::exit_reason::user_shutdown);
   });
   return {
+    [self](atom::retry, int32_t which) {
+      if (which >= 0 && which < static_cast<int32_t>(self->state.crash_rows.size()))
+        restart(self, static_cast<integration_child>(which));
+    },
     [self](atom::stats) -> caf::result<std::string> {
       auto rp = self->make_response_promise<std::string>();
       auto h = self->state.handles;
-      auto restarts = self->state.restarts;
+      auto restarts = std::to_string(self->state.restarts) + ",\"restarting\":[";
+      bool first = true;
+      for (size_t i = 0; i < self->state.crash_rows.size(); ++i)
+        if (self->state.crash_rows[i].restart_pending) {
+          restarts += std::string(first ? "" : ",") + "\"" + child_keys[i] + "\"";
+          first = false;
+        }
+      restarts += "]";
+      // A child waiting for its restart answers nothing: its part is null, the rest still counts.
+      auto with_cache = [self, rp, h, restarts](std::string gw) mutable {
+        auto finish = [rp, gw, restarts](const std::string& cache) mutable {
+          rp.deliver("{\"gateway\":" + gw + ",\"cache\":" + cache + ",\"restarts\":" + restarts
+                     + "}");
+        };
+        self->request(h.cache, std::chrono::seconds(5), atom::stats_v)
+          .then([finish](std::string& cache) mutable { finish(cache); },
+                [finish](caf::error&) mutable { finish("null"); });
+      };
       self->request(h.gateway, std::chrono::seconds(5), atom::stats_v)
-        .then(
-          [self, rp, h, restarts](std::string& gw) mutable {
-            self->request(h.cache, std::chrono::seconds(5), atom::stats_v)
-              .then(
-                [rp, gw, restarts](std::string& cache) mutable {
-                  rp.deliver("{\"gateway\":" + gw + ",\"cache\":" + cache
-                             + ",\"restarts\":" + std::to_string(restarts) + "}");
-                },
-                [rp](caf::error& e) mutable { rp.deliver(e); });
-          },
-          [rp](caf::error& e) mutable { rp.deliver(e); });
+        .then([with_cache](std::string& gw) mutable { with_cache(gw); },
+              [with_cache](caf::error&) mutable { with_cache("null"); });
       return rp;
     },
   };

@@ -1,7 +1,10 @@
-// Spawns and supervises the Twenty integration actors (gateway, cache, schema): a crashed one
-// is restarted and the service's handles are switched to the new instance.
+// Spawns and supervises the Twenty integration actors (gateway, cache, schema, analytics): a
+// crashed one is restarted, at once the first time and with a growing delay when it keeps
+// crashing, and the service's handles are switched to the new instance.
 #pragma once
 
+#include <array>
+#include <chrono>
 #include <memory>
 
 #include "actors/cache_store.hpp"
@@ -14,7 +17,8 @@ namespace tmcp::actors {
 
 /// Owns the integration actors; answers their combined counters.
 using integration_supervisor_actor =
-  caf::typed_actor<caf::replies_to<atom::stats>::with<std::string>>;
+  caf::typed_actor<caf::replies_to<atom::stats>::with<std::string>,
+                   caf::reacts_to<atom::retry, int32_t>>; // restart child N after its delay
 
 struct integration_settings {
   twenty_transport transport;
@@ -23,6 +27,19 @@ struct integration_settings {
   schema_settings schema;
 };
 
+// The supervised children, as numbered in restart messages.
+enum class integration_child : int32_t { gateway, cache, schema, analytics };
+
+// Crashes of one child in a row (crashes more than `calm` apart start a new row).
+struct crash_row {
+  int crashes = 0;
+  std::chrono::steady_clock::time_point last{};
+  bool restart_pending = false;
+};
+
+// No delay for the first crash of a row, then 100 ms doubling up to 5 s.
+std::chrono::milliseconds restart_delay(int crashes_in_row);
+
 struct integration_state {
   static inline const char* name = "integration-supervisor";
   integration_settings settings;
@@ -30,6 +47,7 @@ struct integration_state {
   integration_handles handles;
   shared_cache_ptr cache; // outlives cache actor restarts
   uint64_t restarts = 0;
+  std::array<crash_row, 4> crash_rows;
 };
 
 integration_supervisor_actor::behavior_type

@@ -198,18 +198,27 @@ struct http_session_client {
   }
 };
 
+// The server over HTTP with fault injection on, its admin listener on another port.
+struct faulty_http_server {
+  uint16_t port = free_port();
+  uint16_t admin = free_port();
+  child_process server;
+
+  explicit faulty_http_server(const std::string& twenty_url)
+    : server({TMCP_SERVER_BINARY, "--transport", "http", "--http-port", std::to_string(port),
+              "--admin-port", std::to_string(admin), "--fault-injection", "--log-level", "warn",
+              "--twenty-api-url", twenty_url, "--twenty-api-key", "standin-demo-key"}) {
+    CAF_REQUIRE_EQUAL(wait_http(port, "/health").status, 200);
+  }
+};
+
 } // namespace
 
 CAF_TEST(killing each integration actor under load ends in flight calls clearly and recovers) {
   // Slow answers keep calls in flight at the gateway when it is killed.
   standin_process standin{{"--latency-ms", "150"}};
-  auto port = free_port();
-  auto admin = free_port();
-  child_process server{{TMCP_SERVER_BINARY, "--transport", "http", "--http-port",
-                        std::to_string(port), "--admin-port", std::to_string(admin),
-                        "--fault-injection", "--log-level", "warn", "--twenty-api-url",
-                        standin.url, "--twenty-api-key", "standin-demo-key"}};
-  CAF_REQUIRE_EQUAL(wait_http(port, "/health").status, 200);
+  faulty_http_server s{standin.url};
+  auto port = s.port, admin = s.admin;
   http_session_client mcp{port, {}};
   CAF_REQUIRE(mcp.start());
   for (std::string actor : {"gateway", "cache", "schema"}) {
@@ -248,6 +257,35 @@ CAF_TEST(killing each integration actor under load ends in flight calls clearly 
   auto metrics = http_call(admin, "GET", "/metrics");
   CAF_CHECK(has(metrics.body, "tmcp_actor_restarts_total 3"));
   CAF_CHECK_EQUAL(http_call(port, "POST", "/faults/kill?actor=gateway").status, 202);
+}
+
+CAF_TEST(an actor that keeps crashing is restarted after a growing delay) {
+  standin_process standin;
+  faulty_http_server s{standin.url};
+  auto port = s.port, admin = s.admin;
+  auto restarting = [&] { return !has(http_call(admin, "GET", "/health").body, "\"restarting\":[]"); };
+  auto settled = [&] {
+    for (int i = 0; i < 100 && restarting(); ++i)
+      std::this_thread::sleep_for(20ms);
+    return !restarting();
+  };
+  // The first crash of a row is restarted at once, the next after 100, 200, 400 ms.
+  CAF_CHECK_EQUAL(http_call(admin, "POST", "/faults/kill?actor=cache").status, 202);
+  std::this_thread::sleep_for(20ms);
+  CAF_CHECK(!restarting());
+  for (int crash = 2; crash <= 4; ++crash) {
+    CAF_REQUIRE(settled());
+    CAF_CHECK_EQUAL(http_call(admin, "POST", "/faults/kill?actor=cache").status, 202);
+    std::this_thread::sleep_for(20ms);
+    CAF_CHECK(has(http_call(admin, "GET", "/health").body, "\"restarting\":[\"cache\"]"));
+  }
+  CAF_CHECK(settled());
+  CAF_CHECK(has(http_call(admin, "GET", "/health").body, "\"restarts\":4"));
+  // And it serves again.
+  http_session_client mcp{port, {}};
+  CAF_REQUIRE(mcp.start());
+  auto a = mcp.list(1);
+  CAF_CHECK(a.status == 200 && has(a.body, "\"result\"") && !has(a.body, "\"isError\":true"));
 }
 
 CAF_TEST(fault injection is off by default) {
