@@ -14,6 +14,7 @@
 #include "integration/twenty_types.hpp"
 #include "integration/webhook_verify.hpp"
 #include "protocol/inbound.hpp"
+#include "protocol/tasks.hpp"
 
 namespace tmcp::twenty {
 struct workspace_schema;
@@ -75,6 +76,19 @@ struct analytics_end {
   twenty::error error;
 };
 
+// Starts an MCP task (a tool body that outlives its request); `done` gets the new task.
+struct task_launch {
+  task_origin origin;
+  task_body body;
+  task_done done;
+};
+
+// tasks/get, tasks/update, tasks/cancel, tasks/result or tasks/list; `done` gets the answer.
+struct task_request {
+  task_query query;
+  task_done done;
+};
+
 } // namespace tmcp
 
 // Local-only payloads: they carry sinks and closures, never cross a process boundary.
@@ -89,6 +103,8 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::webhook_delivery)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::change_note)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::analytics_start)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::analytics_end)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::task_launch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tmcp::task_request)
 
 namespace tmcp::actors {
 
@@ -213,5 +229,17 @@ using analytics_actor = caf::typed_actor<
   caf::replies_to<atom::status, std::string>::with<std::string>,
   // Stops a running job: its run makes no further upstream call.
   caf::reacts_to<atom::cancel, std::string>>;
+
+/// The MCP tasks of this instance: each runs its tool body here, with a request context of
+/// its own, and is kept for its ttl after it ends; any request may poll it by id.
+using task_actor = caf::typed_actor<
+  // Runs a closure scheduled by a task's own logic (timers, async completions).
+  caf::reacts_to<atom::run, task>,
+  // Creates a task and starts its body; the launcher's callback gets the task.
+  caf::reacts_to<atom::start, task_launch>,
+  // Answers a task query through its callback (tasks/result: once the task ends).
+  caf::reacts_to<atom::status, task_request>,
+  // Drops tasks past their ttl (self-sent periodically).
+  caf::reacts_to<atom::expire>>;
 
 } // namespace tmcp::actors

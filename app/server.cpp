@@ -12,6 +12,7 @@
 
 #include "actors/catalog_store.hpp"
 #include "actors/session_supervisor.hpp"
+#include "actors/task_actor.hpp"
 #include "app/log_redaction.hpp"
 #include "app/metered_sink.hpp"
 #include "app/ops_routes.hpp"
@@ -193,6 +194,16 @@ int run_server(int argc, char** argv) {
                               std::chrono::seconds(cfg.schema_refresh_seconds));
   auto metrics = std::make_shared<server_metrics>();
   actors::supervisor_settings ss;
+  // MCP tasks live in this instance (README "Tasks") and end with the server.
+  auto tasks = sys.spawn(actors::task_actor_impl, task_book_options{});
+  struct tasks_guard {
+    actors::task_actor hdl;
+    ~tasks_guard() { caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown); }
+  } tasks_stop{tasks};
+  auto task_svc = std::make_shared<actors::actor_task_service>(tasks);
+  ss.modern.tasks = task_svc;
+  ss.http.protocol.tasks = task_svc;
+  ss.stdio.protocol.tasks = task_svc;
   ss.observe = [metrics](inbound& in) { meter_inbound(metrics, in); };
   ss.modern.state_key = state_key();
   ss.modern.catalog_freshness = [catalogs] {

@@ -54,6 +54,9 @@ std::string render_tool(const tool_spec& t) {
     add_hint(out, first, "openWorldHint", a.open_world);
     out += '}';
   }
+  if (t.tasks != task_support::forbidden)
+    out += std::string(",\"execution\":{\"taskSupport\":\"")
+           + (t.tasks == task_support::required ? "required" : "optional") + "\"}";
   out += '}';
   return out;
 }

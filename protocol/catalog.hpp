@@ -24,6 +24,10 @@ struct tool_annotations {
   std::optional<bool> open_world;
 };
 
+// Whether a tool may run as a task (`execution.taskSupport`): `required` tools refuse a
+// client that cannot follow a task.
+enum class task_support { forbidden, optional, required };
+
 struct tool_spec {
   std::string name;
   std::string title;
@@ -31,6 +35,7 @@ struct tool_spec {
   std::string input_schema = R"({"type":"object"})"; // JSON text
   std::string output_schema;                          // JSON text; empty = none
   tool_annotations annotations;
+  task_support tasks = task_support::forbidden;
 };
 
 using tool_handler = std::function<void(const json::value& args, ctx_ptr ctx)>;

@@ -92,6 +92,12 @@ public:
 
   bool cancelled() const override { return flags_->cancelled; }
 
+  void as_task(std::function<void(ctx_ptr)> body) override {
+    on_owner([id = id_, b = std::move(body), self = shared_from_this()](Owner& o) mutable {
+      o.start_task(id, std::move(b), std::move(self));
+    });
+  }
+
   void on_cancel(std::function<void()> fn) override {
     on_owner([id = id_, flags = flags_, fn = std::move(fn)](Owner& o) mutable {
       if (flags->cancelled)

@@ -87,4 +87,13 @@ std::string random_state_key() {
   return key;
 }
 
+input_reply single_input(std::string key, client_reply done) {
+  return [key = std::move(key), done = std::move(done)](expected<input_answers, rpc_error> r) {
+    if (!r)
+      return done(make_unexpected(r.error()));
+    auto it = r->find(key);
+    done(it != r->end() ? it->second : std::string("{}"));
+  };
+}
+
 } // namespace tmcp

@@ -26,6 +26,10 @@ std::string seal_input_state(const input_state& s, const std::string& key);
 expected<input_state, std::string> open_input_state(const std::string& sealed,
                                                     const std::string& key, int64_t now_ms);
 
+// Where an era without server->client requests (2026-07-28, tasks) sends request_client: one
+// input under `key`, its answer (or error) handed to `done`.
+input_reply single_input(std::string key, client_reply done);
+
 // A fresh random key (32 bytes from the OS's CSPRNG, hex-encoded).
 std::string random_state_key();
 

@@ -54,7 +54,7 @@ struct cache_hint {
 
 // Every member is thread-safe: it may be called from any thread, and its effect runs on the
 // session's thread in call order. After reply/fail or cancellation, later calls do nothing.
-class request_context {
+class request_context : public std::enable_shared_from_this<request_context> {
 public:
   virtual ~request_context() = default;
 
@@ -103,6 +103,14 @@ public:
 
   // Called on the session's thread when the request is cancelled, to stop its work.
   virtual void on_cancel(std::function<void()> fn) = 0;
+
+  // Long work: when the tool supports tasks and the client asked for one (2025-11-25 `task`
+  // param) or follows the io.modelcontextprotocol/tasks extension (2026-07-28), `body` runs
+  // as a task that outlives this request, which answers at once with the task's handle;
+  // otherwise `body` runs here, as the request itself. `body` must own what it uses.
+  virtual void as_task(std::function<void(std::shared_ptr<request_context>)> body) {
+    body(shared_from_this());
+  }
 };
 
 using ctx_ptr = std::shared_ptr<request_context>;

@@ -6,6 +6,16 @@
 
 namespace tmcp {
 
+namespace {
+
+// A 2025-11-25 task-augmented request: params.task asks the server to run it as a task.
+bool wants_task(const json::value* params) {
+  auto t = params ? json::find(*params, "task") : nullptr;
+  return t && t->IsObject();
+}
+
+} // namespace
+
 session::session(std::string id, catalog_ptr cat, host_ptr host, session_options opts)
   : id_(std::move(id)),
     catalog_(std::move(cat)),
@@ -103,11 +113,21 @@ void session::on_request(message msg, sink_ptr sink, bool json_only) {
     return answer(dispatch::list(*catalog_, m, params));
   if (m == "resources/subscribe" || m == "resources/unsubscribe")
     return answer(do_subscribe(params, m == "resources/subscribe"));
-  if (!dispatch::is_handler_method(m)) {
+  bool task_method = opts_.tasks && is_task_method(m, false);
+  if (!dispatch::is_handler_method(m) && !task_method) {
     answer(make_unexpected(
       make_rpc_error(rpc_errc::method_not_found, "Method not found: '" + m + "'")));
     return;
   }
+  if (m == "tools/call" && !wants_task(params))
+    if (auto name = params ? json::get_string(*params, "name") : std::nullopt)
+      if (auto tool = catalog_->find_tool(*name);
+          tool && tool->spec.tasks == task_support::required) {
+        answer(make_unexpected(make_rpc_error(
+          rpc_errc::method_not_found, "Tool '" + *name + "' runs only as a task: call it "
+                                      "with params.task (2025-11-25 tasks)")));
+        return;
+      }
   // Handler methods: the request stays in flight until its context replies.
   auto r = std::make_unique<in_flight_request>();
   r->id = msg.id;
@@ -126,6 +146,8 @@ void session::on_request(message msg, sink_ptr sink, bool json_only) {
   }
   auto& ref = requests_.add(std::move(r));
   auto ctx = make_context(ref);
+  if (task_method)
+    return serve_task_method(*opts_.tasks, m, ref.msg.params(), id_, false, ctx);
   auto cat = catalog_;
   dispatch::start(*cat, m, ref.msg.params(), ctx);
 }

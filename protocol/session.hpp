@@ -16,6 +16,7 @@
 #include "protocol/request_context.hpp"
 #include "protocol/request_table.hpp"
 #include "protocol/stream_book.hpp"
+#include "protocol/tasks.hpp"
 
 namespace tmcp {
 
@@ -31,6 +32,8 @@ struct session_options {
   std::function<std::chrono::steady_clock::time_point()> now = [] {
     return std::chrono::steady_clock::now();
   };
+  // Experimental tasks (2025-11-25); none: the server does not offer them.
+  task_service_ptr tasks;
 };
 
 class session : public std::enable_shared_from_this<session> {
@@ -80,6 +83,7 @@ public:
   void request_input(const std::string& req_id, std::vector<input_request> asks,
                      std::chrono::milliseconds timeout, input_reply done);
   void set_cache_hint(const std::string&, cache_hint) {} // legacy results carry no hints
+  void start_task(const std::string& req_id, task_body body, ctx_ptr self);
   bool request_alive(const std::string& req_id) const { return requests_.contains(req_id); }
   host_ptr host() const { return host_; }
 

@@ -38,6 +38,26 @@ const char* capability_for_client_method(std::string_view method) {
                                             : nullptr;
 }
 
+void session::start_task(const std::string& req_id, task_body body, ctx_ptr self) {
+  auto r = requests_.find(req_id);
+  auto params = r ? r->msg.params() : nullptr;
+  auto task = params ? json::find(*params, "task") : nullptr;
+  auto name = params && r->method == "tools/call" ? json::get_string(*params, "name")
+                                                  : std::nullopt;
+  auto tool = name ? catalog_->find_tool(*name) : nullptr;
+  if (!opts_.tasks || !task || !task->IsObject() || !tool
+      || tool->spec.tasks == task_support::forbidden)
+    return body(std::move(self));
+  auto ttl = json::get_int(*task, "ttl").value_or(0);
+  // The request answers with the task (CreateTaskResult); the work goes on in the task.
+  opts_.tasks->start(task_origin{id_, client_, std::max<int64_t>(0, ttl)}, std::move(body),
+                     [self](expected<task_answer, rpc_error> t) {
+                       if (!t)
+                         return self->fail(t.error());
+                       self->reply(legacy_created(t->tasks.front()));
+                     });
+}
+
 ctx_ptr session::make_context(const in_flight_request& r) {
   return std::make_shared<context_impl<session>>(weak_from_this(), id_, host_, r.id, client_,
                                                  r.flags);

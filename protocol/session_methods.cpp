@@ -30,8 +30,11 @@ expected<std::string, rpc_error> session::do_initialize(const json::value* param
                     + ",\"capabilities\":{\"logging\":{},\"completions\":{},"
                       "\"prompts\":{\"listChanged\":true},"
                       "\"resources\":{\"subscribe\":true,\"listChanged\":true},"
-                      "\"tools\":{\"listChanged\":true}},"
-                      "\"serverInfo\":{\"name\":"
+                      "\"tools\":{\"listChanged\":true}"
+                    + std::string(opts_.tasks ? ",\"tasks\":{\"list\":{},\"cancel\":{},"
+                                                "\"requests\":{\"tools\":{\"call\":{}}}}"
+                                              : "")
+                    + "},\"serverInfo\":{\"name\":"
                     + json::quote(id.name) + ",\"title\":" + json::quote(id.title)
                     + ",\"version\":" + json::quote(id.version) + "}";
   if (!catalog_->instructions.empty())

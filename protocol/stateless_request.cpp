@@ -117,9 +117,11 @@ std::optional<rpc_error> stateless_request::check_envelope(const inbound& in,
       return error(rpc_errc::header_mismatch, "Header mismatch: Mcp-Method '" + *in.mcp_method
                                                 + "' but the body calls '" + msg_.method + "'");
   }
-  const char* name_key = msg_.method == "resources/read" ? "uri"
-                         : msg_.method == "tools/call" || msg_.method == "prompts/get" ? "name"
-                                                                                       : nullptr;
+  const auto& m = msg_.method;
+  const char* name_key = m == "resources/read"                       ? "uri"
+                         : m == "tools/call" || m == "prompts/get"   ? "name"
+                         : opts_.tasks && is_task_method(m, true)    ? "taskId"
+                                                                     : nullptr;
   if (name_key) {
     target_ = json::get_string(*params, name_key).value_or("");
     if (in.http && (!in.mcp_name || *in.mcp_name != target_))
@@ -141,7 +143,10 @@ std::string stateless_request::discover() const {
                     + ",\"capabilities\":{\"completions\":{},\"logging\":{},"
                       "\"prompts\":{\"listChanged\":true},"
                       "\"resources\":{\"subscribe\":true,\"listChanged\":true},"
-                      "\"tools\":{\"listChanged\":true}}";
+                      "\"tools\":{\"listChanged\":true}";
+  if (opts_.tasks)
+    out += std::string(",\"extensions\":{\"") + tasks_extension + "\":{}}";
+  out += "}";
   if (!catalog_->instructions.empty())
     out += ",\"instructions\":" + json::quote(catalog_->instructions);
   out += ",\"_meta\":{\"io.modelcontextprotocol/serverInfo\":{\"name\":" + json::quote(id.name)
@@ -167,6 +172,8 @@ void stateless_request::run(const json::value* params) {
     return listen(params);
   if (dispatch::is_handler_method(m))
     return start_handler(params);
+  if (opts_.tasks && is_task_method(m, true))
+    return serve_task_method(*opts_.tasks, m, params, {}, true, make_context());
   // initialize, ping, logging/setLevel and resources/(un)subscribe are gone in this era.
   complete_error(msg_.id, error(rpc_errc::method_not_found,
                                 "Method not found: '" + m + "' (protocol "
@@ -200,11 +207,41 @@ void stateless_request::start_handler(const json::value* params) {
         answers_.emplace(k, std::move(v));
     }
   }
-  // No session in this era: each request queues for Twenty on its own (fairness key).
-  auto ctx = std::make_shared<context_impl<stateless_request>>(
-    weak_from_this(), "stateless:" + msg_.id, host_, msg_.id, client_, flags_);
+  if (m == "tools/call")
+    if (auto tool = catalog_->find_tool(target_);
+        tool && tool->spec.tasks == task_support::required && !follows_tasks())
+      return complete_error({}, error(rpc_errc::missing_client_capability,
+                                      "Missing required client capability: tool '" + target_
+                                        + "' runs only as a task; declare the "
+                                        + tasks_extension
+                                        + " extension in _meta clientCapabilities.extensions",
+                                      std::string("{\"requiredCapabilities\":{\"extensions\":{\"")
+                                        + tasks_extension + "\":{}}}}"));
   auto cat = catalog_;
-  dispatch::start(*cat, m, params, ctx);
+  dispatch::start(*cat, m, params, make_context());
+}
+
+ctx_ptr stateless_request::make_context() {
+  // No session in this era: each request queues for Twenty on its own (fairness key).
+  return std::make_shared<context_impl<stateless_request>>(
+    weak_from_this(), "stateless:" + msg_.id, host_, msg_.id, client_, flags_);
+}
+
+bool stateless_request::follows_tasks() const {
+  return opts_.tasks && declares_tasks_extension(client_.capabilities);
+}
+
+void stateless_request::start_task(const std::string&, task_body body, ctx_ptr self) {
+  auto tool = msg_.method == "tools/call" ? catalog_->find_tool(target_) : nullptr;
+  if (!tool || tool->spec.tasks == task_support::forbidden || !follows_tasks() || ended_)
+    return body(std::move(self));
+  // The answer is the task's handle, sent once tasks/get can find the task.
+  opts_.tasks->start(task_origin{{}, client_, 0}, std::move(body),
+                     [self](expected<task_answer, rpc_error> r) {
+                       if (!r)
+                         return self->fail(r.error());
+                       self->reply(modern_created(r->tasks.front()));
+                     });
 }
 
 void stateless_request::listen(const json::value* params) {
@@ -350,13 +387,7 @@ void stateless_request::send_client_request(const std::string& id, const std::st
                                             client_reply done) {
   // One input under a key that is stable across attempts: the n-th ask of this handler.
   auto key = "input_" + std::to_string(++auto_inputs_);
-  request_input(id, {{key, method, params}}, timeout,
-                [key, done = std::move(done)](expected<input_answers, rpc_error> r) {
-                  if (r)
-                    return done(r->at(key));
-                  rpc_error e = std::move(r.error());
-                  done(make_unexpected(std::move(e)));
-                });
+  request_input(id, {{key, method, params}}, timeout, single_input(key, std::move(done)));
 }
 
 void stateless_request::request_input(const std::string&, std::vector<input_request> asks,

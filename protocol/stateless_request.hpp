@@ -16,6 +16,7 @@
 #include "protocol/host.hpp"
 #include "protocol/inbound.hpp"
 #include "protocol/request_table.hpp"
+#include "protocol/tasks.hpp"
 
 namespace tmcp {
 
@@ -28,6 +29,8 @@ struct stateless_options {
   // catalog may next change.
   std::function<cache_hint()> catalog_freshness = [] { return cache_hint{}; };
   std::function<int64_t()> unix_ms; // wall clock for requestState expiry
+  // The io.modelcontextprotocol/tasks extension; none: the server does not offer it.
+  task_service_ptr tasks;
 };
 
 class stateless_request : public std::enable_shared_from_this<stateless_request> {
@@ -62,11 +65,14 @@ public:
   void set_cache_hint(const std::string&, cache_hint hint) { hint_ = hint; }
   void close_request_stream(const std::string&) {} // no resumption in this era
   void add_cancel_hook(const std::string& id, std::function<void()> fn);
+  void start_task(const std::string& id, task_body body, ctx_ptr self);
 
 private:
   std::optional<rpc_error> check_envelope(const inbound& in, const json::value* params);
   void run(const json::value* params);
   void start_handler(const json::value* params);
+  ctx_ptr make_context();
+  bool follows_tasks() const;
   void listen(const json::value* params);
   std::string discover() const;
 

@@ -29,15 +29,8 @@ constexpr const char* jobs_prefix = "twenty://analytics/jobs/";
 
 std::string job_resource(const std::string& id) { return jobs_prefix + id; }
 
-void start(const tool_env& env, const json::value& args, ctx_ptr ctx) {
-  auto r = resolve_object(*env.api, json::get_string(args, "object").value_or("opportunities"));
-  if (!r.obj)
-    return ctx->reply(r.error_result);
-  auto spec = parse_analytics_spec(args, *r.obj);
-  if (!spec)
-    return ctx->reply(input_error(spec.error()));
-  auto jobs = env.jobs;
-  bool wait = json::get_bool(args, "wait").value_or(true);
+// Runs one job; with `wait`, the call lasts as long as the job (progress, cancel, result).
+void launch(const jobs_ptr& jobs, analytics_spec spec, bool wait, const ctx_ptr& ctx) {
   analytics_callbacks watch;
   if (wait) {
     watch.progress = [ctx](uint64_t read, uint64_t total) {
@@ -51,12 +44,12 @@ void start(const tool_env& env, const json::value& args, ctx_ptr ctx) {
       ctx->reply(structured_result(*status));
     };
   }
-  jobs->start(std::move(*spec), ctx->session_id(), std::move(watch),
+  jobs->start(std::move(spec), ctx->session_id(), std::move(watch),
               [ctx, jobs, wait](expected<std::string, std::string> id) {
                 if (!id)
                   return ctx->reply(error_result(error{errc::twenty_api_error, 0, id.error(), ""}));
                 if (wait) {
-                  // A client's notifications/cancelled stops the job, not just this request.
+                  // A client's cancellation (of the request or its task) stops the job.
                   ctx->on_cancel([jobs, job = *id] { jobs->cancel(job); });
                   return;
                 }
@@ -64,6 +57,21 @@ void start(const tool_env& env, const json::value& args, ctx_ptr ctx) {
                                              + ",\"state\":\"running\",\"resource\":"
                                              + json::quote(job_resource(*id)) + "}"));
               });
+}
+
+void start(const tool_env& env, const json::value& args, ctx_ptr ctx) {
+  auto r = resolve_object(*env.api, json::get_string(args, "object").value_or("opportunities"));
+  if (!r.obj)
+    return ctx->reply(r.error_result);
+  auto spec = parse_analytics_spec(args, *r.obj);
+  if (!spec)
+    return ctx->reply(input_error(spec.error()));
+  if (!json::get_bool(args, "wait").value_or(true))
+    return launch(env.jobs, std::move(*spec), false, ctx);
+  // Waiting on a job is long work: a client that follows tasks gets a task to poll instead.
+  ctx->as_task([jobs = env.jobs, spec = std::move(*spec)](ctx_ptr t) {
+    launch(jobs, spec, true, t);
+  });
 }
 
 void status_or_cancel(const tool_env& env, bool cancel, const json::value& args, ctx_ptr ctx) {
@@ -92,6 +100,7 @@ void add_analytics_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
                  "anomalies (spikes, drops, stale deals, outlier amounts) over all matching "
                  "records, as a job with progress.",
                  input_schema, "", read_only_hints()};
+  spec.tasks = task_support::optional;
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
     auto action = json::get_string(args, "action").value_or("start");
     if (action == "start")

@@ -30,6 +30,8 @@ struct batch_run {
   std::atomic<std::size_t> pending{0};
   std::atomic<std::size_t> done_items{0};
   std::string plural, operation;
+  // The call's arguments, alive until the last item is answered.
+  std::shared_ptr<const json::document> args;
 
   explicit batch_run(std::size_t n) : ids(n), errors(n), ok(n, 0) {}
 
@@ -244,34 +246,45 @@ void run_deletes(const tool_env& env, const resolved& r, const std::vector<std::
   step(run, ctx, ids.size() - valid.size());
 }
 
+void run_batch(const tool_env& env, std::shared_ptr<const json::document> kept, ctx_ptr ctx) {
+  const json::value& args = *kept;
+  auto r = resolve_object(*env.api, json::get_string(args, "object").value_or(""));
+  if (!r.obj)
+    return ctx->reply(r.error_result);
+  auto op = json::get_string(args, "operation").value_or("");
+  const char* list_key = op == "create" ? "records" : op == "update" ? "updates" : "ids";
+  auto items = json::find(args, list_key);
+  if (!items || !items->IsArray() || items->Empty())
+    return ctx->reply(input_error(std::string("operation '") + op + "' needs a non-empty '"
+                                  + list_key + "' array"));
+  auto run = std::make_shared<batch_run>(items->Size());
+  run->plural = r.obj->name_plural;
+  run->operation = op;
+  run->args = std::move(kept);
+  if (op == "create")
+    run_creates(env, r, *items, run, ctx);
+  else if (op == "update")
+    run_updates(env, r, *items, run, ctx);
+  else
+    run_deletes(env, r, string_list(args, "ids"), json::get_bool(args, "soft").value_or(true),
+                run, ctx);
+}
+
 } // namespace
 
 void add_batch_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
-  cat.add_tool({"twenty_batch_operations", "Batch records",
-                "Create (records: data as in twenty_create_record, with targets), update "
-                "(updates: {id, data}) or delete (ids) up to 1000 records of one object; a result "
-                "per item.",
-                batch_schema, batch_output, write_hints(true, false)},
-               [env](const json::value& args, ctx_ptr ctx) {
-                 auto r = resolve_object(*env->api, json::get_string(args, "object").value_or(""));
-                 if (!r.obj)
-                   return ctx->reply(r.error_result);
-                 auto op = json::get_string(args, "operation").value_or("");
-                 const char* list_key = op == "create" ? "records" : op == "update" ? "updates" : "ids";
-                 auto items = json::find(args, list_key);
-                 if (!items || !items->IsArray() || items->Empty())
-                   return ctx->reply(input_error(std::string("operation '") + op + "' needs a non-empty '" + list_key + "' array"));
-                 auto run = std::make_shared<batch_run>(items->Size());
-                 run->plural = r.obj->name_plural;
-                 run->operation = op;
-                 if (op == "create")
-                   run_creates(*env, r, *items, run, ctx);
-                 else if (op == "update")
-                   run_updates(*env, r, *items, run, ctx);
-                 else
-                   run_deletes(*env, r, string_list(args, "ids"),
-                               json::get_bool(args, "soft").value_or(true), run, ctx);
-               });
+  tool_spec spec{"twenty_batch_operations", "Batch records",
+                 "Create (records: data as in twenty_create_record, with targets), update "
+                 "(updates: {id, data}) or delete (ids) up to 1000 records of one object; a result "
+                 "per item.",
+                 batch_schema, batch_output, write_hints(true, false)};
+  spec.tasks = task_support::optional;
+  cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
+    // Up to 1000 records at Twenty's pace is long work: a client that follows tasks gets a
+    // task to poll; the task keeps its own copy of the arguments.
+    auto kept = std::make_shared<const json::document>(json::clone(args));
+    ctx->as_task([env, kept](ctx_ptr t) { run_batch(*env, kept, std::move(t)); });
+  });
 }
 
 } // namespace tmcp::twenty::tools

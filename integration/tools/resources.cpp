@@ -91,7 +91,8 @@ void read_record(const tool_env& env, const std::string& uri, const uri_vars& va
                                     "8f9a1c2e-0b1d-4c3e-9f00-123456789abc (list the records to "
                                     "find one)"));
   get_record_confirmed(env.api, obj->name_plural, id, 0, ctx->session_id(),
-                       [ctx, uri, schema = schema, obj = obj](outcome o) {
+                       [ctx, uri, schema = schema, obj = obj,
+                        freshness = record_freshness(env.config)](outcome o) {
     if (!o) {
       const auto& e = o.error();
       if (e.code == errc::record_not_found)
@@ -106,6 +107,7 @@ void read_record(const tool_env& env, const std::string& uri, const uri_vars& va
       return ctx->fail(make_rpc_error(rpc_errc::internal_error,
                                       "TWENTY_API_ERROR: Twenty answered with a malformed record"));
     compact_record(*schema, *obj, *rec, rec->GetAllocator());
+    ctx->cache(freshness);
     ctx->reply(read_text_result(uri, json_mime, json::stringify(*rec)));
   });
 }
@@ -171,6 +173,8 @@ void read_collection(const tool_env& env, const std::string& uri, const uri_vars
   auto [schema, obj] = object_of(env, uri, vars, ctx);
   if (!obj)
     return;
+  // Read through the cache (REST or GraphQL alike): fresh as long as a cached answer lives.
+  ctx->cache(record_freshness(env.config));
   if (env.learned && env.learned->order_by_broken)
     return read_collection_graphql(env.api, uri, schema, obj, std::move(ctx));
   request req;
@@ -265,6 +269,7 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                      auto schema = env->api->schema();
                      if (!schema)
                        return ctx->fail(not_loaded(*env->api));
+                     ctx->cache(schema_freshness(env->config, std::chrono::steady_clock::now()));
                      ctx->reply(read_text_result(uri, json_mime, full_schema(*schema)));
                    });
   cat.add_resource({"twenty://objects", "objects", "Workspace objects",
@@ -275,6 +280,7 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                      auto schema = env->api->schema();
                      if (!schema)
                        return ctx->fail(not_loaded(*env->api));
+                     ctx->cache(schema_freshness(env->config, std::chrono::steady_clock::now()));
                      ctx->reply(read_text_result(uri, json_mime, describe_objects(*schema)));
                    });
   cat.add_template({"twenty://fields/{object}", "fields", "Fields of an object",
@@ -286,9 +292,12 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                      auto schema = env->api->schema();
                      if (!schema)
                        return ctx->fail(not_loaded(*env->api));
-                     if (auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx))
-                       ctx->reply(read_text_result(uri, json_mime,
-                                                   describe_object(*obj, schema_detail::full)));
+                     auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx);
+                     if (!obj)
+                       return;
+                     ctx->cache(schema_freshness(env->config, std::chrono::steady_clock::now()));
+                     ctx->reply(read_text_result(uri, json_mime,
+                                                 describe_object(*obj, schema_detail::full)));
                    });
   cat.add_template({"twenty://records/{object}", "records", "Recent records of an object",
                     "The 20 most recently updated records of one object, compact. Subscribe to "

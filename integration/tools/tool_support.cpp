@@ -162,4 +162,17 @@ tool_annotations write_hints(bool destructive, bool idempotent) {
   return a;
 }
 
+cache_hint record_freshness(const tools_config& c) {
+  return cache_hint{std::max(std::chrono::milliseconds{0}, c.cache_ttl), false};
+}
+
+cache_hint schema_freshness(const tools_config& c, std::chrono::steady_clock::time_point now) {
+  if (c.schema_refresh.count() <= 0)
+    return cache_hint{std::chrono::milliseconds{0}, true};
+  auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - c.schema_cycle_start);
+  if (since.count() < 0)
+    since = std::chrono::milliseconds{0};
+  return cache_hint{c.schema_refresh - since % c.schema_refresh, true};
+}
+
 } // namespace tmcp::twenty::tools

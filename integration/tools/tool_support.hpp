@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <set>
@@ -28,7 +29,18 @@ struct tools_config {
   int default_limit = 20;
   // Tool results are cut (with `truncated`) beyond this many bytes of JSON.
   std::size_t max_output_bytes = 48 * 1024;
+  // How long answers stay fresh (resources/read's ttlMs, SEP-2549): Twenty data is cached
+  // this long (MCP_CACHE_TTL_MS; 0: not cached), the schema is re-read this often from the
+  // cycle's start (TWENTY_SCHEMA_REFRESH_SECONDS).
+  std::chrono::milliseconds cache_ttl{30000};
+  std::chrono::milliseconds schema_refresh{60000};
+  std::chrono::steady_clock::time_point schema_cycle_start = std::chrono::steady_clock::now();
 };
+
+// Freshness of a record read (private: it is one client's view of the data) and of a schema
+// read (public: every client of the workspace gets the same), at `now`.
+cache_hint record_freshness(const tools_config& c);
+cache_hint schema_freshness(const tools_config& c, std::chrono::steady_clock::time_point now);
 
 // What calls taught about the Twenty release (README "Compatibility"), shared by every tool
 // and session: a capability found missing is not asked for again.

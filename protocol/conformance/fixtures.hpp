@@ -17,4 +17,8 @@ void register_fixtures(catalog& cat, change_fn changed = {});
 // The 2026-07-28 fixtures: input_required flows, capability and logging probes, list triggers.
 void register_modern_fixtures(catalog& cat, change_fn changed);
 
+// The tasks extension's fixtures (greet, slow_compute, failing_job, protocol_error_job,
+// confirm_delete, multi_input, test_tool_with_task).
+void register_task_fixtures(catalog& cat);
+
 } // namespace tmcp::conformance

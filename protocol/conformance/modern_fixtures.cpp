@@ -5,6 +5,8 @@
 #include "protocol/conformance/fixtures.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <memory>
 
 #include "protocol/content.hpp"
 
@@ -178,11 +180,110 @@ void register_input_tools(catalog& cat) {
       });
 }
 
+tool_spec task_tool(const char* name, const char* description, const char* schema,
+                    task_support tasks) {
+  tool_spec spec;
+  spec.name = name;
+  spec.description = description;
+  spec.input_schema = schema;
+  spec.tasks = tasks;
+  return spec;
+}
+
+// A copy of the arguments a task body may keep after its request is gone.
+std::shared_ptr<const json::document> keep(const json::value& args) {
+  return std::make_shared<const json::document>(json::clone(args));
+}
+
 } // namespace
+
+void register_task_fixtures(catalog& cat) {
+  cat.add_tool(task_tool("greet", "Greets by name, at once",
+                         R"({"type":"object","properties":{"name":{"type":"string"}}})",
+                         task_support::forbidden),
+               [](const json::value& args, ctx_ptr ctx) {
+                 reply_text(ctx, "Hello, " + json::get_string(args, "name").value_or("World")
+                                   + "!");
+               });
+  cat.add_tool(
+    task_tool("slow_compute", "Sleeps `seconds`, then answers; runs as a task",
+              R"({"type":"object","properties":{"seconds":{"type":"number","minimum":0},)"
+              R"("label":{"type":"string"}}})",
+              task_support::optional),
+    [](const json::value& args, ctx_ptr ctx) {
+      auto a = keep(args);
+      ctx->as_task([a](ctx_ptr t) {
+        auto secs = json::find(*a, "seconds");
+        double s = secs && secs->IsNumber() ? secs->GetDouble() : 1;
+        auto label = json::get_string(*a, "label").value_or("job");
+        // A cancelled task's timer never fires: the task settles as cancelled.
+        t->after(std::chrono::milliseconds(static_cast<int64_t>(s * 1000)), [t, label, s] {
+          char secs_text[32];
+          std::snprintf(secs_text, sizeof secs_text, "%g", s);
+          reply_text(t, "Computed " + label + " in " + secs_text + "s");
+        });
+      });
+    });
+  cat.add_tool(task_tool("failing_job", "Fails as a tool after a moment; only as a task",
+                         no_args, task_support::required),
+               [](const json::value&, ctx_ptr ctx) {
+                 ctx->as_task([](ctx_ptr t) {
+                   t->after(300ms, [t] { t->reply(tool_error("failing_job failed, as designed")); });
+                 });
+               });
+  cat.add_tool(task_tool("protocol_error_job", "Ends in a protocol error; runs as a task", no_args,
+                         task_support::optional),
+               [](const json::value&, ctx_ptr ctx) {
+                 ctx->as_task([](ctx_ptr t) {
+                   t->fail(make_rpc_error(rpc_errc::internal_error,
+                                          "protocol_error_job broke, as designed"));
+                 });
+               });
+  cat.add_tool(task_tool("confirm_delete", "Asks a confirmation inside its task, then answers",
+                         R"({"type":"object","properties":{"filename":{"type":"string"}}})",
+                         task_support::optional),
+               [](const json::value& args, ctx_ptr ctx) {
+                 auto file = json::get_string(args, "filename").value_or("file");
+                 ctx->as_task([file](ctx_ptr t) {
+                   ask(t, {elicit("confirm", ("Delete " + file + "?").c_str(), "confirm",
+                                  "boolean")},
+                       [t, file](auto& a) {
+                         reply_text(t, answer_text(a, "confirm", "confirm") == "true"
+                                         ? "Deleted " + file
+                                         : "Kept " + file);
+                       });
+                 });
+               });
+  cat.add_tool(task_tool("multi_input", "Asks two inputs at once inside its task", no_args,
+                         task_support::optional),
+               [](const json::value&, ctx_ptr ctx) {
+                 ctx->as_task([](ctx_ptr t) {
+                   ask(t,
+                       {elicit("first", "First input", "name"),
+                        elicit("second", "Second input", "name")},
+                       [t](auto& a) {
+                         reply_text(t, "Got " + answer_text(a, "first", "name") + " and "
+                                         + answer_text(a, "second", "name"));
+                       });
+                 });
+               });
+  cat.add_tool(task_tool("test_tool_with_task",
+                         "Asks a name (input_required), then runs as a task", no_args,
+                         task_support::required),
+               [](const json::value&, ctx_ptr ctx) {
+                 ask(ctx, {elicit("user_name", "What is your name?", "name")}, [ctx](auto& a) {
+                   auto name = answer_text(a, "user_name", "name");
+                   ctx->as_task([name](ctx_ptr t) {
+                     t->after(100ms, [t, name] { reply_text(t, "Hello, " + name + ", from a task"); });
+                   });
+                 });
+               });
+}
 
 void register_modern_fixtures(catalog& cat, change_fn changed) {
   register_probes(cat, std::move(changed));
   register_input_tools(cat);
+  register_task_fixtures(cat);
   cat.add_prompt({"test_input_required_result_prompt", "Prompt Needing Input",
                   "A prompt that asks the user for context first", {}},
                  [](const json::value&, ctx_ptr ctx) {
