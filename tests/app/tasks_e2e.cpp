@@ -139,7 +139,7 @@ struct legacy_session {
 
 } // namespace
 
-CAF_TEST(a modern client that follows tasks polls an analytics task to the plain call's result) {
+CAF_TEST(a modern client that follows tasks polls an analytics task to the result of a plain call) {
   server s;
   auto args = R"({"analysis":"trends","object":"opportunities","granularity":"year"})";
   auto plain = s.call("twenty_analytics", args, "{}");
