@@ -162,8 +162,11 @@ void register_tools(catalog& cat) {
         tool_result().text("JSON Schema 2020-12 tool called with: " + json::stringify(args)).str());
     },
     R"({"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",)"
-    R"("$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},)"
+    R"("$defs":{"address":{"$anchor":"address","type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},)"
     R"("properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},)"
+    // Composition and conditionals kept as written (SEP-2106); they accept every object.
+    R"("allOf":[{"anyOf":[{"type":"object"},{"required":["name"]}]}],)"
+    R"("if":{"required":["name"]},"then":{"type":"object"},"else":{"type":"object"},)"
     R"("additionalProperties":false})");
 }
 
