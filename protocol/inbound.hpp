@@ -3,6 +3,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "protocol/json_rpc.hpp"
 #include "protocol/stream_sink.hpp"
@@ -32,6 +34,9 @@ struct inbound {
   bool http = false;
   std::optional<std::string> mcp_method; // `Mcp-Method`
   std::optional<std::string> mcp_name;   // `Mcp-Name`, Base64 form already decoded
+  // `Mcp-Param-{Name}` headers as sent: {Name, value} (checked against the tool's x-mcp-header
+  // parameters).
+  std::vector<std::pair<std::string, std::string>> mcp_params;
 };
 
 } // namespace tmcp

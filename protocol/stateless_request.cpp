@@ -5,6 +5,7 @@
 #include "protocol/json_rpc.hpp"
 #include "protocol/mcp_version.hpp"
 #include "protocol/method_dispatch.hpp"
+#include "protocol/param_headers.hpp"
 
 namespace tmcp {
 
@@ -129,6 +130,11 @@ std::optional<rpc_error> stateless_request::check_envelope(const inbound& in,
                    "Header mismatch: Mcp-Name must equal params." + std::string(name_key) + " ('"
                      + target_ + "')");
   }
+  if (in.http && m == "tools/call")
+    if (auto tool = catalog_->find_tool(target_))
+      if (auto bad = param_header_mismatch(tool->spec.input_schema,
+                                           json::find(*params, "arguments"), in.mcp_params))
+        return error(rpc_errc::header_mismatch, "Header mismatch: " + *bad);
   client_.protocol_version = v;
   client_.capabilities = json::stringify(*caps);
   if (auto lvl = json::get_string(*meta, meta_level))

@@ -93,6 +93,14 @@ void register_probes(catalog& cat, change_fn changed) {
         ctx->log(log_level::info, "conformance", "\"Diagnostic trace logging activated\"");
         reply_text(ctx, "Logging evaluated");
       });
+  tool_spec routed;
+  routed.name = "test_header_param";
+  routed.description = "Echoes a region that also travels as the Mcp-Param-Region header";
+  routed.input_schema = R"({"type":"object","properties":{"region":{"type":"string",)"
+                        R"("x-mcp-header":"Region"}}})";
+  cat.add_tool(std::move(routed), [](const json::value& args, ctx_ptr ctx) {
+    reply_text(ctx, "Region: " + json::get_string(args, "region").value_or("none"));
+  });
   add(cat, "test_trigger_tool_change", "Announces a tools list change",
       [changed](auto&, ctx_ptr ctx) {
         if (changed)

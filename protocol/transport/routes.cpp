@@ -129,6 +129,8 @@ expected<inbound, rejection> route_post(const request_view& req, std::string_vie
     in.protocol_version = to_string(req.protocol_version);
     in.mcp_method = header_text(req.mcp_method);
     in.mcp_name = header_text(req.mcp_name);
+    for (const auto& [name, value] : req.mcp_params)
+      in.mcp_params.emplace_back(name, value);
     in.msg = std::move(msg);
     return in;
   }

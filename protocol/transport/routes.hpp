@@ -25,6 +25,8 @@ struct request_view {
   std::optional<std::string_view> last_event_id;
   std::optional<std::string_view> mcp_method; // 2026-07-28 routing headers
   std::optional<std::string_view> mcp_name;
+  // `Mcp-Param-{Name}` headers (SEP-2243 x-mcp-header): {Name, raw value}.
+  std::vector<std::pair<std::string_view, std::string_view>> mcp_params;
 };
 
 // The view of a parsed Beast request (any body type); the fuzz targets build it the same way.
@@ -51,6 +53,19 @@ request_view view_of(const Request& req) {
   v.last_event_id = field("Last-Event-ID");
   v.mcp_method = field("Mcp-Method");
   v.mcp_name = field("Mcp-Name");
+  constexpr std::string_view param_prefix = "mcp-param-";
+  for (const auto& f : req) {
+    auto name = f.name_string();
+    if (name.size() <= param_prefix.size())
+      continue;
+    bool match = true; // case-insensitive: '-' | 0x20 is '-' itself
+    for (std::size_t i = 0; i < param_prefix.size() && match; ++i)
+      match = (name[i] | 0x20) == param_prefix[i];
+    if (match)
+      v.mcp_params.emplace_back(
+        std::string_view(name.data() + param_prefix.size(), name.size() - param_prefix.size()),
+        std::string_view(f.value().data(), f.value().size()));
+  }
   return v;
 }
 
