@@ -223,6 +223,12 @@ void session::notify_list_changed(const std::string& kind) {
   streams_.emit(0, make_notification("notifications/" + kind + "/list_changed", ""));
 }
 
+void session::notify_task_status(const task_view& task) {
+  if (!initialized_ || ended_)
+    return;
+  streams_.emit(0, make_notification("notifications/tasks/status", legacy_task(task)));
+}
+
 void session::notify_resource_updated(const std::string& uri) {
   if (!initialized_ || ended_ || !subscriptions_.count(uri))
     return;

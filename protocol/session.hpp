@@ -51,6 +51,8 @@ public:
   // Server-side events, delivered on the standalone stream.
   void notify_list_changed(const std::string& kind);
   void notify_resource_updated(const std::string& uri);
+  // notifications/tasks/status for a task of this session that ended (2025-11-25 tasks).
+  void notify_task_status(const task_view& task);
   void set_catalog(catalog_ptr cat) { catalog_ = std::move(cat); }
 
   // Cancels in-flight work and closes every stream; the session is then ended.

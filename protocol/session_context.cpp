@@ -49,13 +49,27 @@ void session::start_task(const std::string& req_id, task_body body, ctx_ptr self
       || tool->spec.tasks == task_support::forbidden)
     return body(std::move(self));
   auto ttl = json::get_int(*task, "ttl").value_or(0);
-  // The request answers with the task (CreateTaskResult); the work goes on in the task.
-  opts_.tasks->start(task_origin{id_, client_, std::max<int64_t>(0, ttl)}, std::move(body),
-                     [self](expected<task_answer, rpc_error> t) {
-                       if (!t)
-                         return self->fail(t.error());
-                       self->reply(legacy_created(t->tasks.front()));
-                     });
+  // The request answers with the task (CreateTaskResult); the work goes on in the task, and
+  // the session hears when it ends (notifications/tasks/status on its standalone stream).
+  std::weak_ptr<session> weak = weak_from_this();
+  opts_.tasks->start(
+    task_origin{id_, client_, std::max<int64_t>(0, ttl)}, std::move(body),
+    [self, weak, host = host_, tasks = opts_.tasks, owner = id_](expected<task_answer, rpc_error> t) {
+      if (!t)
+        return self->fail(t.error());
+      self->reply(legacy_created(t->tasks.front()));
+      task_query ended{task_op::result, t->tasks.front().id, owner, {}, {}};
+      tasks->query(std::move(ended), [weak, host](expected<task_answer, rpc_error> r) {
+        if (!r)
+          return;
+        host->post(
+          [weak, view = r->tasks.front()] {
+            if (auto s = weak.lock())
+              s->notify_task_status(view);
+          },
+          std::chrono::milliseconds{0});
+      });
+    });
 }
 
 ctx_ptr session::make_context(const in_flight_request& r) {

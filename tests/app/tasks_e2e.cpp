@@ -1,7 +1,8 @@
 // MCP tasks end to end: the real server over HTTP against the stand-in. twenty_analytics and
 // twenty_batch_operations run as tasks for a client that follows them (2026-07-28 extension, or
-// a 2025-11-25 `task` param); each poll is a fresh connection; a cancelled task stops its
-// upstream calls; resources/read carries ttlMs from the real cache lifetimes.
+// a 2025-11-25 `task` param, whose session hears when the task ends); each poll is a fresh
+// connection; a cancelled task stops its upstream calls; resources/read carries ttlMs from the
+// real cache lifetimes.
 #define CAF_SUITE app.tasks
 #include "caf/test/unit_test.hpp"
 
@@ -215,6 +216,14 @@ CAF_TEST(a legacy session lists its own tasks and tasks result waits for the ans
   server s;
   legacy_session a{s.port};
   legacy_session b{s.port};
+  // The session's standalone stream, where the end of its task is announced.
+  test_client events{s.port, 30s};
+  auto get = stream_request(s.port, "GET", a.sid);
+  get.set("MCP-Protocol-Version", "2025-11-25");
+  CAF_REQUIRE(events.send(get));
+  auto head = events.receive_header();
+  CAF_REQUIRE(head);
+  CAF_REQUIRE_EQUAL(head->status, 200);
   auto created = a.request("tools/call", R"({"name":"twenty_analytics","arguments":)"
                                          R"({"analysis":"trends"},"task":{"ttl":60000}})");
   CAF_REQUIRE(created.HasMember("result"));
@@ -238,6 +247,10 @@ CAF_TEST(a legacy session lists its own tasks and tasks result waits for the ans
     std::string(a.request("tasks/get", R"({"taskId":")" + id + "\"}")["result"]["status"]
                   .GetString()),
     "completed");
+  auto note = events.read_body_until("\"status\":\"completed\"");
+  CAF_REQUIRE(note);
+  CAF_CHECK_NOT_EQUAL(note->find("notifications/tasks/status"), std::string::npos);
+  CAF_CHECK_NOT_EQUAL(note->find(id), std::string::npos);
 }
 
 CAF_TEST(resource reads carry ttlMs from the cache lifetime and the schema refresh) {
