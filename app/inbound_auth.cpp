@@ -138,32 +138,17 @@ expected<std::shared_ptr<inbound_auth>, std::string> inbound_auth::create(auth_s
     if (a->tokens_.empty())
       return make_unexpected("MCP_AUTH_TOKENS_FILE '" + st.tokens_file + "' holds no token");
   }
-  bool any_oauth = !st.issuer.empty() || !st.audience.empty() || !st.jwks_file.empty();
+  bool any_oauth = !st.issuer.empty() || !st.audience.empty() || !st.jwks_file.empty()
+                   || !st.jwks_url.empty();
   if (any_oauth) {
-    if (st.issuer.empty() || st.audience.empty() || st.jwks_file.empty())
+    if (st.issuer.empty() || st.audience.empty() || st.jwks_file.empty() == st.jwks_url.empty())
       return make_unexpected(std::string("OAuth needs MCP_OAUTH_ISSUER, MCP_OAUTH_AUDIENCE and "
-                                         "MCP_OAUTH_JWKS_FILE together"));
-    auto text = read_file(st.jwks_file);
-    auto doc = text ? json::parse(*text) : std::nullopt;
-    auto keys = doc && doc->IsObject() ? json::find(*doc, "keys") : nullptr;
-    if (!keys || !keys->IsArray())
-      return make_unexpected("MCP_OAUTH_JWKS_FILE '" + st.jwks_file
-                             + "' is not a JWKS document ({\"keys\":[...]})");
-    for (const auto& k : keys->GetArray()) {
-      if (!k.IsObject())
-        continue;
-      auto kty = json::get_string(k, "kty").value_or("");
-      bool rsa = kty == "RSA";
-      auto pem = jwk_to_pem(kty, json::get_string(k, rsa ? "n" : "x").value_or(""),
-                            json::get_string(k, rsa ? "e" : "y").value_or(""));
-      if (!pem)
-        return make_unexpected("MCP_OAUTH_JWKS_FILE key '"
-                               + json::get_string(k, "kid").value_or("?") + "': " + pem.error());
-      a->issuer_keys_.push_back(
-        {json::get_string(k, "kid").value_or(""), rsa ? "RS256" : "ES256", *pem});
-    }
-    if (a->issuer_keys_.empty())
-      return make_unexpected("MCP_OAUTH_JWKS_FILE '" + st.jwks_file + "' holds no key");
+                                         "one of MCP_OAUTH_JWKS_FILE or MCP_OAUTH_JWKS_URL"));
+    auto jwks = st.jwks_url.empty() ? jwks_source::from_file(st.jwks_file)
+                                    : jwks_source::from_url(st.jwks_url, st.jwks_refresh);
+    if (!jwks)
+      return make_unexpected(jwks.error());
+    a->jwks_ = *jwks;
   }
   return a;
 }
@@ -179,7 +164,10 @@ inbound_auth::verify_jwt(const std::string& token, std::chrono::system_clock::ti
     return fail("unsupported token algorithm '" + alg.substr(0, 16) + "'");
   jwt_ptr jwt;
   bool verified = false;
-  for (const auto& k : issuer_keys_) {
+  auto keys = jwks_->keys();
+  bool kid_known = kid.empty();
+  for (const auto& k : *keys) {
+    kid_known = kid_known || k.kid == kid;
     if (k.alg != alg || (!kid.empty() && !k.kid.empty() && k.kid != kid))
       continue;
     if (jwt_decode(&jwt.p, token.c_str(), reinterpret_cast<const unsigned char*>(k.pem.data()),
@@ -194,8 +182,11 @@ inbound_auth::verify_jwt(const std::string& token, std::chrono::system_clock::ti
       jwt.p = nullptr;
     }
   }
-  if (!verified)
+  if (!verified) {
+    if (!kid_known)
+      jwks_->unknown_kid(); // the issuer may have rotated its keys
     return fail("bad signature or no matching key");
+  }
   auto iss = jwt_get_grant(jwt.p, "iss");
   if (!iss || settings_.issuer != iss)
     return fail("wrong issuer");

@@ -1,7 +1,7 @@
 // Inbound authentication of the MCP HTTP endpoint (stdio stays unauthenticated): static bearer
 // tokens stored as SHA-256 hashes, and an OAuth 2.1 resource server validating JWTs (RS256 or
 // ES256, iss, aud, exp/nbf with a small skew, required scopes) with libjwt over OpenSSL keys
-// read from a JWKS file. Failures are rate-limited per client address and logged without the
+// from a JWKS file or URL. Failures are rate-limited per client address and logged without the
 // token. Plain C++: the route layer calls it.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "app/jwks.hpp"
 #include "protocol/expected.hpp"
 #include "protocol/transport/route_layer.hpp"
 
@@ -23,6 +24,8 @@ struct auth_settings {
   std::string issuer;        // MCP_OAUTH_ISSUER
   std::string audience;      // MCP_OAUTH_AUDIENCE (this resource)
   std::string jwks_file;     // MCP_OAUTH_JWKS_FILE
+  std::string jwks_url;      // MCP_OAUTH_JWKS_URL (instead of the file)
+  std::chrono::seconds jwks_refresh{600};
   std::vector<std::string> required_scopes; // MCP_OAUTH_SCOPES
   std::string public_url;    // MCP_PUBLIC_URL: the MCP endpoint as clients reach it
   std::chrono::seconds skew{60};
@@ -43,7 +46,7 @@ public:
   static expected<std::shared_ptr<inbound_auth>, std::string> create(auth_settings s);
 
   bool enabled() const { return !tokens_.empty() || oauth(); }
-  bool oauth() const { return !issuer_keys_.empty(); }
+  bool oauth() const { return jwks_ != nullptr; }
 
   // nullopt = admitted; else the 401/403/429 answer.
   std::optional<transport::layer_response> admit(const transport::layer_request& req);
@@ -73,12 +76,7 @@ private:
 
   auth_settings settings_;
   std::map<std::string, std::string> tokens_; // sha256 hex -> name
-  struct key {
-    std::string kid;
-    std::string alg; // "RS256" or "ES256"
-    std::string pem;
-  };
-  std::vector<key> issuer_keys_;
+  std::shared_ptr<jwks_source> jwks_;
   std::mutex mtx_;
   std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> failures_;
 };

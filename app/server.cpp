@@ -159,6 +159,8 @@ expected<std::shared_ptr<inbound_auth>, std::string> make_auth(const config::ser
   a.issuer = cfg.oauth_issuer;
   a.audience = cfg.oauth_audience;
   a.jwks_file = cfg.oauth_jwks_file;
+  a.jwks_url = cfg.oauth_jwks_url;
+  a.jwks_refresh = std::chrono::seconds(cfg.oauth_jwks_refresh_seconds);
   a.required_scopes = cfg.oauth_scopes;
   a.public_url = cfg.public_url;
   return inbound_auth::create(a);

@@ -127,6 +127,19 @@ const std::vector<setting>& settings() {
        c.oauth_jwks_file = v;
        return std::string{};
      }},
+    {"MCP_OAUTH_JWKS_URL", "--oauth-jwks-url",
+     "The issuer's JWKS URL (instead of the file): fetched at start, again on its refresh interval "
+     "and when a token names an unknown key",
+     [](server_config& c, const std::string& v) {
+       c.oauth_jwks_url = v;
+       return std::string{};
+     }},
+    {"MCP_OAUTH_JWKS_REFRESH_SECONDS", "--oauth-jwks-refresh-seconds",
+     "How often the JWKS URL is fetched again (600)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.oauth_jwks_refresh_seconds, 10, 86400,
+                         "MCP_OAUTH_JWKS_REFRESH_SECONDS");
+     }},
     {"MCP_OAUTH_SCOPES", "--oauth-scopes", "Scopes every JWT must grant (comma-separated)",
      [](server_config& c, const std::string& v) {
        c.oauth_scopes = split_list(v);

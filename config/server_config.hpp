@@ -26,6 +26,8 @@ struct server_config {
   std::string oauth_issuer;
   std::string oauth_audience;
   std::string oauth_jwks_file;
+  std::string oauth_jwks_url;
+  uint32_t oauth_jwks_refresh_seconds = 600;
   std::vector<std::string> oauth_scopes;
   std::string public_url; // the MCP endpoint as clients reach it (behind a TLS proxy)
   // A second listener for /health and /metrics only (-1 = none; 0 picks a free port).

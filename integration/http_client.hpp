@@ -28,6 +28,9 @@ struct client_options {
   std::chrono::seconds idle_timeout{30};
   int io_threads = 1;
   std::size_t max_body_bytes = 64 << 20;
+  // Who answers and where its URL is set, as transport errors name them.
+  std::string peer = "Twenty";
+  std::string url_setting = "TWENTY_API_URL";
 };
 
 struct client_stats {

@@ -288,32 +288,33 @@ void connection::fail(beast::error_code ec, bool may_retry) {
 
 std::string connection::describe(beast::error_code ec) const {
   const auto& u = core_.url;
+  const auto& peer = core_.opts.peer;
   auto where = (u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host) + ":" + u.port;
   if (timed_out_) {
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ex_->req.deadline).count();
-    return "Twenty at " + where + " did not answer in time (timed out after "
+    return peer + " at " + where + " did not answer in time (timed out after "
            + std::to_string(ms) + " ms " + stage_
            + "). Retry later, or ask for less data (a smaller limit or fewer fields).";
   }
   if (!closing_reason_.empty())
     return closing_reason_;
   if (ec == http::error::body_limit)
-    return "Twenty's answer is larger than the client's limit of "
+    return peer + "'s answer is larger than the client's limit of "
            + std::to_string(core_.opts.max_body_bytes)
            + " bytes. Ask for less data (a smaller limit or fewer fields).";
   std::string what = ec.message();
   std::string stage = stage_;
   if (stage == "resolving the host")
-    return "Could not resolve Twenty's host '" + u.host + "' (" + what
-           + "). Check TWENTY_API_URL and the network.";
+    return "Could not resolve " + peer + "'s host '" + u.host + "' (" + what
+           + "). Check " + core_.opts.url_setting + " and the network.";
   if (stage == "connecting")
-    return "Could not connect to Twenty at " + where + " (" + what
-           + "). Check TWENTY_API_URL and that Twenty is running.";
+    return "Could not connect to " + peer + " at " + where + " (" + what
+           + "). Check " + core_.opts.url_setting + " and that " + peer + " is running.";
   if (stage == "in the TLS handshake")
-    return "The TLS handshake with Twenty at " + where + " failed (" + what
+    return "The TLS handshake with " + peer + " at " + where + " failed (" + what
            + "). Check that the URL's scheme matches the server and that its certificate is "
              "trusted.";
-  return "The connection to Twenty at " + where + " failed while " + stage + " (" + what
+  return "The connection to " + peer + " at " + where + " failed while " + stage + " (" + what
          + "). The request may be retried.";
 }
 

@@ -1,6 +1,7 @@
 #define CAF_SUITE app.auth
 #include "caf/test/unit_test.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -228,3 +229,50 @@ CAF_TEST(repeated failures from one address are rate limited) {
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
+
+CAF_TEST(keys from a jwks url are fetched at start and again when the issuer rotates them) {
+  test_key first{"rsa-1", true}, rotated{"rsa-2", true};
+  auto dir = "/tmp/tmcp-jwks-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/jwks.json") << R"({"keys":[)" + first.jwk + "]}";
+  auto jwks_port = free_port();
+  child_process issuer{{"/usr/bin/python3", "-m", "http.server", std::to_string(jwks_port), "--bind",
+                        "127.0.0.1", "--directory", dir}};
+  CAF_REQUIRE_EQUAL(wait_http(jwks_port, "/jwks.json").status, 200);
+  standin_process standin;
+  auto port = free_port();
+  auto start = [&](const std::string& jwks_url) {
+    return std::make_unique<child_process>(std::vector<std::string>{
+      TMCP_SERVER_BINARY, "--transport", "http", "--http-port", std::to_string(port),
+      "--log-level", "warn", "--twenty-api-url", standin.url, "--twenty-api-key",
+      "standin-demo-key", "--oauth-issuer", "https://auth.example.test", "--oauth-audience",
+      "https://mcp.example.test/mcp", "--oauth-jwks-url", jwks_url, "--public-url",
+      "https://mcp.example.test/mcp"});
+  };
+  auto initialize = [&](const std::string& token) {
+    return http_call(port, "POST", "/mcp",
+                     {{"Content-Type", "application/json"},
+                      {"Accept", "application/json, text/event-stream"},
+                      {"Authorization", "Bearer " + token}},
+                     R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})")
+      .status;
+  };
+  {
+    // An issuer that cannot be reached stops start-up with the setting's name.
+    auto unreachable = start("http://127.0.0.1:" + std::to_string(free_port()) + "/jwks.json");
+    CAF_CHECK_NOT_EQUAL(unreachable->wait(15s), 0);
+  }
+  auto server = start("http://127.0.0.1:" + std::to_string(jwks_port) + "/jwks.json");
+  CAF_REQUIRE_NOT_EQUAL(wait_http(port, "/health").status, 0);
+  CAF_CHECK_EQUAL(initialize(sign(first, {})), 200);
+  // The issuer rotates: the server learns the new key from the first token that names it.
+  std::ofstream(dir + "/jwks.json") << R"({"keys":[)" + first.jwk + "," + rotated.jwk + "]}";
+  auto token = sign(rotated, {});
+  int status = initialize(token);
+  for (int i = 0; i < 50 && status != 200; ++i) {
+    std::this_thread::sleep_for(50ms);
+    status = initialize(token);
+  }
+  CAF_CHECK_EQUAL(status, 200);
+  std::filesystem::remove_all(dir);
+}
