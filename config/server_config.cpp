@@ -207,6 +207,16 @@ const std::vector<setting>& settings() {
      [](server_config& c, const std::string& v) {
        return parse_bool(v, c.read_only, "MCP_READ_ONLY");
      }},
+    {"MCP_PERMISSIONS", "--permissions",
+     "Object x operation matrix, e.g. companies:read;opportunities:read,create,update;*:read "
+     "(ops read, create, update, delete; unlisted objects get '*' or nothing)",
+     [](server_config& c, const std::string& v) {
+       auto p = permissions::parse(v);
+       if (!p)
+         return p.error();
+       c.access = std::move(*p);
+       return std::string{};
+     }},
     {"MCP_ALLOW_GRAPHQL_MUTATIONS", "--allow-graphql-mutations",
      "1 lets twenty_query_builder send GraphQL mutations",
      [](server_config& c, const std::string& v) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/permissions.hpp"
 #include "protocol/expected.hpp"
 
 namespace tmcp::config {
@@ -37,6 +38,7 @@ struct server_config {
   // Tools.
   std::string toolsets = "core"; // "core", "objects", "webhooks", comma-separated
   bool read_only = false;
+  permissions access; // MCP_PERMISSIONS (unset: everything)
   bool allow_graphql_mutations = false;
   // Twenty integration.
   int rate_short_limit = 100;       // requests per rate_short_ttl_ms (0 disables)

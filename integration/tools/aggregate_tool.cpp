@@ -72,7 +72,7 @@ struct query_plan {
 
 query_plan plan(const tool_env& env, const json::value& args) {
   query_plan p;
-  auto r = resolve_object(*env.api, json::get_string(args, "object").value_or(""));
+  auto r = resolve_object(env, json::get_string(args, "object").value_or(""), operation::read);
   if (!r.obj) {
     p.error = r.error_result;
     return p;

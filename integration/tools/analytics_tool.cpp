@@ -60,7 +60,8 @@ void launch(const jobs_ptr& jobs, analytics_spec spec, bool wait, const ctx_ptr&
 }
 
 void start(const tool_env& env, const json::value& args, ctx_ptr ctx) {
-  auto r = resolve_object(*env.api, json::get_string(args, "object").value_or("opportunities"));
+  auto r = resolve_object(env, json::get_string(args, "object").value_or("opportunities"),
+                          operation::read);
   if (!r.obj)
     return ctx->reply(r.error_result);
   auto spec = parse_analytics_spec(args, *r.obj);

@@ -98,6 +98,11 @@ void run_creates(const tool_env& env, const resolved& r, const json::value& reco
         run->set(i, false, "", "SCHEMA_VALIDATION_ERROR: " + plan.error());
         continue;
       }
+      if (*plan && !allowed(env.config, *(*plan)->j.link, operation::create)) {
+        run->set(i, false, "", describe(refusal(env.config, *(*plan)->j.link,
+                                                 operation::create)));
+        continue;
+      }
       (*plans)[i] = std::move(*plan);
       rec.RemoveMember(targets_key);
     }
@@ -246,12 +251,28 @@ void run_deletes(const tool_env& env, const resolved& r, const std::vector<std::
   step(run, ctx, ids.size() - valid.size());
 }
 
+// The batch schema offering only the operations MCP_PERMISSIONS grants somewhere ("" if none).
+std::string allowed_batch_schema(const config::permissions& access) {
+  std::string ops;
+  for (auto op : {operation::create, operation::update, operation::remove})
+    if (access.allows_somewhere(op))
+      ops += (ops.empty() ? "\"" : ",\"") + std::string(to_string(op)) + "\"";
+  if (ops.empty())
+    return "";
+  std::string schema = batch_schema;
+  std::string all = R"("enum":["create","update","delete"])";
+  return schema.replace(schema.find(all), all.size(), "\"enum\":[" + ops + "]");
+}
+
 void run_batch(const tool_env& env, std::shared_ptr<const json::document> kept, ctx_ptr ctx) {
   const json::value& args = *kept;
-  auto r = resolve_object(*env.api, json::get_string(args, "object").value_or(""));
+  auto op = json::get_string(args, "operation").value_or("");
+  auto r = resolve_object(env, json::get_string(args, "object").value_or(""),
+                          op == "create"   ? operation::create
+                          : op == "update" ? operation::update
+                                           : operation::remove);
   if (!r.obj)
     return ctx->reply(r.error_result);
-  auto op = json::get_string(args, "operation").value_or("");
   const char* list_key = op == "create" ? "records" : op == "update" ? "updates" : "ids";
   auto items = json::find(args, list_key);
   if (!items || !items->IsArray() || items->Empty())
@@ -273,11 +294,14 @@ void run_batch(const tool_env& env, std::shared_ptr<const json::document> kept, 
 } // namespace
 
 void add_batch_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
+  auto schema = allowed_batch_schema(env->config.access);
+  if (schema.empty())
+    return;
   tool_spec spec{"twenty_batch_operations", "Batch records",
                  "Create (records: data as in twenty_create_record, with targets), update "
                  "(updates: {id, data}) or delete (ids) up to 1000 records of one object; a result "
                  "per item.",
-                 batch_schema, batch_output, write_hints(true, false)};
+                 schema, batch_output, write_hints(true, false)};
   spec.tasks = task_support::optional;
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
     // Up to 1000 records at Twenty's pace is long work: a client that follows tasks gets a

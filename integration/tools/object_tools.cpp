@@ -205,7 +205,10 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
               + (core ? "twenty_get_schema with object " + quoted
                       : "the resource twenty://fields/" + plural)
               + " lists every field.";
-  cat.add_tool({unique_name(cat, "twenty_list_" + snake_case(plural)), "List " + many, list_doc,
+  // Only the verbs MCP_PERMISSIONS grants on this object get a tool.
+  auto may = [&](operation op) { return allowed(env->config, obj, op); };
+  if (may(operation::read))
+    cat.add_tool({unique_name(cat, "twenty_list_" + snake_case(plural)), "List " + many, list_doc,
                 list_schema(obj), list_output, read_only_hints()},
                [env, plural](const json::value& args, ctx_ptr ctx) {
                  list_records(*env, plural, args, std::move(ctx));
@@ -216,15 +219,14 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
                         "and concurrent lookups are batched.";
   if (!related.empty())
     get_doc += " depth 1 also returns the related records behind " + join(related, 3) + ".";
-  cat.add_tool({unique_name(cat, "twenty_get_" + snake_case(obj.name_singular)),
+  if (may(operation::read))
+    cat.add_tool({unique_name(cat, "twenty_get_" + snake_case(obj.name_singular)),
                 "Get " + with_article(one), get_doc, get_schema(), record_output,
                 read_only_hints()},
                [env, plural](const json::value& args, ctx_ptr ctx) {
                  get_record(*env, plural, args, std::move(ctx));
                });
 
-  if (env->config.read_only)
-    return;
   auto singular = snake_case(obj.name_singular);
   auto required = required_fields(obj);
   std::string create_doc = "Create one " + one + " (object " + quoted + "). 'data' holds its "
@@ -233,13 +235,15 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
     create_doc += " Required: " + join(required, 8) + ".";
   if (!related.empty())
     create_doc += " Relations are set by id: " + join(related, 4) + ".";
-  cat.add_tool({unique_name(cat, "twenty_create_" + singular), "Create " + with_article(one),
+  if (may(operation::create))
+    cat.add_tool({unique_name(cat, "twenty_create_" + singular), "Create " + with_article(one),
                 create_doc, create_schema(*env->api->schema(), obj), record_output,
                 write_hints(false, false)},
                [env, plural](const json::value& args, ctx_ptr ctx) {
                  create_record(*env, plural, args, std::move(ctx));
                });
-  cat.add_tool({unique_name(cat, "twenty_update_" + singular), "Update " + with_article(one),
+  if (may(operation::update))
+    cat.add_tool({unique_name(cat, "twenty_update_" + singular), "Update " + with_article(one),
                 "Change some fields of one " + one + " (object " + quoted + "); fields not "
                 "given are left as they are.",
                 update_schema(obj), record_output, write_hints(false, true)},
@@ -247,7 +251,8 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
                  update_record(*env, plural, args, std::move(ctx));
                });
   bool restorable = core;
-  cat.add_tool({unique_name(cat, "twenty_delete_" + singular), "Delete " + with_article(one),
+  if (may(operation::remove))
+    cat.add_tool({unique_name(cat, "twenty_delete_" + singular), "Delete " + with_article(one),
                 "Delete one " + one + " (object " + quoted + "). By default it goes to the "
                 "trash" + (restorable ? " and can be restored with twenty_restore_record" : "")
                   + "; soft=false deletes it permanently.",

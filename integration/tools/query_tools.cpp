@@ -79,7 +79,7 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                    bool unsorted = env->learned && env->learned->order_by_broken;
                    return ctx->reply(structured_result(describe_objects(*schema, unsorted)));
                  }
-                 auto r = resolve_object(*env->api, *name);
+                 auto r = resolve_object(*env, *name, operation::read);
                  if (!r.obj)
                    return ctx->reply(r.error_result);
                  auto detail = json::get_string(args, "detail").value_or("brief") == "full"
@@ -87,7 +87,15 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                                  : schema_detail::brief;
                  ctx->reply(structured_result(describe_object(*r.obj, detail)));
                });
-  bool mutations = env->config.allow_graphql_mutations && !env->config.read_only;
+  // A GraphQL document may reach any object: it is offered only when every object may be read,
+  // and mutations only when every object may get every write.
+  const auto& access = env->config.access;
+  if (!access.allows_everywhere(operation::read))
+    return;
+  bool mutations = env->config.allow_graphql_mutations && !env->config.read_only
+                   && access.allows_everywhere(operation::create)
+                   && access.allows_everywhere(operation::update)
+                   && access.allows_everywhere(operation::remove);
   tool_spec q{"twenty_query_builder", "Run a GraphQL query",
               std::string(mutations ? "GraphQL for Twenty (mutations allowed)"
                                     : "Read-only GraphQL for Twenty")

@@ -252,7 +252,7 @@ void send_rest_list(const std::shared_ptr<list_call>& call, bool sorted) {
 void list_records(const tool_env& env, const std::string& object_name, const json::value& args,
                   ctx_ptr ctx) {
   auto name = object_name.empty() ? str_arg(args, "object") : object_name;
-  auto r = resolve_object(*env.api, name);
+  auto r = resolve_object(env, name, operation::read);
   if (!r.obj)
     return ctx->reply(r.error_result);
   const auto& obj = *r.obj;
@@ -320,7 +320,7 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
 void get_record(const tool_env& env, const std::string& object_name, const json::value& args,
                 ctx_ptr ctx) {
   auto name = object_name.empty() ? str_arg(args, "object") : object_name;
-  auto r = resolve_object(*env.api, name);
+  auto r = resolve_object(env, name, operation::read);
   if (!r.obj)
     return ctx->reply(r.error_result);
   const auto& obj = *r.obj;
@@ -394,17 +394,16 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
   auto names = string_list(args, "objects");
   if (names.empty()) {
     for (const auto& o : schema->objects)
-      if (o.is_active && !o.is_system
+      if (o.is_active && !o.is_system && allowed(env.config, o, operation::read)
           && (o.name_plural == "people" || o.name_plural == "companies"
               || o.name_plural == "opportunities" || (o.is_custom_guess && o.is_searchable)))
         targets.push_back(&o);
   } else {
     for (const auto& n : names) {
-      auto o = schema->find_object(n);
-      if (!o)
-        return ctx->reply(error_result(error{errc::object_not_found, 0,
-                                             suggest_object(*schema, n), ""}));
-      targets.push_back(o);
+      auto r = resolve_object(env, n, operation::read);
+      if (!r.obj)
+        return ctx->reply(r.error_result);
+      targets.push_back(r.obj);
     }
   }
   struct gather {

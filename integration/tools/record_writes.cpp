@@ -155,8 +155,9 @@ struct record_target {
 };
 
 std::optional<record_target> resolve_record(const tool_env& env, const std::string& object_name,
-                                            const json::value& args, const ctx_ptr& ctx) {
-  auto r = resolve_object(*env.api, object_name.empty() ? str_arg(args, "object") : object_name);
+                                            const json::value& args, operation op,
+                                            const ctx_ptr& ctx) {
+  auto r = resolve_object(env, object_name.empty() ? str_arg(args, "object") : object_name, op);
   if (!r.obj) {
     ctx->reply(r.error_result);
     return std::nullopt;
@@ -217,7 +218,8 @@ std::vector<std::string> write_invalidations(const workspace_schema& schema, con
 
 void create_record(const tool_env& env, const std::string& object_name, const json::value& args,
                    ctx_ptr ctx) {
-  auto r = resolve_object(*env.api, object_name.empty() ? str_arg(args, "object") : object_name);
+  auto r = resolve_object(env, object_name.empty() ? str_arg(args, "object") : object_name,
+                          operation::create);
   if (!r.obj)
     return ctx->reply(r.error_result);
   auto data = json::find(args, "data");
@@ -229,6 +231,9 @@ void create_record(const tool_env& env, const std::string& object_name, const js
   auto plan = plan_links(*r.schema, *r.obj, json::find(args, "targets"));
   if (!plan)
     return ctx->reply(input_error(plan.error()));
+  // Each target becomes a junction record of its own: that is a create there too.
+  if (*plan && !allowed(env.config, *(*plan)->j.link, operation::create))
+    return ctx->reply(error_result(refusal(env.config, *(*plan)->j.link, operation::create)));
   request req;
   req.method = verb::post;
   req.target = "/rest/" + r.obj->name_plural;
@@ -242,7 +247,7 @@ void create_record(const tool_env& env, const std::string& object_name, const js
 
 void update_record(const tool_env& env, const std::string& object_name, const json::value& args,
                    ctx_ptr ctx) {
-  auto t = resolve_record(env, object_name, args, ctx);
+  auto t = resolve_record(env, object_name, args, operation::update, ctx);
   if (!t)
     return;
   auto& [r, id] = *t;
@@ -263,7 +268,7 @@ void update_record(const tool_env& env, const std::string& object_name, const js
 
 void delete_record(const tool_env& env, const std::string& object_name, const json::value& args,
                    ctx_ptr ctx) {
-  auto t = resolve_record(env, object_name, args, ctx);
+  auto t = resolve_record(env, object_name, args, operation::remove, ctx);
   if (!t)
     return;
   auto& [r, id] = *t;
@@ -277,29 +282,35 @@ void delete_record(const tool_env& env, const std::string& object_name, const js
 }
 
 void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
-  cat.add_tool({"twenty_create_record", "Create a record",
+  const auto& access = env->config.access;
+  if (access.allows_somewhere(operation::create))
+    cat.add_tool({"twenty_create_record", "Create a record",
                 "Create a record.",
                 create_schema(), "", write_hints(false, false)},
                [env](const json::value& args, ctx_ptr ctx) {
                  create_record(*env, "", args, std::move(ctx));
                });
-  cat.add_tool({"twenty_update_record", "Update a record",
+  if (access.allows_somewhere(operation::update))
+    cat.add_tool({"twenty_update_record", "Update a record",
                 "Change fields of a record.",
                 update_schema, "", write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  update_record(*env, "", args, std::move(ctx));
                });
-  cat.add_tool({"twenty_delete_record", "Delete a record",
+  if (access.allows_somewhere(operation::remove))
+    cat.add_tool({"twenty_delete_record", "Delete a record",
                 "Delete a record (soft: to the trash).",
                 delete_schema, "", write_hints(true, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  delete_record(*env, "", args, std::move(ctx));
                });
-  cat.add_tool({"twenty_restore_record", "Restore a deleted record",
+  if (access.allows_somewhere(operation::update))
+    cat.add_tool({"twenty_restore_record", "Restore a deleted record",
                 "Undo a soft delete.", restore_schema,
                 "", write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
-                 auto t = resolve_record(*env, "", args, ctx);
+                 // Restoring undoes a delete without removing anything: an update.
+                 auto t = resolve_record(*env, "", args, operation::update, ctx);
                  if (!t)
                    return;
                  auto& [r, id] = *t;

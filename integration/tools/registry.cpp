@@ -20,24 +20,33 @@ std::string instructions(const tools_config& config) {
     "and rows.";
   if (config.read_only)
     text += " Read-only: no tool changes data.";
+  else if (!config.access.allows_everywhere(operation::read))
+    text += " Some objects are off limits here (MCP_PERMISSIONS).";
   return text;
 }
 
 } // namespace
 
-catalog_ptr build_catalog(api_ptr api, const tools_config& config, jobs_ptr jobs) {
+catalog_ptr build_catalog(api_ptr api, const tools_config& given, jobs_ptr jobs) {
   auto cat = std::make_shared<catalog>();
+  auto config = given;
+  if (config.read_only)
+    config.access.restrict_to_read();
   auto env = std::make_shared<tool_env>(tool_env{std::move(api), config, std::move(jobs)});
   cat->instructions = instructions(config);
+  // Tools that no object lets do anything are not listed (MCP_PERMISSIONS, MCP_READ_ONLY).
+  const auto& access = config.access;
   if (config.toolsets.count("core")) {
-    add_read_tools(*cat, env);
+    bool reads = access.allows_somewhere(operation::read);
+    if (reads)
+      add_read_tools(*cat, env);
     add_query_tools(*cat, env);
-    add_aggregate_tool(*cat, env);
-    add_analytics_tool(*cat, env);
-    if (!config.read_only) {
-      add_write_tools(*cat, env);
-      add_batch_tool(*cat, env);
+    if (reads) {
+      add_aggregate_tool(*cat, env);
+      add_analytics_tool(*cat, env);
     }
+    add_write_tools(*cat, env);
+    add_batch_tool(*cat, env);
   }
   if (config.toolsets.count("objects"))
     add_object_tools(*cat, env);

@@ -30,10 +30,17 @@ rpc_error not_found(const std::string& uri, const std::string& why) {
                         "{\"uri\":" + json::quote(uri) + "}");
 }
 
-// The active object named `name`, or a resource_not_found error through `ctx`.
-const object* find_or_fail(const workspace_schema& schema, const std::string& name,
-                           const std::string& uri, const ctx_ptr& ctx) {
+// The active object named `name`, or a resource_not_found error through `ctx`; an object
+// MCP_PERMISSIONS does not let be read is refused as invalid params, naming the setting.
+const object* find_or_fail(const tool_env& env, const workspace_schema& schema,
+                           const std::string& name, const std::string& uri, const ctx_ptr& ctx) {
   auto obj = schema.find_object(name);
+  if (obj && obj->is_active && !allowed(env.config, *obj, operation::read)) {
+    auto why = refusal(env.config, *obj, operation::read).message;
+    ctx->fail(make_rpc_error(rpc_errc::invalid_params, "Refused: " + uri + "; " + why,
+                             "{\"uri\":" + json::quote(uri) + "}"));
+    return nullptr;
+  }
   if (obj && obj->is_active)
     return obj;
   auto hint = suggest_object(schema, name);
@@ -76,7 +83,7 @@ uri_object object_of(const tool_env& env, const std::string& uri, const uri_vars
   if (!out.schema)
     ctx->fail(not_loaded(*env.api));
   else
-    out.obj = find_or_fail(*out.schema, vars.at("object"), uri, ctx);
+    out.obj = find_or_fail(env, *out.schema, vars.at("object"), uri, ctx);
   return out;
 }
 
@@ -204,7 +211,7 @@ std::vector<std::string> object_candidates(const tool_env& env) {
   std::vector<std::string> out;
   if (auto schema = env.api->schema())
     for (const auto& o : schema->objects)
-      if (o.is_active && !o.is_system)
+      if (o.is_active && !o.is_system && allowed(env.config, o, operation::read))
         out.push_back(o.name_plural);
   std::sort(out.begin(), out.end());
   return out;
@@ -292,7 +299,7 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                      auto schema = env->api->schema();
                      if (!schema)
                        return ctx->fail(not_loaded(*env->api));
-                     auto obj = find_or_fail(*schema, vars.at("object"), uri, ctx);
+                     auto obj = find_or_fail(*env, *schema, vars.at("object"), uri, ctx);
                      if (!obj)
                        return;
                      ctx->cache(schema_freshness(env->config, std::chrono::steady_clock::now()));
@@ -322,15 +329,23 @@ std::string arg(const json::value& args, const char* key) {
   return json::get_string(args, key).value_or("");
 }
 
-// Registers one prompt whose text comes from `make` at call time.
+// Registers one prompt whose text comes from `make` at call time. The object it reads (its
+// `object` argument, else `reads`) must be readable under MCP_PERMISSIONS.
 template <class Make>
 void add_prompt(catalog& cat, const std::shared_ptr<const tool_env>& env,
-                const completion_handler& complete, prompt_spec spec, Make make) {
+                const completion_handler& complete, prompt_spec spec, Make make,
+                const char* reads = "") {
   auto name = spec.name;
   auto description = spec.description;
-  cat.add_prompt(std::move(spec), [env, make, description](const json::value& args,
-                                                            ctx_ptr ctx) {
+  cat.add_prompt(std::move(spec), [env, make, description, reads](const json::value& args,
+                                                                   ctx_ptr ctx) {
     auto schema = env->api->schema();
+    auto target = arg(args, "object").empty() ? std::string(reads) : arg(args, "object");
+    auto obj = schema && !target.empty() ? schema->find_object(target) : nullptr;
+    if (obj && !allowed(env->config, *obj, operation::read))
+      return ctx->fail(make_rpc_error(rpc_errc::invalid_params,
+                                      "Invalid params: "
+                                        + refusal(env->config, *obj, operation::read).message));
     prompts::tool_names tools{env->config.toolsets.count("core") > 0};
     auto t = make(schema.get(), tools, args);
     if (!t.error.empty())
@@ -371,7 +386,8 @@ void add_prompts(catalog& cat, const std::shared_ptr<const tool_env>& env) {
               {{"stage", "Only this opportunity stage (NEW, MEETING, ...)", false}}},
              [](const workspace_schema* s, const prompts::tool_names& t, const json::value& a) {
                return prompts::analyze_pipeline(s, t, arg(a, "stage"));
-             });
+             },
+             "opportunities");
   add_prompt(cat, env, complete,
              {"suggest_next_actions", "Suggest next actions",
               "Review a record's tasks and notes (or the most recently active records) and "

@@ -20,7 +20,20 @@ error schema_unavailable(const twenty_api& api) {
                ""};
 }
 
-resolved resolve_object(const twenty_api& api, const std::string& name) {
+bool allowed(const tools_config& config, const object& obj, operation op) {
+  return config.access.allows(obj.name_singular, obj.name_plural, op);
+}
+
+error refusal(const tools_config& config, const object& obj, operation op) {
+  return error{errc::insufficient_permissions, 0,
+               std::string("this server's MCP_PERMISSIONS do not allow ") + to_string(op)
+                 + " on " + obj.name_plural + " (allowed there: "
+                 + config.access.granted(obj.name_singular, obj.name_plural) + ")",
+               ""};
+}
+
+resolved resolve_object(const tool_env& env, const std::string& name, operation op) {
+  const auto& api = *env.api;
   resolved r;
   r.schema = api.schema();
   if (!r.schema) {
@@ -33,6 +46,9 @@ resolved resolve_object(const twenty_api& api, const std::string& name) {
     r.obj = nullptr;
     r.error_result = error_result(
       error{errc::object_not_found, 0, hint.empty() ? "unknown object '" + name + "'" : hint, ""});
+  } else if (!allowed(env.config, *r.obj, op)) {
+    r.error_result = error_result(refusal(env.config, *r.obj, op));
+    r.obj = nullptr;
   }
   return r;
 }

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/permissions.hpp"
 #include "integration/analytics_jobs.hpp"
 #include "integration/schema_model.hpp"
 #include "integration/twenty_api.hpp"
@@ -22,8 +23,10 @@ struct tools_config {
   // "core" (the generic record tools), "objects" (one tool set per object), "webhooks"
   // (twenty_manage_webhooks: an administrator's tool, so agents do not read it by default).
   std::set<std::string> toolsets{"core"};
-  // Hides and refuses every write.
+  // Hides and refuses every write (build_catalog narrows `access` to `*:read`).
   bool read_only = false;
+  // MCP_PERMISSIONS: every object access goes through resolve_object, which checks it.
+  config::permissions access;
   // Lets twenty_query_builder send GraphQL mutations.
   bool allow_graphql_mutations = false;
   int default_limit = 20;
@@ -56,13 +59,21 @@ struct tool_env {
   std::shared_ptr<learned_release> learned = std::make_shared<learned_release>();
 };
 
-// The object named by `name` (singular or plural), or an isError result to send instead.
+using config::operation;
+
+// The object named by `name` (singular or plural), or an isError result to send instead: an
+// unknown object, or one MCP_PERMISSIONS does not let `op` touch. Every tool, resource, prompt
+// and analytics job that reaches an object goes through here.
 struct resolved {
   schema_ptr schema; // keeps `obj` alive
   const object* obj = nullptr;
   std::string error_result;
 };
-resolved resolve_object(const twenty_api& api, const std::string& name);
+resolved resolve_object(const tool_env& env, const std::string& name, operation op);
+
+// Whether MCP_PERMISSIONS lets `op` touch `obj`; the refusal names both.
+bool allowed(const tools_config& config, const object& obj, operation op);
+error refusal(const tools_config& config, const object& obj, operation op);
 
 // What to tell an agent while the schema is missing: the real cause of the last failed
 // introspection (so a wrong key is not retried forever), else "not loaded yet, retry".
