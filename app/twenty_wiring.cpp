@@ -36,6 +36,7 @@ twenty::tools::tools_config tools_config_of(const config::server_config& cfg) {
   }
   t.read_only = cfg.read_only;
   t.access = cfg.access;
+  t.confirm_destructive = cfg.confirm_destructive;
   t.allow_graphql_mutations = cfg.allow_graphql_mutations;
   t.cache_ttl = std::chrono::milliseconds(cfg.cache_ttl_ms);
   t.schema_refresh = std::chrono::seconds(cfg.schema_refresh_seconds);

@@ -217,6 +217,11 @@ const std::vector<setting>& settings() {
        c.access = std::move(*p);
        return std::string{};
      }},
+    {"MCP_CONFIRM_DESTRUCTIVE", "--confirm-destructive",
+     "1 makes deletes ask the client to confirm (MCP elicitation) before anything is sent",
+     [](server_config& c, const std::string& v) {
+       return parse_bool(v, c.confirm_destructive, "MCP_CONFIRM_DESTRUCTIVE");
+     }},
     {"MCP_ALLOW_GRAPHQL_MUTATIONS", "--allow-graphql-mutations",
      "1 lets twenty_query_builder send GraphQL mutations",
      [](server_config& c, const std::string& v) {
@@ -443,7 +448,7 @@ expected<parse_outcome, std::string> parse(int argc, char** argv,
       return make_unexpected("unknown option '" + arg + "'; see --help");
     if (!has_value) {
       if (arg == "--conformance" || arg == "--read-only" || arg == "--allow-graphql-mutations"
-          || arg == "--fault-injection") {
+          || arg == "--fault-injection" || arg == "--confirm-destructive") {
         value = "1";
       } else if (i + 1 < argc) {
         value = argv[++i];

@@ -39,6 +39,7 @@ struct server_config {
   std::string toolsets = "core"; // "core", "objects", "webhooks", comma-separated
   bool read_only = false;
   permissions access; // MCP_PERMISSIONS (unset: everything)
+  bool confirm_destructive = false; // deletes ask the client through elicitation first
   bool allow_graphql_mutations = false;
   // Twenty integration.
   int rate_short_limit = 100;       // requests per rate_short_ttl_ms (0 disables)

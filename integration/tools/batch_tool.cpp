@@ -5,6 +5,7 @@
 
 #include "integration/tools/linked_creates.hpp"
 #include "integration/tools/record_writes.hpp"
+#include "integration/tools/write_gate.hpp"
 #include "integration/url.hpp"
 
 namespace tmcp::twenty::tools {
@@ -30,6 +31,8 @@ struct batch_run {
   std::atomic<std::size_t> pending{0};
   std::atomic<std::size_t> done_items{0};
   std::string plural, operation;
+  bool dry = false;              // dry_run: calls are collected in `planned`, not sent
+  std::vector<request> planned;
   // The call's arguments, alive until the last item is answered.
   std::shared_ptr<const json::document> args;
 
@@ -56,8 +59,15 @@ struct batch_run {
         results += ",\"error\":" + json::quote(errors[i]);
       results += "}";
     }
-    return "{\"object\":" + json::quote(plural) + ",\"operation\":" + json::quote(operation)
-           + ",\"succeeded\":" + std::to_string(good)
+    std::string shown;
+    if (dry) {
+      std::vector<const request*> calls;
+      for (const auto& req : planned)
+        calls.push_back(&req);
+      shown = "\"dryRun\":true,\"sent\":false,\"requests\":" + requests_json(calls) + ",";
+    }
+    return "{" + shown + "\"object\":" + json::quote(plural)
+           + ",\"operation\":" + json::quote(operation) + ",\"succeeded\":" + std::to_string(good)
            + ",\"failed\":" + std::to_string(ok.size() - good) + ",\"results\":[" + results
            + "]}";
   }
@@ -66,6 +76,15 @@ struct batch_run {
 std::string describe(const error& e) {
   return std::string(to_string(e.code)) + ": " + e.message
          + (e.upstream.empty() ? "" : " (Twenty said: " + e.upstream + ")");
+}
+
+// A dry run keeps the call instead of sending it, and its items count as checked; true then.
+bool planned_only(const std::shared_ptr<batch_run>& run, const request& req) {
+  if (!run->dry)
+    return false;
+  std::lock_guard<std::mutex> guard(run->mtx);
+  run->planned.push_back(req);
+  return true;
 }
 
 // Called when one upstream call finished; the last one answers the tool call.
@@ -130,6 +149,12 @@ void run_creates(const tool_env& env, const resolved& r, const json::value& reco
     req.body = std::move(body);
     req.idempotent = false;
     tie_to_caller(req, ctx, priority::bulk);
+    if (planned_only(run, req)) {
+      for (auto i : chunk)
+        run->set(i, true, "", "");
+      step(run, ctx, chunk.size());
+      continue;
+    }
     env.api->write(std::move(req), tags, {},
                    [run, chunk, ctx, plans, api = env.api, schema = r.schema,
                     obj = r.obj](outcome o) {
@@ -194,6 +219,11 @@ void run_updates(const tool_env& env, const resolved& r, const json::value& upda
     req.target = "/rest/" + r.obj->name_plural + "/" + id;
     req.body = std::move(body);
     tie_to_caller(req, ctx, priority::bulk);
+    if (planned_only(run, req)) {
+      run->set(i, true, id, "");
+      step(run, ctx, 1);
+      continue;
+    }
     env.api->write(std::move(req), write_invalidations(*r.schema, *r.obj, id),
                    {{r.obj->name_plural, id}}, [run, i, id, ctx](outcome o) {
                      run->set(i, static_cast<bool>(o), id, o ? "" : describe(o.error()));
@@ -230,6 +260,12 @@ void run_deletes(const tool_env& env, const resolved& r, const std::vector<std::
     req.target = with_query("/rest/" + r.obj->name_plural,
                             {{"filter", "id[in]:[" + list + "]"}, {"soft_delete", soft ? "true" : ""}});
     tie_to_caller(req, ctx, priority::bulk);
+    if (planned_only(run, req)) {
+      for (auto k : chunk)
+        run->set(k, true, ids[k], "");
+      step(run, ctx, chunk.size());
+      continue;
+    }
     env.api->write(std::move(req), tags, changed, [run, chunk, ids, ctx](outcome o) {
       std::set<std::string> gone;
       auto body = parse_body(o);
@@ -281,14 +317,22 @@ void run_batch(const tool_env& env, std::shared_ptr<const json::document> kept, 
   auto run = std::make_shared<batch_run>(items->Size());
   run->plural = r.obj->name_plural;
   run->operation = op;
-  run->args = std::move(kept);
+  run->args = kept;
+  run->dry = is_dry_run(args);
   if (op == "create")
-    run_creates(env, r, *items, run, ctx);
-  else if (op == "update")
-    run_updates(env, r, *items, run, ctx);
-  else
-    run_deletes(env, r, string_list(args, "ids"), json::get_bool(args, "soft").value_or(true),
-                run, ctx);
+    return run_creates(env, r, *items, run, ctx);
+  if (op == "update")
+    return run_updates(env, r, *items, run, ctx);
+  auto ids = string_list(args, "ids");
+  bool soft = json::get_bool(args, "soft").value_or(true);
+  if (run->dry)
+    return run_deletes(env, r, ids, soft, run, ctx);
+  write_plan shown{r.obj->name_plural, soft ? "delete" : "destroy", ids, {}, ""};
+  // The confirmation may come back after this call's frame is gone: the closure owns its data.
+  auto sender = std::make_shared<tool_env>(env);
+  confirm_destructive(env, shown, ctx, [sender, r, ids, soft, run, ctx] {
+    run_deletes(*sender, r, ids, soft, run, ctx);
+  });
 }
 
 } // namespace
@@ -301,7 +345,7 @@ void add_batch_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
                  "Create (records: data as in twenty_create_record, with targets), update "
                  "(updates: {id, data}) or delete (ids) up to 1000 records of one object; a result "
                  "per item.",
-                 schema, batch_output, write_hints(true, false)};
+                 with_dry_run(schema), batch_output, write_hints(true, false)};
   spec.tasks = task_support::optional;
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
     // Up to 1000 records at Twenty's pace is long work: a client that follows tasks gets a

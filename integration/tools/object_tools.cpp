@@ -10,6 +10,7 @@
 #include "integration/tools/record_writes.hpp"
 #include "integration/tools/registry.hpp"
 #include "integration/tools/schema_hints.hpp"
+#include "integration/tools/write_gate.hpp"
 
 namespace tmcp::twenty::tools {
 
@@ -237,7 +238,7 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
     create_doc += " Relations are set by id: " + join(related, 4) + ".";
   if (may(operation::create))
     cat.add_tool({unique_name(cat, "twenty_create_" + singular), "Create " + with_article(one),
-                create_doc, create_schema(*env->api->schema(), obj), record_output,
+                create_doc, with_dry_run(create_schema(*env->api->schema(), obj)), record_output,
                 write_hints(false, false)},
                [env, plural](const json::value& args, ctx_ptr ctx) {
                  create_record(*env, plural, args, std::move(ctx));
@@ -246,7 +247,7 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
     cat.add_tool({unique_name(cat, "twenty_update_" + singular), "Update " + with_article(one),
                 "Change some fields of one " + one + " (object " + quoted + "); fields not "
                 "given are left as they are.",
-                update_schema(obj), record_output, write_hints(false, true)},
+                with_dry_run(update_schema(obj)), record_output, write_hints(false, true)},
                [env, plural](const json::value& args, ctx_ptr ctx) {
                  update_record(*env, plural, args, std::move(ctx));
                });
@@ -256,7 +257,7 @@ void add_for_object(catalog& cat, const std::shared_ptr<const tool_env>& env, co
                 "Delete one " + one + " (object " + quoted + "). By default it goes to the "
                 "trash" + (restorable ? " and can be restored with twenty_restore_record" : "")
                   + "; soft=false deletes it permanently.",
-                delete_schema(restorable), record_output, write_hints(true, true)},
+                with_dry_run(delete_schema(restorable)), record_output, write_hints(true, true)},
                [env, plural](const json::value& args, ctx_ptr ctx) {
                  delete_record(*env, plural, args, std::move(ctx));
                });

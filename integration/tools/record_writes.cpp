@@ -7,6 +7,7 @@
 
 #include "integration/record_view.hpp"
 #include "integration/tools/linked_creates.hpp"
+#include "integration/tools/write_gate.hpp"
 #include "integration/url.hpp"
 #include "protocol/content.hpp"
 #include "protocol/schema_messages.hpp"
@@ -240,6 +241,18 @@ void create_record(const tool_env& env, const std::string& object_name, const js
   req.body = json::stringify(*prepared);
   req.idempotent = false; // a blind retry could create the record twice
   tie_to_caller(req, ctx);
+  if (is_dry_run(args)) {
+    write_plan shown{r.obj->name_plural, "create", {}, {&req}, ""};
+    if (*plan) {
+      std::string links;
+      for (auto& t : (*plan)->targets)
+        links += (links.empty() ? "" : ",") + std::string("{\"object\":") + json::quote(t.object)
+                 + ",\"id\":" + json::quote(t.id) + "}";
+      shown.extra_json = ",\"links\":{\"object\":" + json::quote((*plan)->j.link->name_plural)
+                         + ",\"targets\":[" + links + "]}";
+    }
+    return ctx->reply(dry_run_result(shown));
+  }
   if (*plan)
     return create_linked(env, r, std::move(req), std::move(**plan), std::move(ctx));
   send_write(env, r, std::move(req), "", std::move(ctx));
@@ -263,6 +276,8 @@ void update_record(const tool_env& env, const std::string& object_name, const js
   req.body = json::stringify(*prepared);
   req.idempotent = true; // the same PATCH twice leaves the same record
   tie_to_caller(req, ctx);
+  if (is_dry_run(args))
+    return ctx->reply(dry_run_result({r.obj->name_plural, "update", {id}, {&req}, ""}));
   send_write(env, r, std::move(req), id, std::move(ctx));
 }
 
@@ -278,7 +293,13 @@ void delete_record(const tool_env& env, const std::string& object_name, const js
   req.target = "/rest/" + r.obj->name_plural + "/" + id + (soft ? "?soft_delete=true" : "");
   req.idempotent = true;
   tie_to_caller(req, ctx);
-  send_write(env, r, std::move(req), id, std::move(ctx));
+  write_plan shown{r.obj->name_plural, soft ? "delete" : "destroy", {id}, {&req}, ""};
+  // The confirmation may come back after this call's frame is gone: the closure owns its data.
+  auto sender = std::make_shared<tool_env>(env);
+  gate_write(env, args, shown, true, ctx,
+             [sender, r, req = std::move(req), id, ctx]() mutable {
+               send_write(*sender, r, std::move(req), id, std::move(ctx));
+             });
 }
 
 void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
@@ -286,27 +307,27 @@ void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   if (access.allows_somewhere(operation::create))
     cat.add_tool({"twenty_create_record", "Create a record",
                 "Create a record.",
-                create_schema(), "", write_hints(false, false)},
+                with_dry_run(create_schema()), "", write_hints(false, false)},
                [env](const json::value& args, ctx_ptr ctx) {
                  create_record(*env, "", args, std::move(ctx));
                });
   if (access.allows_somewhere(operation::update))
     cat.add_tool({"twenty_update_record", "Update a record",
                 "Change fields of a record.",
-                update_schema, "", write_hints(false, true)},
+                with_dry_run(update_schema), "", write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  update_record(*env, "", args, std::move(ctx));
                });
   if (access.allows_somewhere(operation::remove))
     cat.add_tool({"twenty_delete_record", "Delete a record",
                 "Delete a record (soft: to the trash).",
-                delete_schema, "", write_hints(true, true)},
+                with_dry_run(delete_schema), "", write_hints(true, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  delete_record(*env, "", args, std::move(ctx));
                });
   if (access.allows_somewhere(operation::update))
     cat.add_tool({"twenty_restore_record", "Restore a deleted record",
-                "Undo a soft delete.", restore_schema,
+                "Undo a soft delete.", with_dry_run(restore_schema),
                 "", write_hints(false, true)},
                [env](const json::value& args, ctx_ptr ctx) {
                  // Restoring undoes a delete without removing anything: an update.
@@ -316,6 +337,8 @@ void add_write_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                  auto& [r, id] = *t;
                  auto req = restore_request(*r.obj, id);
                  tie_to_caller(req, ctx);
+                 if (is_dry_run(args))
+                   return ctx->reply(dry_run_result({r.obj->name_plural, "restore", {id}, {&req}, ""}));
                  send_write(*env, r, std::move(req), id, std::move(ctx));
                });
 }

@@ -27,6 +27,8 @@ struct tools_config {
   bool read_only = false;
   // MCP_PERMISSIONS: every object access goes through resolve_object, which checks it.
   config::permissions access;
+  // Deletes ask the client to confirm through elicitation first (write_gate.hpp).
+  bool confirm_destructive = false;
   // Lets twenty_query_builder send GraphQL mutations.
   bool allow_graphql_mutations = false;
   int default_limit = 20;
