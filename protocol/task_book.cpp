@@ -157,7 +157,9 @@ void task_book::query(const task_query& q, task_done done) {
     cancel(*r);
   if (q.op == task_op::update && r->view.status == task_status::input_required) {
     // Answers to asks no longer pending are ignored; the task resumes once none is left.
-    for (const auto& [key, answer] : q.answers) {
+    for (const auto& entry : q.answers) {
+      const auto& key = entry.first; // a named copy: clang's C++17 cannot capture a binding
+      const auto& answer = entry.second;
       auto it = std::find_if(r->pending.begin(), r->pending.end(),
                              [&](const input_request& a) { return a.key == key; });
       if (it == r->pending.end())
