@@ -211,6 +211,10 @@ void catalog::add_template_completion(const std::string& uri_template, completio
   completions_["ref/resource\n" + uri_template] = std::move(h);
 }
 
+void catalog::add_live_prompt_completion(const std::string& prompt, live_completion_handler h) {
+  live_completions_["ref/prompt\n" + prompt] = std::move(h);
+}
+
 const catalog::tool_entry* catalog::find_tool(const std::string& name) const {
   for (const auto& t : tools_)
     if (t.spec.name == name)
@@ -241,6 +245,12 @@ const completion_handler* catalog::find_completion(const std::string& ref_type,
                                                    const std::string& ref) const {
   auto it = completions_.find(ref_type + "\n" + ref);
   return it == completions_.end() ? nullptr : &it->second;
+}
+
+const live_completion_handler* catalog::find_live_completion(const std::string& ref_type,
+                                                             const std::string& ref) const {
+  auto it = live_completions_.find(ref_type + "\n" + ref);
+  return it == live_completions_.end() ? nullptr : &it->second;
 }
 
 bool catalog::has_template(const std::string& uri_template) const {

@@ -84,6 +84,11 @@ struct completion_query {
 // Returns candidate values for one argument; the catalog filters, caps and counts them.
 using completion_handler = std::function<std::vector<std::string>(const completion_query&)>;
 
+// Candidates found later (record names through a search upstream): `done` runs once, on any
+// thread, with the handler's own matches (the catalog only caps and counts them).
+using completion_reply = std::function<void(std::vector<std::string>)>;
+using live_completion_handler = std::function<void(const completion_query&, completion_reply)>;
+
 class catalog {
 public:
   catalog();
@@ -98,6 +103,7 @@ public:
   void add_prompt(prompt_spec spec, prompt_handler handler);
   void add_prompt_completion(const std::string& prompt, completion_handler h);
   void add_template_completion(const std::string& uri_template, completion_handler h);
+  void add_live_prompt_completion(const std::string& prompt, live_completion_handler h);
 
   std::string instructions;
   std::size_t page_size = 100;
@@ -130,6 +136,8 @@ public:
   const resource_reader* find_reader(const std::string& uri, uri_vars& vars) const;
   const completion_handler* find_completion(const std::string& ref_type,
                                             const std::string& ref) const;
+  const live_completion_handler* find_live_completion(const std::string& ref_type,
+                                                      const std::string& ref) const;
   bool has_template(const std::string& uri_template) const;
 
   // One page of a list result as JSON text, or an error for a bad cursor.
@@ -150,6 +158,7 @@ private:
   std::vector<template_entry> templates_;
   std::vector<prompt_entry> prompts_;
   std::map<std::string, completion_handler> completions_; // key: "<type>\n<ref>"
+  std::map<std::string, live_completion_handler> live_completions_;
 };
 
 using catalog_ptr = std::shared_ptr<const catalog>;

@@ -103,6 +103,19 @@ void get_prompt(const catalog& cat, const json::value* params, const ctx_ptr& ct
   }
 }
 
+void reply_completion(const ctx_ptr& ctx, std::vector<std::string> values) {
+  auto total = values.size();
+  // The spec caps one answer at 100 values.
+  if (values.size() > 100)
+    values.resize(100);
+  std::string out = "{\"completion\":{\"values\":[";
+  for (std::size_t i = 0; i < values.size(); ++i)
+    out += (i ? "," : "") + json::quote(values[i]);
+  out += "],\"total\":" + std::to_string(total)
+         + ",\"hasMore\":" + (total > values.size() ? "true" : "false") + "}}";
+  ctx->reply(out);
+}
+
 void complete(const catalog& cat, const json::value* params, const ctx_ptr& ctx) {
   auto ref = params ? json::find(*params, "ref") : nullptr;
   auto arg = params ? json::find(*params, "argument") : nullptr;
@@ -143,21 +156,16 @@ void complete(const catalog& cat, const json::value* params, const ctx_ptr& ctx)
       for (const auto& m : a->GetObject())
         if (m.value.IsString())
           q.context[m.name.GetString()] = m.value.GetString();
+  if (auto live = cat.find_live_completion(*type, target)) {
+    (*live)(q, [ctx](std::vector<std::string> values) { reply_completion(ctx, std::move(values)); });
+    return;
+  }
   std::vector<std::string> values;
   if (auto h = cat.find_completion(*type, target))
     for (auto& v : (*h)(q))
       if (starts_with_ci(v, q.value))
         values.push_back(std::move(v));
-  auto total = values.size();
-  // The spec caps one answer at 100 values.
-  if (values.size() > 100)
-    values.resize(100);
-  std::string out = "{\"completion\":{\"values\":[";
-  for (std::size_t i = 0; i < values.size(); ++i)
-    out += (i ? "," : "") + json::quote(values[i]);
-  out += "],\"total\":" + std::to_string(total)
-         + ",\"hasMore\":" + (total > values.size() ? "true" : "false") + "}}";
-  ctx->reply(out);
+  reply_completion(ctx, std::move(values));
 }
 
 } // namespace

@@ -121,7 +121,7 @@ query_plan plan(const tool_env& env, const json::value& args) {
 }
 
 // The answer around the table: where the numbers came from, and what was left out.
-void reply_table(const ctx_ptr& ctx, const query_plan& p, const group_table& t,
+void reply_table(const aggregate_done& done, const query_plan& p, const group_table& t,
                  const std::string& via, const std::string& note, std::size_t max_bytes) {
   json::document out;
   out.SetObject();
@@ -135,9 +135,9 @@ void reply_table(const ctx_ptr& ctx, const query_plan& p, const group_table& t,
     out.AddMember("note", json::str(note, a), a);
   auto text = json::stringify(out);
   if (text.size() > max_bytes)
-    return ctx->reply(input_error("the answer has " + std::to_string(t.group_count())
-                                  + " groups, over the size limit; set a limit or a filter"));
-  ctx->reply(structured_result(text));
+    return done(input_error("the answer has " + std::to_string(t.group_count())
+                            + " groups, over the size limit; set a limit or a filter"));
+  done(structured_result(text));
 }
 
 // Reads the records page by page (200 each) and folds each page into the table before the
@@ -145,14 +145,16 @@ void reply_table(const ctx_ptr& ctx, const query_plan& p, const group_table& t,
 struct page_reader : std::enable_shared_from_this<page_reader> {
   std::shared_ptr<const tool_env> env;
   ctx_ptr ctx;
+  aggregate_done done;
   query_plan p;
   group_table table;
   std::string reason;
   int pages = 0;
 
-  page_reader(std::shared_ptr<const tool_env> e, ctx_ptr c, query_plan plan, std::string why)
-    : env(std::move(e)), ctx(std::move(c)), p(std::move(plan)), table(p.q, p.tz),
-      reason(std::move(why)) {}
+  page_reader(std::shared_ptr<const tool_env> e, ctx_ptr c, aggregate_done d, query_plan plan,
+              std::string why)
+    : env(std::move(e)), ctx(std::move(c)), done(std::move(d)), p(std::move(plan)),
+      table(p.q, p.tz), reason(std::move(why)) {}
 
   void next(const std::string& cursor) {
     if (ctx->cancelled())
@@ -170,7 +172,7 @@ struct page_reader : std::enable_shared_from_this<page_reader> {
 
   void on_page(outcome o) {
     if (!o)
-      return ctx->reply(error_result(o.error()));
+      return done(error_result(o.error()));
     std::string cursor;
     int64_t total = 0;
     {
@@ -178,7 +180,7 @@ struct page_reader : std::enable_shared_from_this<page_reader> {
       auto data = body ? json::find(*body, "data") : nullptr;
       if (!data || !data->IsObject() || data->MemberCount() != 1
           || !data->MemberBegin()->value.IsArray())
-        return ctx->reply(error_result(error{errc::twenty_api_error, o->status,
+        return done(error_result(error{errc::twenty_api_error, o->status,
                                              "Twenty answered a page with an unexpected shape",
                                              o->body.substr(0, 200)}));
       for (const auto& rec : data->MemberBegin()->value.GetArray())
@@ -197,14 +199,14 @@ struct page_reader : std::enable_shared_from_this<page_reader> {
     if (!cursor.empty())
       note += ", stopped after " + std::to_string(table.records_read()) + " of "
               + std::to_string(total) + " records: narrow the filter for exact numbers";
-    reply_table(ctx, p, table, "pages", note, env->config.max_output_bytes);
+    reply_table(done, p, table, "pages", note, env->config.max_output_bytes);
   }
 };
 
-void read_pages(std::shared_ptr<const tool_env> env, ctx_ptr ctx, query_plan p,
-                std::string reason) {
-  auto reader = std::make_shared<page_reader>(std::move(env), std::move(ctx), std::move(p),
-                                              std::move(reason));
+void read_pages(std::shared_ptr<const tool_env> env, ctx_ptr ctx, aggregate_done done,
+                query_plan p, std::string reason) {
+  auto reader = std::make_shared<page_reader>(std::move(env), std::move(ctx), std::move(done),
+                                              std::move(p), std::move(reason));
   reader->next("");
 }
 
@@ -214,6 +216,7 @@ struct group_by_run {
   std::mutex mtx;
   std::shared_ptr<const tool_env> env;
   ctx_ptr ctx;
+  aggregate_done done;
   query_plan p;
   group_table table;
   std::vector<group_by_call> calls;
@@ -222,13 +225,15 @@ struct group_by_run {
   std::string error;
   std::string note;
 
-  group_by_run(std::shared_ptr<const tool_env> e, ctx_ptr c, query_plan plan)
-    : env(std::move(e)), ctx(std::move(c)), p(std::move(plan)), table(p.q, p.tz) {}
+  group_by_run(std::shared_ptr<const tool_env> e, ctx_ptr c, aggregate_done d, query_plan plan)
+    : env(std::move(e)), ctx(std::move(c)), done(std::move(d)), p(std::move(plan)),
+      table(p.q, p.tz) {}
 };
 
-void run_group_by(std::shared_ptr<const tool_env> env, ctx_ptr ctx, query_plan p,
-                  std::string graphql_filter_json, std::shared_ptr<std::atomic<int>> supported) {
-  auto run = std::make_shared<group_by_run>(env, ctx, std::move(p));
+void run_group_by(std::shared_ptr<const tool_env> env, ctx_ptr ctx, aggregate_done done,
+                  query_plan p, std::string graphql_filter_json,
+                  std::shared_ptr<std::atomic<int>> supported) {
+  auto run = std::make_shared<group_by_run>(env, ctx, std::move(done), std::move(p));
   group_by_target target{run->p.obj->name_plural, pascal(run->p.obj->name_singular) + "FilterInput",
                          std::move(graphql_filter_json), max_groups};
   run->calls = group_by_calls(run->p.q, target);
@@ -267,13 +272,13 @@ void run_group_by(std::shared_ptr<const tool_env> env, ctx_ptr ctx, query_plan p
         return;
       if (run->missing) {
         supported->store(absent);
-        return read_pages(run->env, run->ctx, std::move(run->p),
+        return read_pages(run->env, run->ctx, std::move(run->done), std::move(run->p),
                           "this Twenty has no GraphQL groupBy");
       }
       supported->store(present);
       if (!run->error.empty())
-        return run->ctx->reply(run->error);
-      reply_table(run->ctx, run->p, run->table, "groupBy", run->note,
+        return run->done(run->error);
+      reply_table(run->done, run->p, run->table, "groupBy", run->note,
                   run->env->config.max_output_bytes);
     });
   }
@@ -299,25 +304,29 @@ std::vector<field_info> aggregate_fields(const object& obj) {
   return out;
 }
 
+void run_aggregate(std::shared_ptr<const tool_env> env, const json::value& args, ctx_ptr ctx,
+                   aggregate_done done) {
+  auto p = plan(*env, args);
+  if (!p.error.empty())
+    return done(p.error);
+  auto supported = env->learned->group_by;
+  if (supported->load() == absent)
+    return read_pages(env, ctx, std::move(done), std::move(p), "this Twenty has no GraphQL groupBy");
+  if (auto why = group_by_unsupported(p.q))
+    return read_pages(env, ctx, std::move(done), std::move(p), *why);
+  auto filter = graphql_filter(*p.schema, *p.obj, p.rest_filter);
+  if (!filter)
+    return read_pages(env, ctx, std::move(done), std::move(p),
+                      "the filter has no GraphQL form (" + filter.error() + ")");
+  run_group_by(env, ctx, std::move(done), std::move(p), std::move(*filter), supported);
+}
+
 void add_aggregate_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   tool_spec spec{"twenty_aggregate", "Aggregate records",
                  "Counts and sums per group (opportunities per stage, amount per month).",
                  aggregate_schema, aggregate_output, read_only_hints()};
-  // Whether this Twenty has GraphQL groupBy, learned from its first answer.
-  auto supported = std::make_shared<std::atomic<int>>(unknown);
-  cat.add_tool(spec, [env, supported](const json::value& args, ctx_ptr ctx) {
-    auto p = plan(*env, args);
-    if (!p.error.empty())
-      return ctx->reply(p.error);
-    if (supported->load() == absent)
-      return read_pages(env, ctx, std::move(p), "this Twenty has no GraphQL groupBy");
-    if (auto why = group_by_unsupported(p.q))
-      return read_pages(env, ctx, std::move(p), *why);
-    auto filter = graphql_filter(*p.schema, *p.obj, p.rest_filter);
-    if (!filter)
-      return read_pages(env, ctx, std::move(p),
-                        "the filter has no GraphQL form (" + filter.error() + ")");
-    run_group_by(env, ctx, std::move(p), std::move(*filter), supported);
+  cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
+    run_aggregate(env, args, ctx, [ctx](std::string result) { ctx->reply(std::move(result)); });
   });
 }
 

@@ -1,5 +1,5 @@
-// The texts of the catalog's prompts (explore_object, find_records, analyze_pipeline,
-// suggest_next_actions), built from the live schema: the tool calls they suggest name real
+// The texts of the catalog's schema prompts (explore_object, find_records, analyze_pipeline),
+// built from the live schema: the tool calls they suggest name real
 // objects, fields, filters and select options. Pure functions; resources.cpp registers them.
 #pragma once
 
@@ -232,70 +232,6 @@ inline text analyze_pipeline(const workspace_schema* schema, const tool_names& t
     + "4. Point out the largest deals and the risks, and suggest the next steps; "
     + (opp ? tools.get(*opp, "\"id\":\"<id>\",\"depth\":1") : std::string("twenty_get_record"))
     + " shows a deal's company and contacts.";
-  return {body, ""};
-}
-
-// The join column (targetPersonId) of the relation from `link` (taskTarget) to `obj`.
-inline std::string link_column(const workspace_schema& schema, const char* link,
-                               const object& obj) {
-  auto l = schema.find_object(link);
-  if (!l || !l->is_active)
-    return "";
-  for (const auto& f : l->fields)
-    if (f.is_active && f.is_many_to_one() && f.relation_target_object == obj.name_singular)
-      return f.join_column;
-  return "";
-}
-
-inline text suggest_next_actions(const workspace_schema* schema, const tool_names& tools,
-                                 const std::string& object_name, const std::string& id) {
-  if (!id.empty() && !is_uuid(id))
-    return fail("'id' must be a record UUID like 8f9a1c2e-0b1d-4c3e-9f00-123456789abc; got '"
-                + id + "'");
-  if (!id.empty() && object_name.empty())
-    return fail("give 'object' together with 'id' (e.g. object people)");
-  const object* obj = nullptr;
-  if (schema && !object_name.empty()) {
-    std::string error;
-    obj = resolve(*schema, object_name, error);
-    if (!obj)
-      return fail(error);
-  }
-  auto plural = obj ? obj->name_plural : object_name;
-  std::string body;
-  if (id.empty()) {
-    auto what = plural.empty() ? std::string("opportunities") : plural;
-    body = "Suggest my next actions in the CRM.\n1. Call "
-           + tools.list(what, "\"order_by\":\"updatedAt[DescNullsLast]\",\"limit\":10")
-           + " to see the most recently active " + what + ".\n"
-             "2. For each, look at its open tasks (status not DONE) and latest notes; "
-             "taskTargets and noteTargets link them to records.\n";
-  } else {
-    auto get = obj ? tools.get(*obj, "\"id\":" + json::quote(id) + ",\"depth\":1")
-                   : "twenty_get_record with {\"object\":" + json::quote(plural) + ",\"id\":"
-                       + json::quote(id) + ",\"depth\":1}";
-    body = "Review the " + plural + " record " + id + " and suggest follow-ups.\n1. Call " + get
-           + " for the record and its related records.\n";
-    auto tasks = obj ? link_column(*schema, "taskTarget", *obj) : "";
-    auto notes = obj ? link_column(*schema, "noteTarget", *obj) : "";
-    if (!tasks.empty() || !notes.empty()) {
-      body += "2. Its";
-      if (!tasks.empty())
-        body += " tasks: " + tools.list("taskTargets", "\"filter\":" + json::quote(tasks + "[eq]:" + id)
-                                                         + ",\"depth\":1");
-      if (!tasks.empty() && !notes.empty())
-        body += "; its";
-      if (!notes.empty())
-        body += " notes: " + tools.list("noteTargets", "\"filter\":" + json::quote(notes + "[eq]:" + id)
-                                                         + ",\"depth\":1");
-      body += ".\n";
-    } else {
-      body += "2. Look at the tasks and notes linked to it (taskTargets / noteTargets).\n";
-    }
-  }
-  body += "3. Propose 3 to 5 concrete next actions (what, who, by when): flag overdue tasks "
-          "(dueAt in the past, not DONE), deals whose closeDate passed, and records with no "
-          "activity for 30 days. Ask me before creating any task or note.";
   return {body, ""};
 }
 

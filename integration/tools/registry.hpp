@@ -17,4 +17,14 @@ void add_object_tools(catalog& cat, std::shared_ptr<const tool_env> env);
 // (integration/tools/resources.cpp).
 void add_resources_and_prompts(catalog& cat, std::shared_ptr<const tool_env> env);
 
+// Object names, field names, select values and stages from the live schema, for completions
+// (integration/tools/resources.cpp).
+completion_handler schema_completer(std::shared_ptr<const tool_env> env);
+
+// The CRM prompts that embed live data: suggest_next_actions, draft_communication and
+// relationship_mapping (record_prompts.cpp); analyze_crm_data and identify_opportunities
+// (overview_prompts.cpp).
+void add_record_prompts(catalog& cat, std::shared_ptr<const tool_env> env);
+void add_overview_prompts(catalog& cat, std::shared_ptr<const tool_env> env);
+
 } // namespace tmcp::twenty::tools

@@ -388,22 +388,19 @@ void add_prompts(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                return prompts::analyze_pipeline(s, t, arg(a, "stage"));
              },
              "opportunities");
-  add_prompt(cat, env, complete,
-             {"suggest_next_actions", "Suggest next actions",
-              "Review a record's tasks and notes (or the most recently active records) and "
-              "propose follow-ups.",
-              {{"object", "Object of the record (people, companies, opportunities, ...)", false},
-               {"id", "Record id (UUID)", false}}},
-             [](const workspace_schema* s, const prompts::tool_names& t, const json::value& a) {
-               return prompts::suggest_next_actions(s, t, arg(a, "object"), arg(a, "id"));
-             });
 }
 
 } // namespace
 
+completion_handler schema_completer(std::shared_ptr<const tool_env> env) {
+  return completer(std::move(env));
+}
+
 void add_resources_and_prompts(catalog& cat, std::shared_ptr<const tool_env> env) {
   add_resources(cat, env);
   add_prompts(cat, env);
+  add_overview_prompts(cat, env);
+  add_record_prompts(cat, env);
 }
 
 } // namespace tmcp::twenty::tools

@@ -52,6 +52,8 @@ cache_hint schema_freshness(const tools_config& c, std::chrono::steady_clock::ti
 struct learned_release {
   std::atomic<bool> order_by_broken{false}; // REST order_by fails (0.50)
   std::atomic<int> webhook_route{-1};        // the webhook_route that answered last; -1: none
+  // Whether this Twenty has GraphQL groupBy (0 unknown, 1 yes, 2 no), from its first answer.
+  std::shared_ptr<std::atomic<int>> group_by = std::make_shared<std::atomic<int>>(0);
 };
 
 struct tool_env {
