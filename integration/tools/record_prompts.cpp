@@ -54,11 +54,15 @@ step record_step(const std::shared_ptr<const tool_env>& env, const found_record&
   return [uri = record_uri(f), json](std::function<void(embed)> put) { put({uri, json, ""}); };
 }
 
-step opportunities_step(const found_record& f) {
+step opportunities_step(const std::shared_ptr<const tool_env>& env, const found_record& f) {
+  auto uri = record_uri(f) + "/opportunities";
+  auto opp = f.t.schema->find_object("opportunity");
+  if (!opp || !allowed(env->config, *opp, operation::read))
+    return [uri](std::function<void(embed)> put) {
+      put({uri, "", "opportunities may not be read here (MCP_PERMISSIONS) or do not exist"});
+    };
   auto json = open_opportunities(*f.t.schema, *f.t.obj, *f.rec, related_cap);
-  return [uri = record_uri(f) + "/opportunities", json](std::function<void(embed)> put) {
-    put({uri, json, ""});
-  };
+  return [uri, json](std::function<void(embed)> put) { put({uri, json, ""}); };
 }
 
 std::string who(const found_record& f) {
@@ -134,7 +138,7 @@ void suggest_next_actions(const std::shared_ptr<const tool_env>& env, const json
     return suggest_workspace(env, ctx, description, *now, horizon, focus);
   auto object = arg(args, "object").empty() ? std::string("companies") : arg(args, "object");
   with_record(env, ctx, object, record, [=](found_record f) {
-    std::vector<step> steps{record_step(env, f), opportunities_step(f),
+    std::vector<step> steps{record_step(env, f), opportunities_step(env, f),
                             tasks_of(env, ctx, f.t.schema, *f.t.obj, f.id, *now, horizon,
                                      related_cap),
                             notes_of(env, ctx, f.t.schema, *f.t.obj, f.id, notes_cap)};
@@ -179,7 +183,7 @@ void draft_communication(const std::shared_ptr<const tool_env>& env, const json:
   auto purpose = arg(args, "purpose");
   auto now = now_or("");
   with_record(env, ctx, object, arg(args, "record"), [=](found_record f) {
-    std::vector<step> steps{record_step(env, f), opportunities_step(f),
+    std::vector<step> steps{record_step(env, f), opportunities_step(env, f),
                             tasks_of(env, ctx, f.t.schema, *f.t.obj, f.id, *now, 14, related_cap),
                             notes_of(env, ctx, f.t.schema, *f.t.obj, f.id, notes_cap)};
     auto text = "Draft a " + channel + " to " + who(f) + " in a " + tone + " tone"

@@ -135,4 +135,16 @@ inline bool is_error_result(const json::value& result) {
   return result.IsObject() && result.HasMember("isError") && result["isError"].GetBool();
 }
 
+#ifdef TMCP_SERVER_BINARY
+// The server over stdio against the stand-in at `url` (its demo key), with `extra` options.
+inline std::vector<std::string> standin_server_argv(const std::string& url,
+                                                    const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> argv{TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level",
+                                "warn", "--twenty-api-url", url, "--twenty-api-key",
+                                "standin-demo-key"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+#endif
+
 } // namespace tmcp::testing

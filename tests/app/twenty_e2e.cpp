@@ -22,11 +22,7 @@ struct fixture {
 
   void start(std::vector<std::string> extra) {
     CAF_REQUIRE(!standin.url.empty());
-    std::vector<std::string> argv{TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level",
-                                  "warn", "--twenty-api-url", standin.url, "--twenty-api-key",
-                                  "standin-demo-key"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    mcp = std::make_unique<mcp_stdio_client>(argv);
+    mcp = std::make_unique<mcp_stdio_client>(standin_server_argv(standin.url, extra));
     CAF_REQUIRE(mcp->initialize());
   }
 
@@ -129,9 +125,19 @@ CAF_TEST(every resource and prompt answers on this release) {
             != std::string::npos);
   CAF_CHECK(prompt("analyze_pipeline", R"({"stage":"MEETING"})").find("MEETING")
             != std::string::npos);
-  CAF_CHECK(prompt("suggest_next_actions", R"({"object":"people","id":")" + id + "\"}")
+  CAF_CHECK(prompt("suggest_next_actions", R"({"object":"people","record":")" + id + "\"}")
               .find(id)
             != std::string::npos);
+  // The CRM prompts read this release's junction columns and aggregates.
+  CAF_CHECK(prompt("draft_communication", R"({"record":")" + id + "\"}").find(id)
+            != std::string::npos);
+  CAF_CHECK(prompt("relationship_mapping", R"({"object":"people","record":")" + id
+                                             + R"(","depth":"2"})")
+              .find(id)
+            != std::string::npos);
+  CAF_CHECK(prompt("analyze_crm_data", R"({"object":"opportunities"})").find("opportunities")
+            != std::string::npos);
+  CAF_CHECK(prompt("identify_opportunities", "{}").find("pipeline") != std::string::npos);
 }
 
 CAF_TEST(listing pages forward with a cursor) {

@@ -71,7 +71,9 @@ CAF_TEST(resources and templates are listed with titles and mime types) {
   for (auto& p : prompts.result()["prompts"].GetArray())
     names.emplace_back(p["name"].GetString());
   CAF_CHECK_EQUAL(names, (strings{"explore_object", "find_records", "analyze_pipeline",
-                                  "suggest_next_actions"}));
+                                  "analyze_crm_data", "identify_opportunities",
+                                  "suggest_next_actions", "draft_communication",
+                                  "relationship_mapping"}));
   CAF_CHECK_EQUAL(json::stringify(prompts.result()["prompts"][1]["arguments"][1]),
                   R"J({"name":"field","description":"The field to match (name, emails, stage, companyId, ...)","required":true})J");
 }
@@ -252,7 +254,9 @@ CAF_TEST(stage completions are the opportunity stages) {
   CAF_CHECK_EQUAL(complete("ref/prompt", "analyze_pipeline", "stage", "S"),
                   (strings{"SCREENING"}));
   CAF_CHECK_EQUAL(complete("ref/prompt", "analyze_pipeline", "stage", "").size(), 5u);
-  CAF_CHECK(complete("ref/prompt", "suggest_next_actions", "id", "").empty());
+  CAF_CHECK_EQUAL(complete("ref/prompt", "identify_opportunities", "stage", "PRO"),
+                  (strings{"PROPOSAL"}));
+  CAF_CHECK(complete("ref/prompt", "suggest_next_actions", "as_of", "").empty());
 }
 
 // --- Prompts -------------------------------------------------------------------------------
@@ -314,15 +318,13 @@ CAF_TEST(analyze pipeline lists opportunities with the stage filter and the real
   CAF_CHECK(contains(bad.error_message(), "the stages are NEW"));
 }
 
-CAF_TEST(suggest next actions follows the task links of the record) {
-  auto t = prompt_text("suggest_next_actions",
-                       std::string(R"({"object":"person","id":")") + ada_id + "\"}");
-  CAF_CHECK(contains(t, std::string(R"(twenty_get_record with {"object":"people","id":")") + ada_id
-                          + R"(","depth":1})"));
-  CAF_CHECK(contains(t, std::string(R"({"object":"taskTargets","filter":"targetPersonId[eq]:)") + ada_id));
-  auto general = prompt_text("suggest_next_actions", "{}");
-  CAF_CHECK(contains(general, R"({"object":"opportunities","order_by":"updatedAt[DescNullsLast]")"));
-  CAF_CHECK_EQUAL(prompt("suggest_next_actions", R"({"object":"people","id":"ada"})").error_code(),
+CAF_TEST(a record id that is no record of the object is invalid params) {
+  api->on(verb::get, "/rest/people?", 200, R"({"data":{"people":[]},"totalCount":0})");
+  auto a = prompt("suggest_next_actions",
+                  R"({"object":"people","record":"00000000-0000-4000-8000-000000000001"})");
+  CAF_CHECK_EQUAL(a.error_code(), -32602);
+  CAF_CHECK(contains(a.error_message(), "no people record has the id"));
+  CAF_CHECK_EQUAL(prompt("draft_communication", R"({"record":"ada","tone":"rude"})").error_code(),
                   -32602);
 }
 
