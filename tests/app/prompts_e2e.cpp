@@ -32,14 +32,14 @@ std::string encode(const std::string& s) {
 
 struct fixture {
   standin_process standin;
-  std::unique_ptr<mcp_stdio_client> mcp;
+  std::unique_ptr<mcp_stdio_client> mcp = connect({});
 
-  fixture() { start({}); }
-
-  void start(std::vector<std::string> extra) {
+  // A server (with `extra` options) initialized against the stand-in.
+  std::unique_ptr<mcp_stdio_client> connect(const std::vector<std::string>& extra) {
     CAF_REQUIRE(!standin.url.empty());
-    mcp = std::make_unique<mcp_stdio_client>(standin_server_argv(standin.url, extra));
-    CAF_REQUIRE(mcp->initialize());
+    auto client = std::make_unique<mcp_stdio_client>(standin_server_argv(standin.url, extra));
+    CAF_REQUIRE(client->initialize());
+    return client;
   }
 
   // Records of `plural` straight from the stand-in's REST API (one page of up to 200).
@@ -455,7 +455,7 @@ CAF_TEST(bad arguments and missing records are invalid params that say why) {
 }
 
 CAF_TEST(objects mcp permissions refuse are refused naming them) {
-  start({"--permissions", "companies:read;people:read"});
+  mcp = connect({"--permissions", "companies:read;people:read"});
   auto e = error("identify_opportunities", "{}");
   CAF_CHECK(e.first == -32602 && contains(e.second, "opportunities"));
   e = error("draft_communication", R"({"record":"x","object":"tasks"})");
