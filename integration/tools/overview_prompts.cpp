@@ -21,6 +21,7 @@ using namespace live;
 constexpr std::size_t max_counted_objects = 20;
 constexpr std::size_t max_breakdowns = 3;
 constexpr std::size_t listed = 10;        // scores and findings per kind
+constexpr int closing_days = 30;
 constexpr const char* prompt_max_pages = "50"; // 10,000 opportunities per analytics job
 
 std::string error_text(const json::document& result) {
@@ -286,6 +287,13 @@ void identify_with(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ct
              "{\"analysis\":\"scores\"," + common + "}"),
     job_step(env, ctx, opp, "twenty://analytics/opportunity-anomalies",
              "{\"analysis\":\"anomalies\"," + common + "}")};
+  auto now = now_or(as_of);
+  if (opp.obj->find_field("closeDate"))
+    steps.push_back(list_step(
+      env, ctx, opp, "twenty://analytics/closing-soon", listed,
+      (filter.empty() ? "" : filter + ",") + "closeDate[gte]:\"" + iso_time(*now)
+        + "\",closeDate[lte]:\"" + iso_time(*now + int64_t(closing_days) * 86400000) + "\""
+        + (stages.empty() ? "" : ",stage[neq]:" + stages.back())));
   auto focus = arg(args, "focus");
   auto text =
     "Identify the opportunities worth acting on" + scope
@@ -294,7 +302,8 @@ void identify_with(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ct
     "every open opportunity scored with the points and reasons per criterion (the top "
     + std::to_string(listed) + " listed, the distribution of all), and the anomalies: stale "
     "deals without activity for " + stale + " days, outlier amounts and sudden drops, each with "
-    "its evidence.\nName the deals to push (high score, close date near), the deals at risk "
+    "its evidence, and the open deals closing within " + std::to_string(closing_days)
+    + " days.\nName the deals to push (high score, close date near), the deals at risk "
     "(stale, close date slipping) and the gaps in the pipeline (thin stages); for each, the "
     "opportunity, why (cite the reason or finding) and the next step. Ask me before changing any "
     "record.";

@@ -497,6 +497,28 @@ void reply(const ctx_ptr& ctx, const std::string& description, std::string text,
              + prompt_message("user", text_content(text)) + messages + "]}");
 }
 
+step list_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target t, std::string uri,
+               std::size_t cap, std::string filter) {
+  return [env, ctx, t, uri, cap, filter](std::function<void(embed)> put) {
+    list(*env, ctx, t.obj->name_plural, filter, static_cast<int>(cap), 1,
+         [put, uri, t](expected<json::document, fault> body) {
+      if (!body)
+        return put({uri, "", body.error().message});
+      json::document out(rapidjson::kObjectType);
+      auto& a = out.GetAllocator();
+      json::value rows(rows_of(*body), a);
+      for (auto& r : rows.GetArray())
+        compact_record(*t.schema, *t.obj, r, a);
+      auto total = total_of(*body);
+      out.AddMember("total", total, a);
+      if (total > static_cast<int64_t>(rows.Size()))
+        out.AddMember("leftOut", total - static_cast<int64_t>(rows.Size()), a);
+      out.AddMember("records", rows, a);
+      put({uri, json::stringify(out), ""});
+    });
+  };
+}
+
 expected<int64_t, fault> now_or(const std::string& as_of) {
   if (as_of.empty())
     return std::chrono::duration_cast<std::chrono::milliseconds>(

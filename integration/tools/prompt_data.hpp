@@ -101,6 +101,11 @@ void add_live_prompt(catalog& cat, std::shared_ptr<const tool_env> env, prompt_s
 void reply(const ctx_ptr& ctx, const std::string& description, std::string text,
            const std::vector<embed>& parts);
 
+// The first `cap` records of `t` matching `filter` (depth 1, in the agent's view) as
+// {"total","records","leftOut"}; a step for gather().
+step list_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target t, std::string uri,
+               std::size_t cap, std::string filter);
+
 // Current time in ms, or `as_of` (ISO-8601) when given; a fault for a bad date.
 expected<int64_t, fault> now_or(const std::string& as_of);
 

@@ -72,28 +72,6 @@ std::string who(const found_record& f) {
 
 // --- suggest_next_actions ------------------------------------------------------------------
 
-// Open tasks of the whole workspace due before `until` (overdue) or between now and `until`.
-step open_tasks_step(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ctx,
-                     const target& tasks, const std::string& uri, const std::string& filter) {
-  return [env, ctx, tasks, uri, filter](std::function<void(embed)> put) {
-    list(*env, ctx, tasks.obj->name_plural, filter, static_cast<int>(related_cap), 1,
-         [put, uri, tasks](expected<json::document, fault> body) {
-      if (!body)
-        return put({uri, "", body.error().message});
-      json::document out(rapidjson::kObjectType);
-      auto& a = out.GetAllocator();
-      json::value rows(rows_of(*body), a);
-      for (auto& r : rows.GetArray())
-        compact_record(*tasks.schema, *tasks.obj, r, a);
-      out.AddMember("total", total_of(*body), a);
-      out.AddMember("tasks", rows, a);
-      if (total_of(*body) > static_cast<int64_t>(rows.Size()))
-        out.AddMember("leftOut", total_of(*body) - static_cast<int64_t>(rows.Size()), a);
-      put({uri, json::stringify(out), ""});
-    });
-  };
-}
-
 void suggest_workspace(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ctx,
                        const std::string& description, int64_t now, int horizon,
                        const std::string& focus) {
@@ -102,9 +80,9 @@ void suggest_workspace(const std::shared_ptr<const tool_env>& env, const ctx_ptr
     return ctx->fail(to_rpc(tasks.error()));
   auto as_of = iso_time(now), until = iso_time(now + int64_t(horizon) * 86400000);
   std::vector<step> steps{
-    open_tasks_step(env, ctx, *tasks, "twenty://tasks/overdue",
+    list_step(env, ctx, *tasks, "twenty://tasks/overdue", related_cap,
                     "dueAt[lt]:\"" + as_of + "\",status[neq]:DONE"),
-    open_tasks_step(env, ctx, *tasks, "twenty://tasks/upcoming",
+    list_step(env, ctx, *tasks, "twenty://tasks/upcoming", related_cap,
                     "dueAt[gte]:\"" + as_of + "\",dueAt[lte]:\"" + until + "\",status[neq]:DONE")};
   auto text = "Suggest my next actions in the CRM as of " + as_of
               + (focus.empty() ? "" : ", focusing on " + focus) + ".\n"

@@ -250,7 +250,7 @@ CAF_TEST(suggest next actions without a record embeds the workspace open tasks) 
   auto& o = a.embedded["twenty://tasks/overdue"];
   CAF_CHECK_EQUAL(o["total"].GetInt64(), overdue);
   int64_t shown = std::min<int64_t>(overdue, 10);
-  CAF_CHECK_EQUAL(static_cast<int64_t>(o["tasks"].Size()), shown);
+  CAF_CHECK_EQUAL(static_cast<int64_t>(o["records"].Size()), shown);
   if (overdue > 10)
     CAF_CHECK_EQUAL(o["leftOut"].GetInt64(), overdue - 10);
   CAF_CHECK_EQUAL(a.embedded["twenty://tasks/upcoming"]["total"].GetInt64(), upcoming);
@@ -366,6 +366,18 @@ CAF_TEST(identify opportunities embeds the pipeline by stage scores and stale de
     CAF_CHECK(ids.count(s["id"].GetString()) && s["reasons"].Size() > 0);
   auto& anomalies = a.embedded["twenty://analytics/opportunity-anomalies"];
   CAF_CHECK(anomalies["counts"].HasMember("stale_deal"));
+  // Open deals closing within 30 days of as_of.
+  int64_t closing = 0;
+  for (auto& o : all.GetArray()) {
+    auto day = day_of(o["closeDate"].GetString());
+    closing += std::string(o["stage"].GetString()) != "CUSTOMER" && day >= as_of_day
+               && day <= as_of_day + 30;
+  }
+  auto& soon = a.embedded["twenty://analytics/closing-soon"];
+  CAF_CHECK_EQUAL(soon["total"].GetInt64(), closing);
+  for (auto& o : soon["records"].GetArray())
+    CAF_CHECK(day_of(o["closeDate"].GetString()) >= as_of_day
+              && std::string(o["stage"].GetString()) != "CUSTOMER");
 
   // One stage of one company: the pipeline narrows to its deals.
   std::string company = all[0]["companyId"].GetString(), stage = all[0]["stage"].GetString();
