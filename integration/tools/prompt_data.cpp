@@ -52,6 +52,26 @@ std::string link_column(const workspace_schema& schema, const char* link, const 
   return "";
 }
 
+constexpr std::size_t max_text = 1000; // characters of one string value (a note's body)
+
+// Cuts long strings (at a UTF-8 boundary) and says how much was left out.
+void cut_long_strings(json::value& v, json::allocator& a) {
+  if (v.IsString() && v.GetStringLength() > max_text) {
+    std::string text(v.GetString(), v.GetStringLength());
+    std::size_t end = max_text;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+      --end;
+    v = json::str(text.substr(0, end) + "... (" + std::to_string(text.size() - end)
+                    + " more characters)", a);
+  } else if (v.IsObject()) {
+    for (auto& m : v.GetObject())
+      cut_long_strings(m.value, a);
+  } else if (v.IsArray()) {
+    for (auto& e : v.GetArray())
+      cut_long_strings(e, a);
+  }
+}
+
 // The array `key` of a bounded list resource, each record in the agent's view.
 void add_records(json::value& out, const char* key, const workspace_schema& schema,
                  const object& obj, std::vector<const json::value*> rows, std::size_t cap,
@@ -60,6 +80,7 @@ void add_records(json::value& out, const char* key, const workspace_schema& sche
   for (std::size_t i = 0; i < rows.size() && i < cap; ++i) {
     json::value r(*rows[i], a);
     compact_record(schema, obj, r, a);
+    cut_long_strings(r, a);
     arr.PushBack(r, a);
   }
   out.AddMember(json::str(key, a), arr, a);
@@ -201,7 +222,8 @@ void find_record(const tool_env& env, const ctx_ptr& ctx, schema_ptr schema, con
     if (!pick) {
       if (rows.Empty())
         return done(make_unexpected(fault{true, "no " + plural + " record is named '" + text
-                                                  + "'; complete the argument for names"}));
+                                                  + "' (set 'object' for records of another "
+                                                    "object); complete the argument for names"}));
       std::string names;
       for (std::size_t i = 0; i < rows.Size() && i < 5; ++i)
         names += (i ? ", " : "") + display_name(obj, rows[i]) + " ("
@@ -273,6 +295,7 @@ std::string bounded_record(const tools_config& config, const workspace_schema& s
     }
   }
   compact_record(schema, obj, out, a);
+  cut_long_strings(out, a);
   if (left.MemberCount())
     out.AddMember("leftOut", left, a);
   return json::stringify(out);
@@ -507,8 +530,10 @@ step list_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target t, std::
       json::document out(rapidjson::kObjectType);
       auto& a = out.GetAllocator();
       json::value rows(rows_of(*body), a);
-      for (auto& r : rows.GetArray())
+      for (auto& r : rows.GetArray()) {
         compact_record(*t.schema, *t.obj, r, a);
+        cut_long_strings(r, a);
+      }
       auto total = total_of(*body);
       out.AddMember("total", total, a);
       if (total > static_cast<int64_t>(rows.Size()))

@@ -235,6 +235,32 @@ CAF_TEST(suggest next actions embeds the company its open deals its tasks and it
     CAF_CHECK(notes.count(note["id"].GetString()));
 }
 
+CAF_TEST(a long note body is cut in the embedded data saying how much was left out) {
+  auto companies = rows("companies");
+  std::string company = companies[0]["id"].GetString();
+  std::string body(5000, 'x');
+  auto [status, created] = standin.http("POST", "/rest/notes",
+                                        R"({"title":"Long","bodyV2":{"markdown":")" + body + "\"}}");
+  CAF_REQUIRE_EQUAL(status, 201);
+  auto note = json::parse(created);
+  CAF_REQUIRE(note.has_value());
+  std::string note_id = (*note)["data"]["createNote"]["id"].GetString();
+  auto linked = standin.http("POST", "/rest/noteTargets",
+                             R"({"noteId":")" + note_id + R"(","targetCompanyId":")" + company + "\"}");
+  CAF_REQUIRE_EQUAL(linked.first, 201);
+  auto a = read_answer(get("suggest_next_actions", R"({"record":")" + company + "\"}"));
+  auto& notes = a.embedded["twenty://records/companies/" + company + "/notes"]["notes"];
+  bool found = false;
+  for (auto& n : notes.GetArray())
+    if (note_id == n["id"].GetString()) {
+      found = true;
+      std::string text = n["bodyV2"].GetString();
+      CAF_CHECK_LESS(text.size(), 1100u);
+      CAF_CHECK(contains(text, "4000 more characters"));
+    }
+  CAF_CHECK(found);
+}
+
 CAF_TEST(suggest next actions without a record embeds the workspace open tasks) {
   auto a = read_answer(get("suggest_next_actions", R"({"as_of":")" + std::string(as_of) + "\"}"));
   int64_t overdue = 0, upcoming = 0;
