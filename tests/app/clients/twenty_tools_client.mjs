@@ -1,5 +1,5 @@
 // Drives the real Twenty tools through an official TypeScript SDK client: list, get, create,
-// search and an error case. Usage: node twenty_tools_client.mjs v1|v2 <url>
+// search, an error case, a prompt with embedded data and a completion. Usage: node twenty_tools_client.mjs v1|v2 <url>
 // v2 pins protocol 2026-07-28 (stateless); v1 speaks 2025-11-25 (sessions).
 import assert from 'node:assert/strict';
 
@@ -72,5 +72,17 @@ try {
 }
 assert.ok(unknownTool, 'an unknown tool is a protocol error');
 
+// A prompt with the company's live data embedded, and a completion of one of its arguments.
+const prompt = await client.getPrompt({ name: 'suggest_next_actions',
+  arguments: { record: listed[0] } });
+const embedded = prompt.messages.filter((m) => m.content.type === 'resource')
+  .map((m) => m.content.resource);
+const company = embedded.find((r) => r.uri === `twenty://records/companies/${listed[0]}`);
+assert.ok(company, 'the prompt embeds the company');
+assert.equal(JSON.parse(company.text).id, listed[0], 'the embedded company is the one named');
+const completed = await client.complete({ ref: { type: 'ref/prompt', name: 'draft_communication' },
+  argument: { name: 'channel', value: 'l' } });
+assert.deepEqual(completed.completion.values, ['linkedin_message'], 'channel completion');
+
 await client.close();
-console.log(`ok ${era}: listed ${listed.length}, got, created ${createdId}, found, errors`);
+console.log(`ok ${era}: listed ${listed.length}, got, created ${createdId}, found, errors, prompt with ${embedded.length} resources, completion`);
