@@ -5,6 +5,7 @@
 #define CAF_SUITE app.prompts
 #include "caf/test/unit_test.hpp"
 
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -126,6 +127,12 @@ std::string full_name(const json::value& person) {
          + person["name"]["lastName"].GetString();
 }
 
+// The junction column to companies: 0.50 names it companyId, later releases targetCompanyId.
+const char* company_column() {
+  auto r = std::getenv("TMCP_TWENTY_VERSION");
+  return r && std::string(r) == "0.50" ? "companyId" : "targetCompanyId";
+}
+
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -172,8 +179,8 @@ CAF_TEST(suggest next actions embeds the company its open deals its tasks and it
   std::string company;
   auto got1 = rows("taskTargets");
   for (auto& link : got1.GetArray())
-    if (link.HasMember("targetCompanyId") && link["targetCompanyId"].IsString()) {
-      company = link["targetCompanyId"].GetString();
+    if (link.HasMember(company_column()) && link[company_column()].IsString()) {
+      company = link[company_column()].GetString();
       break;
     }
   CAF_REQUIRE(!company.empty());
@@ -204,7 +211,7 @@ CAF_TEST(suggest next actions embeds the company its open deals its tasks and it
   // Tasks: overdue and due within 30 days of as_of, the rest counted.
   std::set<std::string> overdue, upcoming;
   std::size_t done = 0, linked = 0;
-  auto got3 = rows("taskTargets", "targetCompanyId[eq]:" + company, 1);
+  auto got3 = rows("taskTargets", std::string(company_column()) + "[eq]:" + company, 1);
   for (auto& link : got3.GetArray()) {
     ++linked;
     auto& t = link["task"];
@@ -226,7 +233,7 @@ CAF_TEST(suggest next actions embeds the company its open deals its tasks and it
 
   // Notes: every note linked to the company, latest first.
   std::set<std::string> notes;
-  auto got4 = rows("noteTargets", "targetCompanyId[eq]:" + company);
+  auto got4 = rows("noteTargets", std::string(company_column()) + "[eq]:" + company);
   for (auto& link : got4.GetArray())
     notes.insert(link["noteId"].GetString());
   auto& n = a.embedded[base + "/notes"];
@@ -246,7 +253,8 @@ CAF_TEST(a long note body is cut in the embedded data saying how much was left o
   CAF_REQUIRE(note.has_value());
   std::string note_id = (*note)["data"]["createNote"]["id"].GetString();
   auto linked = standin.http("POST", "/rest/noteTargets",
-                             R"({"noteId":")" + note_id + R"(","targetCompanyId":")" + company + "\"}");
+                             R"({"noteId":")" + note_id + R"(",")" + company_column() + R"(":")" + company
+                               + "\"}");
   CAF_REQUIRE_EQUAL(linked.first, 201);
   auto a = read_answer(get("suggest_next_actions", R"({"record":")" + company + "\"}"));
   auto& notes = a.embedded["twenty://records/companies/" + company + "/notes"]["notes"];
