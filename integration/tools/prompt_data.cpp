@@ -182,20 +182,49 @@ std::string display_name(const object& obj, const json::value& rec) {
   return "";
 }
 
-std::string name_filter(const object& obj, const std::string& text) {
+std::string name_filter(const object& obj, const std::string& text, bool exact) {
   auto f = name_field(obj);
   if (!f)
     return "";
   auto v = literal(text);
+  // ilike without % is equality regardless of case.
+  std::string any = exact ? "" : "%";
   if (f->type == field_type::text)
-    return f->name + "[ilike]:\"%" + v + "%\"";
+    return f->name + "[ilike]:\"" + any + v + any + "\"";
   auto space = v.find(' ');
   if (space != std::string::npos)
-    return "and(" + f->name + ".firstName[ilike]:\"" + v.substr(0, space) + "%\"," + f->name
-           + ".lastName[ilike]:\"" + v.substr(space + 1) + "%\")";
-  return "or(" + f->name + ".firstName[ilike]:\"%" + v + "%\"," + f->name + ".lastName[ilike]:\"%"
-         + v + "%\")";
+    return "and(" + f->name + ".firstName[ilike]:\"" + v.substr(0, space) + any + "\"," + f->name
+           + ".lastName[ilike]:\"" + v.substr(space + 1) + any + "\")";
+  return "or(" + f->name + ".firstName[ilike]:\"" + any + v + any + "\"," + f->name
+         + ".lastName[ilike]:\"" + any + v + any + "\")";
 }
+
+namespace {
+
+// The one record a name found, or why there is none or more than one.
+void pick_one(const object& obj, const std::string& text, expected<json::document, fault> body,
+              const body_done& done) {
+  if (!body)
+    return done(std::move(body));
+  const auto& rows = rows_of(*body);
+  const auto& plural = obj.name_plural;
+  if (rows.Empty())
+    return done(make_unexpected(fault{true, "no " + plural + " record is named '" + text
+                                              + "' (set 'object' for records of another "
+                                                "object); complete the argument for names"}));
+  if (rows.Size() > 1) {
+    std::string names;
+    for (std::size_t i = 0; i < rows.Size() && i < 5; ++i)
+      names += (i ? ", " : "") + display_name(obj, rows[i]) + " ("
+               + json::get_string(rows[i], "id").value_or("") + ")";
+    return done(make_unexpected(fault{true, "'" + text + "' matches "
+                                              + std::to_string(total_of(*body)) + " " + plural
+                                              + ": " + names + "; give the full name or the id"}));
+  }
+  done(std::move(body));
+}
+
+} // namespace
 
 void find_record(const tool_env& env, const ctx_ptr& ctx, schema_ptr schema, const object& obj,
                  const std::string& text, body_done done) {
@@ -206,47 +235,26 @@ void find_record(const tool_env& env, const ctx_ptr& ctx, schema_ptr schema, con
         return done(make_unexpected(fault{true, "no " + plural + " record has the id " + text}));
       done(std::move(body));
     });
-  auto filter = name_filter(obj, text);
-  if (filter.empty())
+  auto exact = name_filter(obj, text, true);
+  if (exact.empty())
     return done(make_unexpected(
       fault{true, plural + " records have no name field to find '" + text + "' by; give the id"}));
-  list(env, ctx, plural, filter, 10, 1, [done, plural, text, schema, &obj](auto body) {
-    if (!body)
-      return done(std::move(body));
-    const auto& rows = rows_of(*body);
-    std::vector<const json::value*> exact;
-    for (const auto& r : rows.GetArray())
-      if (lower(display_name(obj, r)) == lower(text))
-        exact.push_back(&r);
-    const json::value* pick = exact.size() == 1 ? exact[0] : rows.Size() == 1 ? &rows[0] : nullptr;
-    if (!pick) {
-      if (rows.Empty())
-        return done(make_unexpected(fault{true, "no " + plural + " record is named '" + text
-                                                  + "' (set 'object' for records of another "
-                                                    "object); complete the argument for names"}));
-      std::string names;
-      for (std::size_t i = 0; i < rows.Size() && i < 5; ++i)
-        names += (i ? ", " : "") + display_name(obj, rows[i]) + " ("
-                 + json::get_string(rows[i], "id").value_or("") + ")";
-      return done(make_unexpected(fault{true, "'" + text + "' matches "
-                                                + std::to_string(total_of(*body)) + " " + plural
-                                                + ": " + names + "; give the full name or the id"}));
-    }
-    json::document one;
-    one.SetObject();
-    json::value data(rapidjson::kObjectType);
-    json::value arr(rapidjson::kArrayType);
-    arr.PushBack(json::value(*pick, one.GetAllocator()), one.GetAllocator());
-    data.AddMember(json::str(plural, one.GetAllocator()), arr, one.GetAllocator());
-    one.AddMember("data", data, one.GetAllocator());
-    done(std::move(one));
+  // The exact name first (whatever else contains it); else the one record whose name contains it.
+  list(env, ctx, plural, exact, 10, 1,
+       [env_copy = env, ctx, done, text, schema, &obj](expected<json::document, fault> body) {
+    if (!body || !rows_of(*body).Empty())
+      return pick_one(obj, text, std::move(body), done);
+    list(env_copy, ctx, obj.name_plural, name_filter(obj, text, false), 10, 1,
+         [done, text, schema, &obj](expected<json::document, fault> fuzzy) {
+      pick_one(obj, text, std::move(fuzzy), done);
+    });
   });
 }
 
 void record_names(const tool_env& env, schema_ptr schema, const object& obj,
                   const std::string& text,
                   std::function<void(std::vector<std::string>)> done) {
-  auto filter = text.empty() ? std::string() : name_filter(obj, text);
+  auto filter = text.empty() ? std::string() : name_filter(obj, text, false);
   if (!text.empty() && filter.empty())
     return done({});
   list(env, nullptr, obj.name_plural, filter, 50, 0, [done, schema, &obj, text](auto body) {

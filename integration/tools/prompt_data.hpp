@@ -43,8 +43,9 @@ int64_t total_of(const json::document& body);
 // What a person reads as the record's name: its name (first and last), title or label field.
 std::string display_name(const object& obj, const json::value& rec);
 
-// The REST filter that finds records of `obj` by (part of) their name; empty when it has none.
-std::string name_filter(const object& obj, const std::string& text);
+// The REST filter that finds records of `obj` by their name (`exact`, regardless of case) or by
+// part of it; empty when the object has no name field.
+std::string name_filter(const object& obj, const std::string& text, bool exact);
 
 // The record `text` names (a UUID, or a name matching exactly one record), read at depth 1.
 // Not found or ambiguous: an invalid-params fault that says which records there are.

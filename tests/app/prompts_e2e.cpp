@@ -242,6 +242,33 @@ CAF_TEST(suggest next actions embeds the company its open deals its tasks and it
     CAF_CHECK(notes.count(note["id"].GetString()));
 }
 
+CAF_TEST(an exact name wins over the names that contain it) {
+  auto companies = rows("companies");
+  auto lower = [](std::string t) {
+    for (auto& c : t)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return t;
+  };
+  std::string name, id;
+  for (auto& c : companies.GetArray()) {
+    std::string n = c["name"].GetString();
+    int same = 0, containing = 0;
+    for (auto& o : companies.GetArray()) {
+      std::string other = lower(o["name"].GetString());
+      same += other == lower(n);
+      containing += other.find(lower(n)) != std::string::npos;
+    }
+    if (same == 1 && containing > 1) {
+      name = n;
+      id = c["id"].GetString();
+      break;
+    }
+  }
+  CAF_REQUIRE(!name.empty());
+  auto a = read_answer(get("relationship_mapping", R"({"record":")" + lower(name) + "\"}"));
+  CAF_CHECK(a.embedded.count("twenty://records/companies/" + id));
+}
+
 CAF_TEST(a long note body is cut in the embedded data saying how much was left out) {
   auto companies = rows("companies");
   std::string company = companies[0]["id"].GetString();
