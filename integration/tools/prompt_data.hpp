@@ -1,6 +1,8 @@
-// The live data the CRM prompts embed (integration/tools/live_prompts.cpp): a record found by
-// name or id, its tasks, notes and related records, each read once through the gateway (tied
-// to the caller) and rendered bounded, as embedded resources. Plain C++ over twenty_api.
+// The live data the CRM prompts embed (record_prompts.cpp, overview_prompts.cpp): a record
+// found by name or id, its tasks, notes and related records, each read once through the gateway
+// (tied to the caller) and rendered bounded, as embedded resources (prompt_data.cpp); and the
+// prompts' frame: argument checks, live completions, gathering and the answer
+// (prompt_frame.cpp). Plain C++ over twenty_api.
 #pragma once
 
 #include <functional>
