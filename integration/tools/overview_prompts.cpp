@@ -2,6 +2,7 @@
 // (schema summary, counts per object, an object's breakdown per select field) and
 // identify_opportunities (pipeline by stage, scores with reasons, stale deals and outliers).
 // Figures come from twenty_aggregate's engine and the analytics jobs, not from new bulk reads.
+#include <atomic>
 #include <mutex>
 
 #include "integration/tools/aggregate_tool.hpp"
@@ -235,9 +236,12 @@ void analyze_crm_data(const std::shared_ptr<const tool_env>& env, const json::va
 // --- identify_opportunities ----------------------------------------------------------------
 
 // An analytics job (twenty_analytics' arguments as JSON text) embedded as its result.
+// The most records any of a prompt's jobs has read: progress is reported only when it grows.
+using read_mark = std::shared_ptr<std::atomic<uint64_t>>;
+
 step job_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target opp, std::string uri,
-              std::string args) {
-  return [env, ctx, opp, uri, args](std::function<void(embed)> put) {
+              std::string args, read_mark mark) {
+  return [env, ctx, opp, uri, args, mark](std::function<void(embed)> put) {
     if (!env->jobs)
       return put({uri, "", "analytics jobs do not run in this server"});
     auto parsed = json::parse(args);
@@ -245,6 +249,15 @@ step job_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target opp, std:
     if (!spec)
       return put({uri, "", spec.error()});
     analytics_callbacks cb;
+    cb.progress = [ctx, mark](uint64_t read, uint64_t total) {
+      auto seen = mark->load();
+      while (read > seen)
+        if (mark->compare_exchange_weak(seen, read))
+          return ctx->progress(static_cast<double>(read),
+                               total ? std::optional<double>(static_cast<double>(total))
+                                     : std::nullopt,
+                               std::to_string(read) + " opportunities read");
+    };
     cb.done = [put, uri](expected<std::string, error> status) {
       if (!status)
         return put({uri, "", status.error().message});
@@ -275,6 +288,7 @@ void identify_with(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ct
                        + (filter.empty() ? "" : ",\"filter\":" + json::quote(filter))
                        + (as_of.empty() ? "" : ",\"now\":" + json::quote(as_of))
                        + (stages.empty() ? "" : ",\"closed_stages\":[" + json::quote(stages.back()) + "]");
+  auto mark = std::make_shared<std::atomic<uint64_t>>(0);
   bool has_amount = opp.obj->find_field("amount") != nullptr;
   bool has_stage = !stages.empty();
   std::vector<step> steps{
@@ -284,9 +298,9 @@ void identify_with(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ct
                      + (has_amount ? ",\"sum:amount\"" : "") + "]"
                      + (filter.empty() ? "" : ",\"filter\":" + json::quote(filter)) + "}"),
     job_step(env, ctx, opp, "twenty://analytics/opportunity-scores",
-             "{\"analysis\":\"scores\"," + common + "}"),
+             "{\"analysis\":\"scores\"," + common + "}", mark),
     job_step(env, ctx, opp, "twenty://analytics/opportunity-anomalies",
-             "{\"analysis\":\"anomalies\"," + common + "}")};
+             "{\"analysis\":\"anomalies\"," + common + "}", mark)};
   auto now = now_or(as_of);
   if (opp.obj->find_field("closeDate"))
     steps.push_back(list_step(

@@ -408,7 +408,20 @@ CAF_TEST(identify opportunities embeds the pipeline by stage scores and stale de
     ++per_stage[o["stage"].GetString()];
     amount[o["stage"].GetString()] += o["amount"]["amountMicros"].GetDouble() / 1e6;
   }
-  auto a = read_answer(get("identify_opportunities", R"({"as_of":")" + std::string(as_of) + "\"}"));
+  mcp->notifications.clear();
+  auto answer = mcp->request("prompts/get",
+                             R"({"name":"identify_opportunities","arguments":{"as_of":")"
+                               + std::string(as_of) + R"("},"_meta":{"progressToken":"p1"}})",
+                             60s);
+  CAF_REQUIRE(answer.HasMember("result"));
+  auto a = read_answer(json::clone(answer["result"]));
+  // The analytics jobs' pages are reported to the caller's progress token.
+  bool progressed = false;
+  for (const auto& n : mcp->notifications)
+    progressed = progressed
+                 || (contains(n, "notifications/progress") && contains(n, "\"p1\"")
+                     && contains(n, "\"progress\":" + std::to_string(all.Size())));
+  CAF_CHECK(progressed);
   CAF_REQUIRE(a.embedded.count("twenty://analytics/pipeline"));
   auto& pipeline = a.embedded["twenty://analytics/pipeline"];
   std::map<std::string, int64_t> got;
