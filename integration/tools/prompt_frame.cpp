@@ -79,13 +79,17 @@ std::optional<fault> check_arguments(const prompt_spec& spec, const choices& enu
       return fault{true, "prompt '" + spec.name + "' has no argument '" + name
                            + "'; its arguments: " + prompts::join_values(names)};
     }
-    auto e = enums.find(name);
     std::string value = m.value.GetString();
+    // Clients send unfilled optional arguments as "": the same as leaving them out.
+    if (value.empty()) {
+      if (known->required)
+        return fault{true, "'" + name + "' must not be empty"};
+      continue;
+    }
+    auto e = enums.find(name);
     if (e != enums.end() && std::find(e->second.begin(), e->second.end(), value) == e->second.end())
       return fault{true, "'" + name + "' must be one of " + prompts::join_values(e->second)
                            + "; got '" + value + "'"};
-    if (value.empty() && known->required)
-      return fault{true, "'" + name + "' must not be empty"};
   }
   return std::nullopt;
 }

@@ -140,6 +140,16 @@ void suggest_next_actions(const std::shared_ptr<const tool_env>& env, const json
 
 // --- draft_communication -------------------------------------------------------------------
 
+std::string channel_name(const std::string& channel) {
+  if (channel == "linkedin_message")
+    return "a LinkedIn message";
+  if (channel == "call_script")
+    return "a call script";
+  if (channel == "note")
+    return "a CRM note";
+  return "an email";
+}
+
 std::string channel_advice(const std::string& channel) {
   if (channel == "linkedin_message")
     return "A LinkedIn message of at most 300 characters, no subject.";
@@ -164,7 +174,7 @@ void draft_communication(const std::shared_ptr<const tool_env>& env, const json:
     std::vector<step> steps{record_step(env, f), opportunities_step(env, f),
                             tasks_of(env, ctx, f.t.schema, *f.t.obj, f.id, *now, 14, related_cap),
                             notes_of(env, ctx, f.t.schema, *f.t.obj, f.id, notes_cap)};
-    auto text = "Draft a " + channel + " to " + who(f) + " in a " + tone + " tone"
+    auto text = "Draft " + channel_name(channel) + " to " + who(f) + " in a " + tone + " tone"
                 + (purpose.empty() ? std::string(".") : ", to " + purpose + ".") + "\n"
                 + channel_advice(channel) + "\n"
                   "Use only facts from the embedded resources: the record (contact details, "

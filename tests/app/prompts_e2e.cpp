@@ -521,6 +521,14 @@ CAF_TEST(bad arguments and missing records are invalid params that say why) {
   e = error("draft_communication", R"({"record":"x","channel":"fax"})");
   CAF_CHECK_EQUAL(e.first, -32602);
   CAF_CHECK(contains(e.second, "channel") && contains(e.second, "linkedin_message"));
+  e = error("draft_communication", R"({"record":""})");
+  CAF_CHECK(e.first == -32602 && contains(e.second, "'record' must not be empty"));
+  // Unfilled optional arguments come as "" from some clients: the defaults apply.
+  auto companies = rows("companies");
+  auto defaults = read_answer(get("draft_communication",
+                                  R"({"record":")" + std::string(companies[0]["id"].GetString())
+                                    + R"(","object":"companies","channel":"","tone":""})"));
+  CAF_CHECK(contains(defaults.text, "Draft an email") && contains(defaults.text, "friendly tone"));
   e = error("relationship_mapping", R"({"record":"x","colour":"red"})");
   CAF_CHECK(e.first == -32602 && contains(e.second, "colour"));
   e = error("suggest_next_actions", R"({"record":"00000000-0000-4000-8000-000000000000"})");
