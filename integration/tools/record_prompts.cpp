@@ -140,33 +140,47 @@ void suggest_next_actions(const std::shared_ptr<const tool_env>& env, const json
 
 // --- draft_communication -------------------------------------------------------------------
 
-std::string channel_name(const std::string& channel) {
-  if (channel == "linkedin_message")
-    return "a LinkedIn message";
-  if (channel == "call_script")
-    return "a call script";
-  if (channel == "note")
-    return "a CRM note";
-  return "an email";
+struct channel_kind {
+  const char* value;
+  const char* name;
+  const char* advice;
+};
+
+// The channels draft_communication writes for; the first is the default.
+const std::vector<channel_kind>& channels() {
+  static const std::vector<channel_kind> all{
+    {"email", "an email",
+     "An email: a subject line, then the body, addressed to the primary email in the record (say "
+     "so if there is none)."},
+    {"linkedin_message", "a LinkedIn message",
+     "A LinkedIn message of at most 300 characters, no subject."},
+    {"call_script", "a call script",
+     "A call script: an opening line, three talking points, two questions to ask, and a close "
+     "that proposes the next step."},
+    {"note", "a CRM note",
+     "A CRM note that sums up where things stand, ready to save with twenty_create_record on "
+     "notes with this record as target (after I approve it)."}};
+  return all;
 }
 
-std::string channel_advice(const std::string& channel) {
-  if (channel == "linkedin_message")
-    return "A LinkedIn message of at most 300 characters, no subject.";
-  if (channel == "call_script")
-    return "A call script: an opening line, three talking points, two questions to ask, and "
-           "a close that proposes the next step.";
-  if (channel == "note")
-    return "A CRM note that sums up where things stand, ready to save with twenty_create_record "
-           "on notes with this record as target (after I approve it).";
-  return "An email: a subject line, then the body, addressed to the primary email in the "
-         "record (say so if there is none).";
+std::vector<std::string> channel_values() {
+  std::vector<std::string> out;
+  for (const auto& c : channels())
+    out.emplace_back(c.value);
+  return out;
+}
+
+const channel_kind& channel_of(const std::string& value) {
+  for (const auto& c : channels())
+    if (value == c.value)
+      return c;
+  return channels().front();
 }
 
 void draft_communication(const std::shared_ptr<const tool_env>& env, const json::value& args,
                          ctx_ptr ctx, const std::string& description) {
   auto object = arg(args, "object").empty() ? std::string("people") : arg(args, "object");
-  auto channel = arg(args, "channel").empty() ? std::string("email") : arg(args, "channel");
+  const auto& how = channel_of(arg(args, "channel"));
   auto tone = arg(args, "tone").empty() ? std::string("friendly") : arg(args, "tone");
   auto purpose = arg(args, "purpose");
   auto now = now_or("");
@@ -174,9 +188,9 @@ void draft_communication(const std::shared_ptr<const tool_env>& env, const json:
     std::vector<step> steps{record_step(env, f), opportunities_step(env, f),
                             tasks_of(env, ctx, f.t.schema, *f.t.obj, f.id, *now, 14, related_cap),
                             notes_of(env, ctx, f.t.schema, *f.t.obj, f.id, notes_cap)};
-    auto text = "Draft " + channel_name(channel) + " to " + who(f) + " in a " + tone + " tone"
+    auto text = std::string("Draft ") + how.name + " to " + who(f) + " in a " + tone + " tone"
                 + (purpose.empty() ? std::string(".") : ", to " + purpose + ".") + "\n"
-                + channel_advice(channel) + "\n"
+                + how.advice + "\n"
                   "Use only facts from the embedded resources: the record (contact details, "
                   "company), its open opportunities, its open tasks and its latest notes. Refer "
                   "to the latest interaction when there is one, and never invent figures or "
@@ -390,7 +404,7 @@ void add_record_prompts(catalog& cat, std::shared_ptr<const tool_env> env) {
       {"channel", "email (default), linkedin_message, call_script or note", false},
       {"tone", "friendly (default), formal, concise or persuasive", false},
       {"purpose", "What the message is for (follow up on the proposal, ...)", false}}},
-    {{"channel", {"email", "linkedin_message", "call_script", "note"}},
+    {{"channel", channel_values()},
      {"tone", {"friendly", "formal", "concise", "persuasive"}}},
     "people",
     [env, draft](const json::value& args, ctx_ptr ctx) {
