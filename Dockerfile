@@ -12,7 +12,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release \
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends ca-certificates curl libcaf-core0.17 \
-      libfmt9 libjwt0 libprometheus-cpp-core1.0 libspdlog1.10 libssl3 \
+      libcairo2 libfmt9 libjwt0 libprometheus-cpp-core1.0 libspdlog1.10 libssl3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --no-create-home --shell /usr/sbin/nologin twenty-mcp
 COPY --from=build /build/bin/twenty-mcp-server /usr/local/bin/twenty-mcp-server

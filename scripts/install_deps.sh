@@ -4,7 +4,7 @@ set -euo pipefail
 # Extra package names as arguments (scripts/fuzz.sh adds clang and its libFuzzer runtime).
 packages=(g++ cmake make ccache git curl libcaf-dev rapidjson-dev libspdlog-dev libboost-dev
           libssl-dev libhiredis-dev redis-server nodejs npm prometheus-cpp-dev
-          libjwt-dev pkg-config "$@")
+          libjwt-dev pkg-config libcairo2-dev chromium "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

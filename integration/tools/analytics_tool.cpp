@@ -1,5 +1,6 @@
 #include "integration/tools/analytics_tool.hpp"
 
+#include "integration/tools/analytics_charts.hpp"
 #include "protocol/content.hpp"
 
 namespace tmcp::twenty::tools {
@@ -22,6 +23,7 @@ constexpr const char* input_schema = R"JSON({"type":"object","properties":{
 "max_pages":{"type":"integer","default":500,"description":"of 200 records"},
 "limit":{"type":"integer","default":20,"description":"listed per kind; all counted"},
 "wait":{"type":"boolean","default":true},
+"chart":{"type":"boolean","default":true,"description":"PNG of trends, scores"},
 "job_id":{"type":"string","description":"for status, cancel"}},
 "additionalProperties":false})JSON";
 
@@ -30,7 +32,7 @@ constexpr const char* jobs_prefix = "twenty://analytics/jobs/";
 std::string job_resource(const std::string& id) { return jobs_prefix + id; }
 
 // Runs one job; with `wait`, the call lasts as long as the job (progress, cancel, result).
-void launch(const jobs_ptr& jobs, analytics_spec spec, bool wait, const ctx_ptr& ctx) {
+void launch(const jobs_ptr& jobs, analytics_spec spec, bool wait, bool charts, const ctx_ptr& ctx) {
   analytics_callbacks watch;
   if (wait) {
     watch.progress = [ctx](uint64_t read, uint64_t total) {
@@ -38,10 +40,10 @@ void launch(const jobs_ptr& jobs, analytics_spec spec, bool wait, const ctx_ptr&
                     total > 0 ? std::optional<double>(static_cast<double>(total)) : std::nullopt,
                     std::to_string(read) + " records read");
     };
-    watch.done = [ctx](expected<std::string, error> status) {
+    watch.done = [ctx, charts](expected<std::string, error> status) {
       if (!status)
         return ctx->reply(error_result(status.error()));
-      ctx->reply(structured_result(*status));
+      ctx->reply(result_with_charts(*status, charts));
     };
   }
   jobs->start(std::move(spec), ctx->session_id(), std::move(watch),
@@ -67,11 +69,14 @@ void start(const tool_env& env, const json::value& args, ctx_ptr ctx) {
   auto spec = parse_analytics_spec(args, *r.obj);
   if (!spec)
     return ctx->reply(input_error(spec.error()));
+  // Charts by default: a picture is what a person asking for a trend wants; chart:false saves
+  // the image's tokens for agents that only read the numbers.
+  auto charts = json::get_bool(args, "chart").value_or(true);
   if (!json::get_bool(args, "wait").value_or(true))
-    return launch(env.jobs, std::move(*spec), false, ctx);
+    return launch(env.jobs, std::move(*spec), false, false, ctx);
   // Waiting on a job is long work: a client that follows tasks gets a task to poll instead.
-  ctx->as_task([jobs = env.jobs, spec = std::move(*spec)](ctx_ptr t) {
-    launch(jobs, spec, true, t);
+  ctx->as_task([jobs = env.jobs, spec = std::move(*spec), charts](ctx_ptr t) {
+    launch(jobs, spec, true, charts, t);
   });
 }
 
@@ -81,13 +86,14 @@ void status_or_cancel(const tool_env& env, bool cancel, const json::value& args,
     return ctx->reply(input_error("'job_id' is required for status and cancel (the jobId a start "
                                   "answered)"));
   auto jobs = env.jobs;
-  jobs->status(id, [ctx, jobs, id, cancel](std::optional<std::string> status) {
+  auto charts = !cancel && json::get_bool(args, "chart").value_or(true);
+  jobs->status(id, [ctx, jobs, id, cancel, charts](std::optional<std::string> status) {
     if (!status)
       return ctx->reply(input_error("unknown analytics job '" + id + "' (finished jobs are kept "
                                     "until 64 newer ones have ended)"));
     if (cancel)
       jobs->cancel(id);
-    ctx->reply(structured_result(*status));
+    ctx->reply(result_with_charts(*status, charts));
   });
 }
 

@@ -145,6 +145,13 @@ inline std::vector<std::string> standin_server_argv(const std::string& url,
   argv.insert(argv.end(), extra.begin(), extra.end());
   return argv;
 }
+
+// That server, initialized; null when it did not answer initialize.
+inline std::unique_ptr<mcp_stdio_client> stdio_server(const std::string& url,
+                                                      const std::vector<std::string>& extra = {}) {
+  auto client = std::make_unique<mcp_stdio_client>(standin_server_argv(url, extra));
+  return client->initialize() ? std::move(client) : nullptr;
+}
 #endif
 
 } // namespace tmcp::testing
