@@ -1,6 +1,10 @@
 #include "actors/twenty_service.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
+
+#include "integration/analytics_dashboard.hpp"
 
 namespace tmcp::actors {
 
@@ -14,8 +18,12 @@ constexpr auto refresh_timeout = 180s;
 // The record resources a write changed, for the other instances' subscribers.
 std::vector<std::string> changed_uris(const std::vector<std::pair<std::string, std::string>>& c) {
   std::vector<std::string> out;
-  for (auto& [plural, id] : c)
+  for (auto& [plural, id] : c) {
     out.push_back("twenty://records/" + plural + "/" + id);
+    for (auto& uri : twenty::dashboard_uris_for(plural))
+      if (std::find(out.begin(), out.end(), uri) == out.end())
+        out.push_back(uri);
+  }
   return out;
 }
 

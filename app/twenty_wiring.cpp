@@ -9,6 +9,7 @@
 #include "actors/change_hub.hpp"
 #include "actors/webhook_receiver.hpp"
 #include "app/log_redaction.hpp"
+#include "integration/analytics_dashboard.hpp"
 #include "integration/l2_cache.hpp"
 #include "integration/schema_model.hpp"
 #include "integration/shared_budget.hpp"
@@ -122,6 +123,8 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
   rt.service = std::make_shared<actors::twenty_service>(
     sys, workspace_key(cfg), [sessions](const std::string& plural, const std::string& id) {
       caf::anon_send(sessions, atom::updated_v, "twenty://records/" + plural + "/" + id);
+      for (auto& uri : twenty::dashboard_uris_for(plural))
+        caf::anon_send(sessions, atom::updated_v, uri);
     });
   auto tools_cfg = tools_config_of(cfg);
   actors::integration_settings is;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "integration/analytics_dashboard.hpp"
 #include "integration/schema_model.hpp"
 #include "integration/tools/record_writes.hpp"
 #include "protocol/json.hpp"
@@ -106,6 +107,8 @@ event_changes changes_for(const webhook_event& e, const workspace_schema* schema
       add_unique(out.uris, "twenty://records/" + *name + "/" + e.record_id);
     add_unique(out.uris, "twenty://records/" + *name);
   }
+  for (auto& uri : dashboard_uris_for(obj->name_plural))
+    add_unique(out.uris, uri);
   return out;
 }
 

@@ -57,6 +57,8 @@ std::string render_tool(const tool_spec& t) {
   if (t.tasks != task_support::forbidden)
     out += std::string(",\"execution\":{\"taskSupport\":\"")
            + (t.tasks == task_support::required ? "required" : "optional") + "\"}";
+  if (!t.meta.empty())
+    out += ",\"_meta\":" + t.meta;
   out += '}';
   return out;
 }
@@ -164,6 +166,13 @@ void normalize_defs(json::value& v, json::allocator& a) {
 catalog::catalog() = default;
 catalog::~catalog() = default;
 
+std::string catalog::extensions_json(const std::string& also) const {
+  std::string members = also;
+  for (const auto& [name, settings] : extensions)
+    members += (members.empty() ? "" : ",") + json::quote(name) + ":" + settings;
+  return members.empty() ? std::string() : ",\"extensions\":{" + members + "}";
+}
+
 expected<bool, std::string> catalog::add_tool(tool_spec spec, tool_handler handler) {
   if (find_tool(spec.name))
     return make_unexpected("duplicate tool name '" + spec.name + "'");
@@ -190,6 +199,8 @@ expected<bool, std::string> catalog::add_tool(tool_spec spec, tool_handler handl
 
 void catalog::add_resource(resource_spec spec, resource_reader reader) {
   auto rendered = render_resource_like("uri", spec.uri, spec);
+  if (!spec.meta.empty())
+    rendered.insert(rendered.size() - 1, ",\"_meta\":" + spec.meta);
   resources_.push_back({std::move(spec), std::move(reader), std::move(rendered)});
 }
 

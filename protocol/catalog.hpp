@@ -36,6 +36,7 @@ struct tool_spec {
   std::string output_schema;                          // JSON text; empty = none
   tool_annotations annotations;
   task_support tasks = task_support::forbidden;
+  std::string meta; // `_meta` JSON text (an MCP App's ui.resourceUri); empty = none
 };
 
 using tool_handler = std::function<void(const json::value& args, ctx_ptr ctx)>;
@@ -46,6 +47,7 @@ struct resource_spec {
   std::string title;
   std::string description;
   std::string mime_type;
+  std::string meta; // `_meta` JSON text on the resources/list entry; empty = none
 };
 
 struct resource_template_spec {
@@ -107,6 +109,11 @@ public:
 
   std::string instructions;
   std::size_t page_size = 100;
+  // Server capability `extensions` (name -> settings JSON), e.g. io.modelcontextprotocol/ui.
+  std::map<std::string, std::string> extensions;
+  // `,"extensions":{...}` for a capabilities object: `also` (members as JSON text) and these;
+  // empty when there are none.
+  std::string extensions_json(const std::string& also = "") const;
 
   struct tool_entry {
     tool_spec spec;

@@ -34,7 +34,7 @@ expected<std::string, rpc_error> session::do_initialize(const json::value* param
                     + std::string(opts_.tasks ? ",\"tasks\":{\"list\":{},\"cancel\":{},"
                                                 "\"requests\":{\"tools\":{\"call\":{}}}}"
                                               : "")
-                    + "},\"serverInfo\":{\"name\":"
+                    + catalog_->extensions_json() + "},\"serverInfo\":{\"name\":"
                     + json::quote(id.name) + ",\"title\":" + json::quote(id.title)
                     + ",\"version\":" + json::quote(id.version) + "}";
   if (!catalog_->instructions.empty())

@@ -150,8 +150,7 @@ std::string stateless_request::discover() const {
                       "\"prompts\":{\"listChanged\":true},"
                       "\"resources\":{\"subscribe\":true,\"listChanged\":true},"
                       "\"tools\":{\"listChanged\":true}";
-  if (opts_.tasks)
-    out += std::string(",\"extensions\":{\"") + tasks_extension + "\":{}}";
+  out += catalog_->extensions_json(opts_.tasks ? json::quote(tasks_extension) + ":{}" : "");
   out += "}";
   if (!catalog_->instructions.empty())
     out += ",\"instructions\":" + json::quote(catalog_->instructions);

@@ -232,7 +232,7 @@ struct group_by_run {
 
 void run_group_by(std::shared_ptr<const tool_env> env, ctx_ptr ctx, aggregate_done done,
                   query_plan p, std::string graphql_filter_json,
-                  std::shared_ptr<std::atomic<int>> supported) {
+                  std::shared_ptr<std::atomic<int>> supported, priority prio) {
   auto run = std::make_shared<group_by_run>(env, ctx, std::move(done), std::move(p));
   group_by_target target{run->p.obj->name_plural, pascal(run->p.obj->name_singular) + "FilterInput",
                          std::move(graphql_filter_json), max_groups};
@@ -244,7 +244,7 @@ void run_group_by(std::shared_ptr<const tool_env> env, ctx_ptr ctx, aggregate_do
     req.target = "/graphql";
     req.body = run->calls[i].body;
     req.kind = api::graphql;
-    tie_to_caller(req, ctx);
+    tie_to_caller(req, ctx, prio);
     env->api->read(std::move(req), {object_tag(run->p.obj->name_plural)},
                    [run, i, supported](outcome o) {
       bool last = false;
@@ -305,7 +305,7 @@ std::vector<field_info> aggregate_fields(const object& obj) {
 }
 
 void run_aggregate(std::shared_ptr<const tool_env> env, const json::value& args, ctx_ptr ctx,
-                   aggregate_done done) {
+                   aggregate_done done, priority prio) {
   auto p = plan(*env, args);
   if (!p.error.empty())
     return done(p.error);
@@ -318,7 +318,7 @@ void run_aggregate(std::shared_ptr<const tool_env> env, const json::value& args,
   if (!filter)
     return read_pages(env, ctx, std::move(done), std::move(p),
                       "the filter has no GraphQL form (" + filter.error() + ")");
-  run_group_by(env, ctx, std::move(done), std::move(p), std::move(*filter), supported);
+  run_group_by(env, ctx, std::move(done), std::move(p), std::move(*filter), supported, prio);
 }
 
 void add_aggregate_tool(catalog& cat, std::shared_ptr<const tool_env> env) {

@@ -13,10 +13,11 @@ namespace tmcp::twenty::tools {
 void add_aggregate_tool(catalog& cat, std::shared_ptr<const tool_env> env);
 
 // One twenty_aggregate query (`args` as the tool takes them) for other callers too (the
-// prompts): `done` gets the tool result, structured or isError, exactly once.
+// prompts, the dashboard): `done` gets the tool result, structured or isError, exactly once.
+// Pages are always read at bulk priority; groupBy calls at `prio`.
 using aggregate_done = std::function<void(std::string tool_result)>;
 void run_aggregate(std::shared_ptr<const tool_env> env, const json::value& args, ctx_ptr ctx,
-                   aggregate_done done);
+                   aggregate_done done, priority prio = priority::interactive);
 
 // The fields of `obj` as the aggregation engine sees them (relations by their id column).
 std::vector<analytics::field_info> aggregate_fields(const object& obj);

@@ -32,7 +32,8 @@ void add_png(std::vector<std::string>& out, const expected<std::string, std::str
     out.push_back(image_content(base64_encode(*png), "image/png"));
 }
 
-// The buckets' counts as one line, and their sums (`sum_key`, per currency) as a second chart.
+// The buckets' counts as one line, and their sums (`sum_key`, per currency; none when null)
+// as a second chart.
 void trend_charts(std::vector<std::string>& out, const std::string& what, const json::value& trend,
                   const char* sum_key) {
   auto buckets = json::find(trend, "buckets");
@@ -47,7 +48,7 @@ void trend_charts(std::vector<std::string>& out, const std::string& what, const 
     labels.push_back(bucket_label(json::get_string(b, "bucket").value_or(""), grain));
     auto count = json::find(b, "count");
     counts.values.push_back(count && count->IsNumber() ? count->GetDouble() : 0);
-    if (auto s = json::find(b, sum_key); s && s->IsObject())
+    if (auto s = sum_key ? json::find(b, sum_key) : nullptr; s && s->IsObject())
       for (auto& m : s->GetObject())
         if (m.value.IsNumber()) {
           auto& line = sums[m.name.GetString()];
@@ -128,8 +129,9 @@ std::vector<std::string> dashboard_charts(const json::value& dashboard) {
     }
     add_png(out, charts::funnel_chart("Pipeline by stage", funnel));
   }
+  // The amounts are in the funnel already: the trend shows the counts only.
   if (auto trend = json::find(dashboard, "trend"))
-    trend_charts(out, "New opportunities", *trend, "amount");
+    trend_charts(out, "New opportunities", *trend, nullptr);
   return out;
 }
 

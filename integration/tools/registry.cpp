@@ -3,6 +3,7 @@
 #include "integration/tools/aggregate_tool.hpp"
 #include "integration/tools/analytics_tool.hpp"
 #include "integration/tools/batch_tool.hpp"
+#include "integration/tools/dashboard_tool.hpp"
 #include "integration/tools/query_tools.hpp"
 #include "integration/tools/record_reads.hpp"
 #include "integration/tools/record_writes.hpp"
@@ -53,6 +54,8 @@ catalog_ptr build_catalog(api_ptr api, const tools_config& given, jobs_ptr jobs)
   if (config.toolsets.count("webhooks"))
     add_webhook_tool(*cat, env);
   add_resources_and_prompts(*cat, env);
+  if (config.toolsets.count("core") && access.allows_somewhere(operation::read))
+    add_dashboard(*cat, env);
   return cat;
 }
 

@@ -78,8 +78,10 @@ public:
                      + "}");
   }
 
-  bool initialize() {
-    auto r = request("initialize", R"({"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"e2e","version":"1"}})");
+  bool initialize(const std::string& capabilities = "{}") {
+    auto r = request("initialize", R"({"protocolVersion":"2025-11-25","capabilities":)" + capabilities
+                                     + R"(,"clientInfo":{"name":"e2e","version":"1"}})");
+    initialize_result.CopyFrom(r, initialize_result.GetAllocator());
     notify("notifications/initialized");
     return r.IsObject() && r.HasMember("result");
   }
@@ -116,6 +118,7 @@ public:
   }
 
   std::vector<std::string> notifications;
+  json::document initialize_result; // the whole response
 
 private:
   child_process proc_;
@@ -148,9 +151,10 @@ inline std::vector<std::string> standin_server_argv(const std::string& url,
 
 // That server, initialized; null when it did not answer initialize.
 inline std::unique_ptr<mcp_stdio_client> stdio_server(const std::string& url,
-                                                      const std::vector<std::string>& extra = {}) {
+                                                      const std::vector<std::string>& extra = {},
+                                                      const std::string& capabilities = "{}") {
   auto client = std::make_unique<mcp_stdio_client>(standin_server_argv(url, extra));
-  return client->initialize() ? std::move(client) : nullptr;
+  return client->initialize(capabilities) ? std::move(client) : nullptr;
 }
 #endif
 

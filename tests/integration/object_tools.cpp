@@ -29,7 +29,7 @@ struct fixture : tool_harness {
           && n != "twenty_create_record" && n != "twenty_update_record"
           && n != "twenty_delete_record" && n != "twenty_restore_record"
           && n != "twenty_batch_operations" && n != "twenty_manage_webhooks"
-          && n != "twenty_aggregate")
+          && n != "twenty_aggregate" && n != "twenty_dashboard")
         out.push_back(n);
     return out;
   }

@@ -57,9 +57,12 @@ CAF_TEST(resources and templates are listed with titles and mime types) {
   for (auto& r : res.result()["resources"].GetArray()) {
     uris.emplace_back(r["uri"].GetString());
     CAF_CHECK(r.HasMember("title") && r.HasMember("description"));
-    CAF_CHECK_EQUAL(std::string(r["mimeType"].GetString()), "application/json");
+    CAF_CHECK_EQUAL(std::string(r["mimeType"].GetString()),
+                    uris.back() == "ui://twenty/dashboard" ? "text/html;profile=mcp-app"
+                                                           : "application/json");
   }
-  CAF_CHECK_EQUAL(uris, (strings{"twenty://schema", "twenty://objects"}));
+  CAF_CHECK_EQUAL(uris, (strings{"twenty://schema", "twenty://objects",
+                                 "twenty://analytics/dashboard", "ui://twenty/dashboard"}));
   auto tpl = request("resources/templates/list", "{}");
   strings templates;
   for (auto& t : tpl.result()["resourceTemplates"].GetArray())
