@@ -23,7 +23,7 @@ constexpr const char* input_schema = R"JSON({"type":"object","properties":{
 "max_pages":{"type":"integer","default":500,"description":"of 200 records"},
 "limit":{"type":"integer","default":20,"description":"listed per kind; all counted"},
 "wait":{"type":"boolean","default":true},
-"chart":{"type":"boolean","default":true,"description":"PNG of trends, scores"},
+"chart":{"type":"boolean","default":true},
 "job_id":{"type":"string","description":"for status, cancel"}},
 "additionalProperties":false})JSON";
 
@@ -105,7 +105,7 @@ void add_analytics_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   tool_spec spec{"twenty_analytics", "Analyse CRM data",
                  "Trends (count, sum and change per period), opportunity scores with reasons, or "
                  "anomalies (spikes, drops, stale deals, outlier amounts) over all matching "
-                 "records, as a job with progress.",
+                 "records, as a job with progress and PNG charts.",
                  input_schema, "", read_only_hints()};
   spec.tasks = task_support::optional;
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {

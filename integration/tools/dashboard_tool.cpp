@@ -13,8 +13,8 @@ namespace tmcp::twenty::tools {
 namespace {
 
 constexpr const char* input_schema = R"JSON({"type":"object","properties":{
-"now":{"type":"string","description":"as-of date-time; default now"},
-"chart":{"type":"boolean","description":"PNG charts; default: when the client shows no MCP Apps"}},
+"now":{"type":"string","description":"as-of date-time"},
+"chart":{"type":"boolean","description":"PNGs; default when no MCP Apps"}},
 "additionalProperties":false})JSON";
 
 // Both keys: hosts read `ui.resourceUri`; the flat one is deprecated but still checked.
@@ -73,8 +73,7 @@ void add_dashboard(catalog& cat, std::shared_ptr<const tool_env> env) {
                      ctx->reply(read_app(uri));
                    });
   tool_spec spec{"twenty_dashboard", "Pipeline dashboard",
-                 "Pipeline by stage, monthly trend, anomalies and overdue tasks, as an app "
-                 "where the host shows MCP Apps.",
+                 "Pipeline by stage, monthly trend, anomalies, overdue tasks; an MCP App.",
                  input_schema, "", read_only_hints()};
   spec.meta = tool_meta;
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
