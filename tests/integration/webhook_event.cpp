@@ -111,3 +111,18 @@ CAF_TEST(a metadata event rereads the schema and announces the schema resources)
   CAF_CHECK(has(c.uris, "twenty://schema"));
   CAF_CHECK(has(c.uris, "twenty://objects"));
 }
+
+CAF_TEST(an opportunity or task event makes the dashboard stale and a person event does not) {
+  test::recorded_schema rs;
+  for (const char* singular : {"opportunity", "task"}) {
+    auto e = parse_webhook_event(record_body(std::string(singular) + ".updated", singular,
+                                             person_id));
+    CAF_REQUIRE(e.has_value());
+    auto c = changes_for(*e, &rs.schema);
+    CAF_CHECK(has(c.uris, "twenty://analytics/dashboard"));
+    CAF_CHECK_EQUAL(std::count(c.uris.begin(), c.uris.end(), "twenty://analytics/dashboard"), 1);
+  }
+  auto e = parse_webhook_event(record_body("person.updated", "person", person_id));
+  CAF_REQUIRE(e.has_value());
+  CAF_CHECK(!has(changes_for(*e, &rs.schema).uris, "twenty://analytics/dashboard"));
+}
