@@ -230,19 +230,26 @@ private:
     });
   }
 
-  // A count (totalCount) and the first few records of a filtered, sorted REST list.
+  // A count (totalCount) and the first few records of a filtered, sorted REST list; unsorted
+  // where this release cannot sort (0.50), learned from its first refusal.
   void list_section(const object& obj, const std::string& section, const std::string& filter,
                     const std::string& order, std::vector<std::string> keep,
                     std::string extra) {
+    bool sorted = !env_->learned->order_by_broken;
     request req;
     req.target = with_query("/rest/" + obj.name_plural,
                             {{"limit", std::to_string(examples)},
                              {"filter", filter},
-                             {"order_by", env_->learned->order_by_broken ? "" : order}});
+                             {"order_by", sorted ? order : ""}});
     tie_to_caller(req, ctx_, priority::bulk);
     auto self = shared_from_this();
     env_->api->read(std::move(req), {object_tag(obj.name_plural)},
-                    [self, section, keep, extra, plural = obj.name_plural](outcome o) {
+                    [self, &obj, section, filter, order, keep, extra, sorted,
+                     plural = obj.name_plural](outcome o) {
+      if (!o && sorted && is_broken_order_by(o.error())) {
+        self->env_->learned->order_by_broken = true;
+        return self->list_section(obj, section, filter, order, keep, extra);
+      }
       if (!o)
         return self->put(section, error_section(std::string(to_string(o.error().code)) + ": "
                                                 + o.error().message));

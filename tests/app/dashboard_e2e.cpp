@@ -5,6 +5,7 @@
 #define CAF_SUITE app.dashboard
 #include "caf/test/unit_test.hpp"
 
+#include <cstdlib>
 #include <map>
 
 #include "app/mcp_stdio_client.hpp"
@@ -51,6 +52,16 @@ std::map<std::string, int64_t> stage_counts(const json::value& dashboard) {
   return out;
 }
 
+// Twenty's groupBy where the release has it (0.50 has not: the records are read page by page).
+std::string via_expected() {
+  auto release = std::getenv("TMCP_TWENTY_VERSION");
+  return release && std::string(release) == "0.50" ? "pages" : "groupBy";
+}
+
+int64_t upstream_calls(standin_process& standin) {
+  return standin.count("POST /graphql") + standin.count("GET /rest/{object}");
+}
+
 int images_in(const json::value& result) {
   int n = 0;
   for (auto& c : result["content"].GetArray())
@@ -87,7 +98,7 @@ CAF_TEST(the dashboard numbers match the records) {
     if (created >= "2025-02" && created < "2026-02")
       ++months[created.substr(0, 7) + "-01"];
   }
-  CAF_CHECK_EQUAL(std::string(d["pipeline"]["via"].GetString()), "groupBy");
+  CAF_CHECK_EQUAL(std::string(d["pipeline"]["via"].GetString()), via_expected());
   CAF_CHECK_EQUAL(stage_counts(d), counts);
   for (auto& s : d["pipeline"]["stages"].GetArray())
     CAF_CHECK_LESS(std::abs(s["amount"]["USD"].GetDouble() - usd[s["stage"].GetString()]), 0.01);
@@ -118,10 +129,12 @@ CAF_TEST(the dashboard is read from the cache until an opportunity changes) {
   CAF_REQUIRE(mcp);
   auto first = read_dashboard(*mcp);
   CAF_REQUIRE(first["pipeline"].HasMember("stages"));
+  // On 0.50 a catalog rebuilt by a late schema answer learns again that REST cannot sort (one
+  // refused call per list); a second read leaves only cached answers for the third.
+  read_dashboard(*mcp);
   standin.reset_stats();
   auto second = read_dashboard(*mcp);
-  CAF_CHECK_EQUAL(standin.count("POST /graphql"), 0);
-  CAF_CHECK_EQUAL(standin.count("GET /rest/{object}"), 0);
+  CAF_CHECK_EQUAL(upstream_calls(standin), 0);
   CAF_CHECK_EQUAL(stage_counts(second), stage_counts(first));
   // Move one NEW deal to MEETING through the server: the subscriber hears of it, and the next
   // read asks Twenty again and shows the move.
@@ -141,8 +154,9 @@ CAF_TEST(the dashboard is read from the cache until an opportunity changes) {
   for (auto& n : mcp->notifications)
     told = told || n.find("twenty://analytics/dashboard") != std::string::npos;
   CAF_CHECK(told);
+  standin.reset_stats();
   auto after = read_dashboard(*mcp);
-  CAF_CHECK_GREATER(standin.count("POST /graphql"), 0);
+  CAF_CHECK_GREATER(upstream_calls(standin), 0);
   auto before = stage_counts(first), now = stage_counts(after);
   CAF_CHECK_EQUAL(now["NEW"], before["NEW"] - 1);
   CAF_CHECK_EQUAL(now["MEETING"], before["MEETING"] + 1);
