@@ -81,8 +81,28 @@ void score_chart(std::vector<std::string>& out, const json::value& result) {
     counts.push_back(v.IsNumber() ? v.GetDouble() : 0);
   }
   auto scored = json::get_int(result, "scored").value_or(0);
-  add_png(out, charts::histogram("Scores of " + std::to_string(scored) + " open opportunities",
-                                 bins, counts));
+  auto object = json::get_string(result, "object").value_or("records");
+  add_png(out, charts::histogram("Scores of " + std::to_string(scored) + " " + object, bins,
+                                 counts));
+}
+
+// One record's touches per month (activity analysis), every month from the first touch on.
+void activity_chart(std::vector<std::string>& out, const json::value& result) {
+  auto activity = json::find(result, "activity");
+  auto months = activity ? json::find(*activity, "touchesPerMonth") : nullptr;
+  if (!months || !months->IsArray() || months->Empty())
+    return;
+  std::vector<std::string> labels;
+  line_series touches{"", {}};
+  for (auto& m : months->GetArray()) {
+    labels.push_back(bucket_label(json::get_string(m, "month").value_or(""), "month"));
+    auto n = json::find(m, "touches");
+    touches.values.push_back(n && n->IsNumber() ? n->GetDouble() : 0);
+  }
+  auto entity = json::find(result, "entity");
+  auto label = entity ? json::get_string(*entity, "label").value_or("") : "";
+  add_png(out, charts::line_chart("Touches per month" + (label.empty() ? "" : ": " + label),
+                                  labels, {touches}));
 }
 
 // "1.2k USD, 300 EUR" from {"USD":1200,"EUR":300}.
@@ -110,6 +130,8 @@ std::vector<std::string> result_charts(const json::value& status) {
       trend_charts(out, object, *trend, "sum");
   } else if (analysis == "scores") {
     score_chart(out, *result);
+  } else if (analysis == "activity") {
+    activity_chart(out, *result);
   }
   return out;
 }

@@ -1,6 +1,8 @@
 // The pictures of analytics results: a PNG chart (analytics/charts) as MCP `image` content
-// where one helps a reader — trend lines for trends, the score distribution for scores, the
-// pipeline funnel and the monthly trend for the dashboard. Anomalies and job statuses have none.
+// where one helps a reader — trend lines for trends, the score distribution for scores (of
+// opportunities or companies), touches per month for a record's activity, the pipeline funnel
+// and the monthly trend for the dashboard. Anomalies, relationship maps and job statuses have
+// none.
 #pragma once
 
 #include <string>
