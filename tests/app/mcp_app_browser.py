@@ -166,13 +166,21 @@ def run_browser(name, app_html, result):
     if os.path.exists(shot):
         os.remove(shot)
     # Virtual time makes the timers deterministic; IsolateSandboxedIframes off keeps the
-    # iframe in process so virtual time cannot race it (mcp.md 11.5). No network is used.
+    # iframe in process so virtual time cannot race it (mcp.md 11.5). No network is used;
+    # /dev/shm is small in containers, so shared memory goes to /tmp.
     cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+           "--disable-dev-shm-usage",
            "--disable-extensions", "--disable-background-networking", "--hide-scrollbars",
            "--disable-features=IsolateSandboxedIframes", "--user-data-dir=" + work + "/profile",
            "--virtual-time-budget=8000", "--window-size=800,600", "--enable-logging=stderr",
            "--v=0", "--screenshot=" + shot, "file://" + work + "/host.html"]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    finally:
+        # The page and fixture stay for a look at a failure; Chromium's profile goes.
+        shutil.copy(os.path.join(work, "fixture.js"), os.path.join(out_dir, name + "-fixture.js"))
+        shutil.copy(os.path.join(work, "host.html"), os.path.join(out_dir, "host.html"))
+        shutil.rmtree(work, ignore_errors=True)
     with open(os.path.join(out_dir, name + ".log"), "w") as f:
         f.write(p.stderr)
     if not os.path.exists(shot):
