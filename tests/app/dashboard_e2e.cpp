@@ -193,3 +193,16 @@ CAF_TEST(a client that shows MCP Apps gets the app linked from the tool) {
   CAF_CHECK_EQUAL(images_in(r), 0);
   CAF_CHECK(r["structuredContent"].HasMember("pipeline"));
 }
+
+CAF_TEST(a section the permissions refuse says so and the others are still there) {
+  standin_process standin;
+  auto mcp = stdio_server(standin.url, {"--permissions", "opportunities:read"});
+  CAF_REQUIRE(mcp);
+  auto d = read_dashboard(*mcp);
+  CAF_CHECK_EQUAL(d["pipeline"]["stages"].Size(), 5u);
+  CAF_CHECK_EQUAL(d["trend"]["buckets"].Size(), 12u);
+  CAF_REQUIRE(d["overdueTasks"].HasMember("error"));
+  std::string why = d["overdueTasks"]["error"].GetString();
+  CAF_CHECK(why.find("MCP_PERMISSIONS") != std::string::npos);
+  CAF_CHECK(why.find("tasks") != std::string::npos);
+}
