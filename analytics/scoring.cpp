@@ -35,32 +35,102 @@ double clamp01(double v) { return std::max(0.0, std::min(1.0, v)); }
 
 double one_decimal(double v) { return std::round(v * 10) / 10; }
 
-bool is_closed(const std::string& stage, const scoring_params& p) {
-  return std::find(p.closed_stages.begin(), p.closed_stages.end(), stage) != p.closed_stages.end();
-}
-
 } // namespace
 
-expected<score_weights, std::string> parse_weights(const json::value& v) {
-  score_weights w;
-  const char* names = "stage, amount, recency, age, close_date, overdue_tasks";
+expected<bool, std::string> parse_weight_slots(const json::value& v,
+                                               const std::vector<std::pair<const char*, double*>>& slots) {
+  std::string names;
+  for (auto& [name, _] : slots)
+    names += (names.empty() ? "" : ", ") + std::string(name);
   if (!v.IsObject())
-    return make_unexpected(std::string("weights must be an object such as {\"stage\":30,\"amount\":20}; "
-                                  "criteria: ")
-                      + names);
-  std::map<std::string, double*> slots{{"stage", &w.stage},           {"amount", &w.amount},
-                                       {"recency", &w.recency},       {"age", &w.age},
-                                       {"close_date", &w.close_date}, {"overdue_tasks", &w.overdue_tasks}};
+    return make_unexpected("weights must be an object such as {\"" + std::string(slots[0].first)
+                           + "\":30}; criteria: " + names);
   for (auto& m : v.GetObject()) {
     std::string name = m.name.GetString();
-    auto it = slots.find(name);
+    auto it = std::find_if(slots.begin(), slots.end(), [&](auto& s) { return name == s.first; });
     if (it == slots.end())
       return make_unexpected("unknown scoring criterion '" + name + "'; criteria: " + names);
     if (!m.value.IsNumber() || m.value.GetDouble() < 0 || !std::isfinite(m.value.GetDouble()))
       return make_unexpected("the weight of '" + name + "' must be a number >= 0");
     *it->second = m.value.GetDouble();
   }
+  return true;
+}
+
+expected<score_weights, std::string> parse_weights(const json::value& v) {
+  score_weights w;
+  auto ok = parse_weight_slots(v, {{"stage", &w.stage},
+                                   {"amount", &w.amount},
+                                   {"recency", &w.recency},
+                                   {"age", &w.age},
+                                   {"close_date", &w.close_date},
+                                   {"overdue_tasks", &w.overdue_tasks}});
+  if (!ok)
+    return make_unexpected(ok.error());
   return w;
+}
+
+void score_card::add(const char* criterion, double fraction, double weight, std::string why) {
+  reasons_.push_back({criterion, one_decimal(clamp01(fraction) * weight), weight, std::move(why)});
+}
+
+double score_card::score() const {
+  double won = 0, possible = 0;
+  for (auto& r : reasons_) {
+    won += r.points;
+    possible += r.max_points;
+  }
+  return possible > 0 ? one_decimal(won / possible * 100) : 0;
+}
+
+bool is_closed_stage(const std::string& stage, const scoring_params& p) {
+  return std::find(p.closed_stages.begin(), p.closed_stages.end(), stage) != p.closed_stages.end();
+}
+
+std::optional<double> stage_fraction(const std::string& stage, const scoring_params& p) {
+  // The open stages only: the last open stage is the furthest a deal can be and still be open.
+  std::vector<std::string> open;
+  for (auto& st : p.stages)
+    if (!is_closed_stage(st, p))
+      open.push_back(st);
+  auto pos = std::find(open.begin(), open.end(), stage);
+  if (stage.empty() || pos == open.end())
+    return std::nullopt;
+  auto idx = pos - open.begin();
+  return open.size() > 1 ? double(idx) / double(open.size() - 1) : 1.0;
+}
+
+void add_stage(score_card& card, const std::string& stage, double weight, const scoring_params& p) {
+  auto frac = stage_fraction(stage, p);
+  if (!frac) {
+    card.add("stage", 0, weight, stage.empty() ? "no stage" : "stage " + stage + " is not in the pipeline");
+    return;
+  }
+  std::size_t open = 0;
+  for (auto& st : p.stages)
+    open += !is_closed_stage(st, p);
+  double position = open > 1 ? std::round(*frac * double(open - 1)) + 1 : 1;
+  card.add("stage", *frac, weight,
+           "stage " + stage + format(" is %.0f of %.0f open stages", position, double(open)));
+}
+
+void add_recency(score_card& card, std::optional<int64_t> last_activity, double weight,
+                 const scoring_params& p) {
+  if (!last_activity) {
+    card.add("recency", 0, weight, "no recorded activity");
+    return;
+  }
+  double days = days_between(*last_activity, p.now);
+  double span = std::max(1, p.stale_days - p.fresh_days);
+  card.add("recency", 1.0 - (days - p.fresh_days) / span, weight,
+           format("last activity %.0f days ago (full points within %.0f days", days, p.fresh_days)
+             + format(", none after %.0f)", p.stale_days));
+}
+
+void add_overdue(score_card& card, std::optional<int> overdue, double weight) {
+  if (overdue)
+    card.add("overdue_tasks", 1.0 - *overdue / 3.0, weight,
+             format("%.0f overdue tasks (none at 3 or more)", *overdue));
 }
 
 opportunity_facts facts_from_record(const json::value& record) {
@@ -98,76 +168,44 @@ opportunity_score score_opportunity(const opportunity_facts& d, const scoring_pa
   s.id = d.id;
   s.name = d.name;
   const auto& w = p.weights;
-  auto add = [&](const char* criterion, double fraction, double weight, std::string why) {
-    s.reasons.push_back({criterion, one_decimal(clamp01(fraction) * weight), weight, std::move(why)});
-  };
-
-  auto pos = std::find(p.stages.begin(), p.stages.end(), d.stage);
-  if (d.stage.empty() || pos == p.stages.end()) {
-    add("stage", 0, w.stage, d.stage.empty() ? "no stage" : "stage " + d.stage + " is not in the pipeline");
-  } else {
-    // The open stages only: the last open stage is the furthest a deal can be and still be open.
-    std::vector<std::string> open;
-    for (auto& st : p.stages)
-      if (!is_closed(st, p))
-        open.push_back(st);
-    auto idx = std::find(open.begin(), open.end(), d.stage) - open.begin();
-    double frac = open.size() > 1 ? double(idx) / double(open.size() - 1) : 1.0;
-    add("stage", frac, w.stage,
-        "stage " + d.stage + format(" is %.0f of %.0f open stages", double(idx + 1), double(open.size())));
-  }
+  score_card card;
+  add_stage(card, d.stage, w.stage, p);
 
   if (!d.amount) {
-    add("amount", 0, w.amount, "no amount");
+    card.add("amount", 0, w.amount, "no amount");
   } else {
     auto m = medians.find(d.currency);
     double ref = m == medians.end() ? 0 : m->second;
     double ratio = ref > 0 ? *d.amount / ref : 1.0;
-    add("amount", ratio, w.amount,
-        format("amount %.2f ", *d.amount) + d.currency + format(" is %.2fx the median %.2f ", ratio, ref)
-          + d.currency);
+    card.add("amount", ratio, w.amount,
+             format("amount %.2f ", *d.amount) + d.currency
+               + format(" is %.2fx the median %.2f ", ratio, ref) + d.currency);
   }
 
-  if (!d.last_activity_at) {
-    add("recency", 0, w.recency, "no recorded activity");
-  } else {
-    double days = days_between(*d.last_activity_at, p.now);
-    double span = std::max(1, p.stale_days - p.fresh_days);
-    add("recency", 1.0 - (days - p.fresh_days) / span, w.recency,
-        format("last activity %.0f days ago (full points within %.0f days", days, p.fresh_days)
-          + format(", none after %.0f)", p.stale_days));
-  }
+  add_recency(card, d.last_activity_at, w.recency, p);
 
   if (!d.created_at) {
-    add("age", 0, w.age, "creation date unknown");
+    card.add("age", 0, w.age, "creation date unknown");
   } else {
     double days = days_between(*d.created_at, p.now);
-    add("age", 1.0 - (days - p.cycle_days) / std::max(1, p.cycle_days), w.age,
-        format("open for %.0f days (sales cycle %.0f days)", days, p.cycle_days));
+    card.add("age", 1.0 - (days - p.cycle_days) / std::max(1, p.cycle_days), w.age,
+             format("open for %.0f days (sales cycle %.0f days)", days, p.cycle_days));
   }
 
   if (!d.close_date) {
-    add("close_date", 0.5, w.close_date, "no close date");
+    card.add("close_date", 0.5, w.close_date, "no close date");
   } else if (*d.close_date < p.now) {
-    add("close_date", 0, w.close_date,
-        format("close date slipped %.0f days ago while the deal is open",
-               days_between(*d.close_date, p.now)));
+    card.add("close_date", 0, w.close_date,
+             format("close date slipped %.0f days ago while the deal is open",
+                    days_between(*d.close_date, p.now)));
   } else {
-    add("close_date", 1, w.close_date,
-        format("closes in %.0f days", days_between(p.now, *d.close_date)));
+    card.add("close_date", 1, w.close_date,
+             format("closes in %.0f days", days_between(p.now, *d.close_date)));
   }
 
-  if (d.overdue_tasks) {
-    add("overdue_tasks", 1.0 - *d.overdue_tasks / 3.0, w.overdue_tasks,
-        format("%.0f overdue tasks (none at 3 or more)", *d.overdue_tasks));
-  }
-
-  double won = 0, possible = 0;
-  for (auto& r : s.reasons) {
-    won += r.points;
-    possible += r.max_points;
-  }
-  s.score = possible > 0 ? one_decimal(won / possible * 100) : 0;
+  add_overdue(card, d.overdue_tasks, w.overdue_tasks);
+  s.score = card.score();
+  s.reasons = card.take();
   return s;
 }
 
@@ -175,7 +213,7 @@ std::vector<opportunity_score> score_opportunities(const std::vector<opportunity
                                                    const scoring_params& p) {
   std::vector<opportunity_facts> open;
   for (auto& d : deals)
-    if (!is_closed(d.stage, p))
+    if (!is_closed_stage(d.stage, p))
       open.push_back(d);
   auto medians = median_amounts(open);
   std::vector<opportunity_score> out;

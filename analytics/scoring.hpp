@@ -38,6 +38,10 @@ struct scoring_params {
 // refused with the list of criteria.
 expected<score_weights, std::string> parse_weights(const json::value& v);
 
+// Reads a weights object into named slots (the criteria of one kind of score).
+expected<bool, std::string> parse_weight_slots(const json::value& v,
+                                               const std::vector<std::pair<const char*, double*>>& slots);
+
 // What scoring needs to know about one opportunity.
 struct opportunity_facts {
   std::string id, name, stage;
@@ -62,6 +66,29 @@ struct opportunity_score {
   double score = 0; // 0-100, one decimal
   std::vector<score_reason> reasons;
 };
+
+// A score being built: each criterion's points (its fraction of the weight, clamped to 0..1)
+// and why; the score is the points won over the points possible, x 100, one decimal.
+class score_card {
+public:
+  void add(const char* criterion, double fraction, double weight, std::string why);
+  double score() const;
+  std::vector<score_reason> take() { return std::move(reasons_); }
+
+private:
+  std::vector<score_reason> reasons_;
+};
+
+// The criteria opportunities and companies share.
+// Position among the open stages in pipeline order: first 0, last 1 (1 when only one is open).
+std::optional<double> stage_fraction(const std::string& stage, const scoring_params& p);
+bool is_closed_stage(const std::string& stage, const scoring_params& p);
+void add_stage(score_card& card, const std::string& stage, double weight, const scoring_params& p);
+// 1 up to fresh_days since the last activity, 0 from stale_days.
+void add_recency(score_card& card, std::optional<int64_t> last_activity, double weight,
+                 const scoring_params& p);
+// 1 - overdue / 3; left out when unknown.
+void add_overdue(score_card& card, std::optional<int> overdue, double weight);
 
 // The median amount per currency code: the reference an amount is compared with.
 std::map<std::string, double> median_amounts(const std::vector<opportunity_facts>& deals);
