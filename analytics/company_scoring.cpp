@@ -77,7 +77,7 @@ std::vector<opportunity_score> score_companies(const std::vector<company_facts>&
       double ratio = ref > 0 ? amount / ref : 1.0;
       card.add("pipeline", ratio, w.pipeline,
                "open pipeline " + money(amount, code) + " in " + std::to_string(c.open_deals)
-                 + " deals is " + number(ratio, "%.2f") + "x the median " + money(ref, code));
+                 + (c.open_deals == 1 ? " deal is " : " deals is ") + number(ratio, "%.2f") + "x the median " + money(ref, code));
     }
     if (c.stage_fractions.empty()) {
       card.add("stage", 0, w.stage, "no open deal in a pipeline stage");
@@ -88,7 +88,8 @@ std::vector<opportunity_score> score_companies(const std::vector<company_facts>&
       double mean = sum / static_cast<double>(c.stage_fractions.size());
       card.add("stage", mean, w.stage,
                "open deals are " + number(mean * 100) + "% of the way through the open stages "
-                 + "on average (" + std::to_string(c.stage_fractions.size()) + " deals)");
+                 + "on average (" + std::to_string(c.stage_fractions.size())
+                 + (c.stage_fractions.size() == 1 ? " deal)" : " deals)"));
     }
     add_recency(card, c.last_activity_at, w.recency, p);
     add_overdue(card, c.overdue_tasks, w.overdue_tasks);

@@ -246,4 +246,21 @@ void write_scores(const std::vector<opportunity_score>& scores, json::value& out
   }
 }
 
+void write_score_summary(std::vector<opportunity_score> all, std::size_t limit, json::value& out,
+                         json::allocator& a) {
+  json::value bands(rapidjson::kArrayType);
+  std::vector<uint64_t> counts(10, 0);
+  for (auto& sc : all)
+    ++counts[std::min<std::size_t>(9, static_cast<std::size_t>(sc.score / 10))];
+  for (auto c : counts)
+    bands.PushBack(json::value(static_cast<uint64_t>(c)), a);
+  out.AddMember("scored", json::value(static_cast<uint64_t>(all.size())), a);
+  out.AddMember("distribution", bands, a);
+  if (all.size() > limit)
+    all.resize(limit);
+  json::value scores;
+  write_scores(all, scores, a);
+  out.AddMember("scores", scores, a);
+}
+
 } // namespace tmcp::analytics

@@ -103,4 +103,9 @@ std::vector<opportunity_score> score_opportunities(const std::vector<opportunity
 void write_scores(const std::vector<opportunity_score>& scores, json::value& out,
                   json::allocator& a);
 
+// Adds to the object `out`: "scored" (how many), "distribution" (counts per band of ten points,
+// the last band including 100) and "scores" (the first `limit`, best first).
+void write_score_summary(std::vector<opportunity_score> all, std::size_t limit, json::value& out,
+                         json::allocator& a);
+
 } // namespace tmcp::analytics

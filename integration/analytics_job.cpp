@@ -7,6 +7,7 @@
 #include "analytics/anomalies.hpp"
 #include "analytics/time_zone.hpp"
 #include "analytics/trends.hpp"
+#include "integration/analytics_graph.hpp"
 #include "integration/schema_model.hpp"
 #include "integration/url.hpp"
 
@@ -34,12 +35,13 @@ expected<granularity, std::string> parse_grain(const std::string& g) {
 
 // Scores and anomalies read the pipeline: a select `stage` and a currency `amount`.
 std::optional<std::string> check_pipeline(const object& obj, analytics_spec& spec,
-                                          const json::value& args) {
+                                          const json::value& args, bool deal_weights = true) {
   auto stage = obj.find_field("stage");
   auto amount = obj.find_field("amount");
   if (!stage || stage->type != field_type::select || !amount || amount->type != field_type::currency)
     return "'" + spec.analysis + "' needs an object with a select field 'stage' and a currency "
-           "field 'amount' (opportunities); '" + obj.name_plural + "' has not";
+           "field 'amount' (opportunities)" + (spec.analysis == "scores" ? ", or one such an "
+           "object points at (companies)" : "") + "; '" + obj.name_plural + "' is neither";
   for (auto& o : stage->options)
     spec.scoring.stages.push_back(o.value);
   auto closed = json::find(args, "closed_stages");
@@ -55,7 +57,7 @@ std::optional<std::string> check_pipeline(const object& obj, analytics_spec& spe
              != spec.scoring.stages.end()) {
     spec.scoring.closed_stages = {"CUSTOMER"}; // Twenty's standard pipeline ends in a won deal
   }
-  if (auto w = json::find(args, "weights")) {
+  if (auto w = deal_weights ? json::find(args, "weights") : nullptr) {
     auto weights = analytics::parse_weights(*w);
     if (!weights)
       return weights.error();
@@ -151,21 +153,8 @@ private:
       trend_.write(t);
       out.AddMember("trend", json::value(t, a), a);
     } else if (spec_.analysis == "scores") {
-      auto all = analytics::score_opportunities(deals_, spec_.scoring);
-      // How the scores spread, in bands of ten points (the last band includes 100).
-      json::value bands(rapidjson::kArrayType);
-      std::vector<uint64_t> counts(10, 0);
-      for (auto& sc : all)
-        ++counts[std::min<std::size_t>(9, static_cast<std::size_t>(sc.score / 10))];
-      for (auto c : counts)
-        bands.PushBack(json::value(static_cast<uint64_t>(c)), a);
-      out.AddMember("scored", json::value(static_cast<uint64_t>(all.size())), a);
-      out.AddMember("distribution", bands, a);
-      if (all.size() > spec_.limit)
-        all.resize(spec_.limit);
-      json::value scores;
-      analytics::write_scores(all, scores, a);
-      out.AddMember("scores", scores, a);
+      analytics::write_score_summary(analytics::score_opportunities(deals_, spec_.scoring),
+                                     spec_.limit, out, a);
     } else {
       std::vector<std::pair<std::string, double>> series;
       for (auto& p : trend_.points())
@@ -214,12 +203,15 @@ private:
 } // namespace
 
 expected<analytics_spec, std::string> parse_analytics_spec(const json::value& args,
-                                                           const object& obj) {
+                                                           const workspace_schema& schema,
+                                                           const object& obj,
+                                                           const readable_fn& readable) {
   analytics_spec spec;
   spec.analysis = str_arg(args, "analysis");
-  if (spec.analysis != "trends" && spec.analysis != "scores" && spec.analysis != "anomalies")
-    return make_unexpected("analysis must be trends, scores or anomalies; got '" + spec.analysis
-                           + "'");
+  static const char* analyses[] = {"trends", "scores", "anomalies", "relationships", "activity"};
+  if (std::find(std::begin(analyses), std::end(analyses), spec.analysis) == std::end(analyses))
+    return make_unexpected("analysis must be trends, scores, anomalies, relationships or "
+                           "activity; got '" + spec.analysis + "'");
   spec.plural = obj.name_plural;
   spec.filter = str_arg(args, "filter");
   if (!spec.filter.empty())
@@ -262,14 +254,44 @@ expected<analytics_spec, std::string> parse_analytics_spec(const json::value& ar
       return make_unexpected(std::string("limit must be between 1 and 10000"));
     spec.limit = static_cast<std::size_t>(*limit);
   }
-  if (spec.analysis != "trends")
+  if (spec.analysis == "relationships" || spec.analysis == "activity") {
+    if (auto problem = parse_entity_analysis(args, schema, obj, readable, spec))
+      return make_unexpected(*problem);
+    return spec;
+  }
+  const field* column = nullptr;
+  const object* pipeline = nullptr;
+  if (spec.analysis == "scores" && !obj.find_field("stage"))
+    pipeline = pipeline_pointing_at(schema, obj, &column);
+  if (pipeline && readable && !readable(*pipeline))
+    return make_unexpected("scores of " + obj.name_plural + " read " + pipeline->name_plural
+                           + ", which this server's MCP_PERMISSIONS do not let you read");
+  if (pipeline) {
+    // Scores of what the pipeline points at (companies): the pipeline's stages, own weights.
+    if (auto problem = check_pipeline(*pipeline, spec, args, false))
+      return make_unexpected(*problem);
+    if (auto problem = parse_company_scores(args, schema, obj, *pipeline, *column, readable, spec))
+      return make_unexpected(*problem);
+  } else if (spec.analysis != "trends") {
     if (auto problem = check_pipeline(obj, spec, args))
       return make_unexpected(*problem);
+  }
   return spec;
 }
 
 void run_analytics(api_ptr api, analytics_spec spec, std::string fairness_key,
                    std::shared_ptr<std::atomic<bool>> cancelled, analytics_callbacks cb) {
+  if (spec.analysis == "relationships" || spec.analysis == "activity" || spec.companies) {
+    auto io = std::make_shared<job_io>();
+    io->api = std::move(api);
+    io->fairness_key = std::move(fairness_key);
+    io->cancelled = std::move(cancelled);
+    io->cb = std::move(cb);
+    io->max_pages = spec.max_pages;
+    if (spec.companies)
+      return run_company_scores(std::move(io), std::move(spec));
+    return run_entity_job(std::move(io), std::move(spec));
+  }
   auto tz = analytics::time_zone::load(spec.time_zone);
   if (!tz) {
     if (cb.done)

@@ -9,14 +9,18 @@ namespace {
 
 constexpr const char* input_schema = R"JSON({"type":"object","properties":{
 "action":{"type":"string","enum":["start","status","cancel"],"default":"start"},
-"analysis":{"type":"string","enum":["trends","scores","anomalies"]},
+"analysis":{"type":"string","enum":["trends","scores","anomalies","relationships","activity"]},
 "object":{"type":"string","default":"opportunities"},
 "filter":{"type":"string","description":"as in twenty_list_records"},
 "date_field":{"type":"string","default":"createdAt"},
 "value_field":{"type":"string","description":"number or currency field to sum"},
 "granularity":{"type":"string","enum":["day","week","month","quarter","year"],"default":"month"},
 "time_zone":{"type":"string","default":"UTC"},
-"weights":{"type":"object","description":"scores: points for stage, amount, recency, age, close_date, overdue_tasks"},
+"weights":{"type":"object","description":"scores: points for stage, amount, recency, age, close_date, overdue_tasks; of companies: pipeline, stage, recency, overdue_tasks, people"},
+"record_id":{"type":"string","description":"relationships, activity: the record"},
+"depth":{"type":"integer","default":2,"description":"relationships: hops, 1-4"},
+"max_nodes":{"type":"integer","default":200},
+"objects":{"type":"array","items":{"type":"string"},"description":"relationships: objects to cross"},
 "closed_stages":{"type":"array","items":{"type":"string"},"default":["CUSTOMER"]},
 "stale_days":{"type":"integer","default":30},
 "now":{"type":"string","description":"date-time for ages; default now"},
@@ -66,7 +70,9 @@ void start(const tool_env& env, const json::value& args, ctx_ptr ctx) {
                           operation::read);
   if (!r.obj)
     return ctx->reply(r.error_result);
-  auto spec = parse_analytics_spec(args, *r.obj);
+  auto spec = parse_analytics_spec(args, *r.schema, *r.obj, [&env](const object& o) {
+    return allowed(env.config, o, operation::read);
+  });
   if (!spec)
     return ctx->reply(input_error(spec.error()));
   // Charts by default: a picture is what a person asking for a trend wants; chart:false saves
@@ -103,9 +109,10 @@ void add_analytics_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   if (!env->jobs)
     return;
   tool_spec spec{"twenty_analytics", "Analyse CRM data",
-                 "Trends (count, sum and change per period), opportunity scores with reasons, or "
-                 "anomalies (spikes, drops, stale deals, outlier amounts) over all matching "
-                 "records, as a job with progress and PNG charts.",
+                 "Trends (count, sum and change per period), scores with reasons (opportunities, "
+                 "companies), anomalies (spikes, drops, stale deals, outlier amounts), the "
+                 "relationships around a record or its activity (timeline, cadence, overdue), "
+                 "as a job with progress and PNG charts.",
                  input_schema, "", read_only_hints()};
   spec.tasks = task_support::optional;
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {

@@ -8,8 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "app/mcp_stdio_client.hpp"
-#include "app/standin_process.hpp"
+#include "app/analytics_server.hpp"
 
 using namespace tmcp;
 using namespace tmcp::testing;
@@ -17,56 +16,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct server {
-  standin_process standin;
-  std::unique_ptr<mcp_stdio_client> mcp;
-
-  explicit server(std::vector<std::string> standin_args = {})
-    : standin(std::move(standin_args)) {
-    CAF_REQUIRE(!standin.url.empty());
-    mcp = std::make_unique<mcp_stdio_client>(std::vector<std::string>{
-      TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn", "--twenty-api-url",
-      standin.url, "--twenty-api-key", "standin-demo-key"});
-    CAF_REQUIRE(mcp->initialize());
-  }
-
-  json::document ok(const std::string& args, const std::string& meta = "") {
-    auto r = mcp->request("tools/call", R"({"name":"twenty_analytics","arguments":)" + args
-                                          + (meta.empty() ? "" : ",\"_meta\":" + meta) + "}",
-                          60s);
-    if (!r.IsObject() || !r.HasMember("result") || is_error_result(r["result"])
-        || !r["result"].HasMember("structuredContent"))
-      CAF_FAIL("twenty_analytics failed: " << json::stringify(r));
-    json::document out;
-    out.CopyFrom(r["result"]["structuredContent"], out.GetAllocator());
-    return out;
-  }
-
-  // Every opportunity, straight from the stand-in's REST API, page after page.
-  json::document opportunities() {
-    json::document out;
-    out.SetArray();
-    std::string cursor;
-    for (;;) {
-      auto [status, body] = standin.http("GET", "/rest/opportunities?limit=200"
-                                                  + (cursor.empty() ? "" : "&starting_after=" + cursor));
-      CAF_REQUIRE_EQUAL(status, 200);
-      auto doc = json::parse(body);
-      CAF_REQUIRE(doc.has_value());
-      for (auto& r : (*doc)["data"]["opportunities"].GetArray())
-        out.PushBack(json::value(r, out.GetAllocator()), out.GetAllocator());
-      auto& info = (*doc)["pageInfo"];
-      if (!info["hasNextPage"].GetBool())
-        return out;
-      cursor = info["endCursor"].GetString();
-    }
-  }
-
-  std::string state_of(const std::string& id) {
-    auto st = ok(R"({"action":"status","job_id":")" + id + "\"}");
-    return st["state"].GetString();
-  }
-};
+using server = analytics_server;
 
 // "2026-05-17T..." -> "2026-04-01": the first day of its quarter (UTC).
 std::string quarter_of(const std::string& iso) {
@@ -207,7 +157,7 @@ CAF_TEST(bad arguments are refused before any upstream call) {
     CAF_CHECK(is_error_result(r));
     return std::string(r["content"][0]["text"].GetString());
   };
-  CAF_CHECK(msg(R"({"analysis":"scores","object":"people"})").find("needs an object with a select field 'stage'") != std::string::npos);
+  CAF_CHECK(msg(R"({"analysis":"scores","object":"notes"})").find("needs an object with a select field 'stage'") != std::string::npos);
   CAF_CHECK(msg(R"({"analysis":"trends","date_field":"stage"})").find("date_field 'stage' is not a date field") != std::string::npos);
   CAF_CHECK(msg(R"({"analysis":"scores","weights":{"luck":5}})").find("unknown scoring criterion 'luck'") != std::string::npos);
   CAF_CHECK(msg(R"({"analysis":"trends","time_zone":"Mars/Olympus"})").find("Mars/Olympus") != std::string::npos);
