@@ -19,12 +19,15 @@ struct analytics_server {
   standin_process standin;
   std::unique_ptr<mcp_stdio_client> mcp;
 
-  explicit analytics_server(std::vector<std::string> standin_args = {})
+  explicit analytics_server(std::vector<std::string> standin_args = {},
+                            std::vector<std::string> server_args = {})
     : standin(std::move(standin_args)) {
     CAF_REQUIRE(!standin.url.empty());
-    mcp = std::make_unique<mcp_stdio_client>(std::vector<std::string>{
-      TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn", "--twenty-api-url",
-      standin.url, "--twenty-api-key", "standin-demo-key"});
+    std::vector<std::string> argv{TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level",
+                                  "warn", "--twenty-api-url", standin.url, "--twenty-api-key",
+                                  "standin-demo-key"};
+    argv.insert(argv.end(), server_args.begin(), server_args.end());
+    mcp = std::make_unique<mcp_stdio_client>(argv);
     CAF_REQUIRE(mcp->initialize());
   }
 
