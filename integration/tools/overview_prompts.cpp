@@ -245,7 +245,7 @@ step job_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target opp, std:
     if (!env->jobs)
       return put({uri, "", "analytics jobs do not run in this server"});
     auto parsed = json::parse(args);
-    auto spec = parse_analytics_spec(*parsed, *opp.obj);
+    auto spec = parse_analytics_spec(*parsed, *opp.schema, *opp.obj);
     if (!spec)
       return put({uri, "", spec.error()});
     analytics_callbacks cb;
