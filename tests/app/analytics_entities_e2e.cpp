@@ -23,11 +23,14 @@ namespace {
 // Both rate limits off: the ground truth reads the whole workspace, and the figures measure the
 // work, not waiting for tokens.
 struct server : analytics_server {
-  explicit server(std::vector<std::string> standin_args = {})
-    : analytics_server(with_no_limit(std::move(standin_args)),
-                       {"--rate-short-limit", "0", "--rate-long-limit", "0"}) {}
-  static std::vector<std::string> with_no_limit(std::vector<std::string> args) {
-    args.push_back("--no-rate-limit");
+  explicit server(std::vector<std::string> standin_args = {},
+                  std::vector<std::string> server_args = {})
+    : analytics_server(with(std::move(standin_args), {"--no-rate-limit"}),
+                       with(std::move(server_args),
+                            {"--rate-short-limit", "0", "--rate-long-limit", "0"})) {}
+  static std::vector<std::string> with(std::vector<std::string> args,
+                                       std::vector<std::string> more) {
+    args.insert(args.end(), more.begin(), more.end());
     return args;
   }
 };
@@ -288,9 +291,20 @@ CAF_TEST(ten thousand opportunities cost the pages around the entity only) {
                      + pages(s, "taskTargets", col + "[is]:NOT_NULL") + pages(s, "tasks", "")
                      + pages(s, "noteTargets", col + "[is]:NOT_NULL") + pages(s, "notes", "");
   s.standin.reset_stats();
-  auto scores = s.ok(R"({"analysis":"scores","object":"companies","max_pages":5000})");
+  auto scores = s.ok(R"({"analysis":"scores","object":"companies","max_pages":5000})",
+                     R"({"progressToken":"cs"})");
   CAF_CHECK_EQUAL(scores["result"]["upstreamCalls"].GetInt64(), expected);
   CAF_CHECK_EQUAL(s.standin.count("GET /rest/{object}"), expected);
+  // Progress after every page: the records read so far.
+  int64_t progress = 0;
+  double last = 0;
+  for (auto& n : s.mcp->notifications)
+    if (n.find("\"cs\"") != std::string::npos) {
+      ++progress;
+      last = (*json::parse(n))["params"]["progress"].GetDouble();
+    }
+  CAF_CHECK_EQUAL(progress, expected);
+  CAF_CHECK_EQUAL(last, scores["result"]["recordsRead"].GetDouble());
   CAF_CHECK_EQUAL(scores["result"]["scored"].GetUint64(), w.companies.Size());
   // A company's activity and graph read filtered pages, far fewer than the 50 of all deals;
   // the graph finds the activity's pages in the cache.
@@ -325,6 +339,24 @@ CAF_TEST(bad arguments of the record analyses are refused with what is wrong) {
   auto missing = error_text(s, R"({"analysis":"relationships","object":"companies","record_id":"00000000-0000-4000-8000-000000000000"})");
   CAF_CHECK(missing.find("no companies record with id 00000000-0000-4000-8000-000000000000") != std::string::npos);
   CAF_CHECK_EQUAL(s.standin.count("GET /rest/{object}"), 1);
+}
+
+CAF_TEST(objects the permissions hide are left out of the walk and the scores) {
+  server s({}, {"--permissions", "companies:read;people:read;opportunities:read"});
+  workspace w(s);
+  auto c = w.busiest_company();
+  auto graph = s.ok(R"({"analysis":"relationships","object":"companies","record_id":")" + c + "\"}");
+  std::set<std::string> objects;
+  for (auto& n : graph["result"]["graph"]["nodes"].GetArray())
+    objects.insert(n["object"].GetString());
+  CAF_CHECK_EQUAL(objects, (std::set<std::string>{"companies", "opportunities", "people"}));
+  CAF_CHECK(error_text(s, R"({"analysis":"relationships","object":"companies","objects":["tasks"],"record_id":")" + c + "\"}").find("do not let you read tasks") != std::string::npos);
+  // Tasks unread: overdue tasks are unknown, so that criterion is left out.
+  auto scores = s.ok(R"({"analysis":"scores","object":"companies","limit":1})");
+  std::set<std::string> criteria;
+  for (auto& r : scores["result"]["scores"][0]["reasons"].GetArray())
+    criteria.insert(r["criterion"].GetString());
+  CAF_CHECK_EQUAL(criteria, (std::set<std::string>{"pipeline", "stage", "recency", "people"}));
 }
 
 CAF_TEST(cancelling company scores stops their upstream calls) {
