@@ -243,19 +243,15 @@ CAF_TEST(the activity of a company matches its tasks notes and deals) {
   CAF_CHECK_EQUAL(got_upcoming, upcoming);
 }
 
-CAF_TEST(every company is scored with its people overdue tasks and open deals) {
-  server s;
-  workspace w(s);
-  const std::string now = "2026-01-01T00:00:00.000Z";
-  auto answer = s.ok(R"({"analysis":"scores","object":"companies","limit":1000,"now":")" + now + "\"}");
-  auto& result = answer["result"];
-  CAF_CHECK_EQUAL(result["scored"].GetUint64(), w.companies.Size());
-  CAF_REQUIRE_EQUAL(result["scores"].Size(), w.companies.Size());
+namespace {
+
+// Each score's reasons name the company's people, overdue tasks and open deals as the records say.
+void check_company_reasons(const workspace& w, const json::value& scores, const std::string& now) {
   std::map<std::string, const json::value*> tasks;
   for (auto& t : w.tasks.GetArray())
     tasks[str(t, "id")] = &t;
   double previous = 101;
-  for (auto& sc : result["scores"].GetArray()) {
+  for (auto& sc : scores.GetArray()) {
     std::string c = sc["id"].GetString();
     CAF_CHECK_LESS_OR_EQUAL(sc["score"].GetDouble(), previous);
     previous = sc["score"].GetDouble();
@@ -278,6 +274,40 @@ CAF_TEST(every company is scored with its people overdue tasks and open deals) {
       CAF_CHECK(why["pipeline"].find(" in " + std::to_string(open) + (open == 1 ? " deal " : " deals "))
                 != std::string::npos);
   }
+}
+
+} // namespace
+
+CAF_TEST(every company is scored with its people overdue tasks and open deals) {
+  server s;
+  workspace w(s);
+  const std::string now = "2026-01-01T00:00:00.000Z";
+  auto answer = s.ok(R"({"analysis":"scores","object":"companies","limit":1000,"now":")" + now + "\"}");
+  auto& result = answer["result"];
+  CAF_CHECK_EQUAL(result["scored"].GetUint64(), w.companies.Size());
+  CAF_REQUIRE_EQUAL(result["scores"].Size(), w.companies.Size());
+  check_company_reasons(w, result["scores"], now);
+}
+
+CAF_TEST(a few companies are scored from the records around them only) {
+  server s;
+  workspace w(s);
+  const std::string now = "2026-01-01T00:00:00.000Z";
+  auto busiest = w.busiest_company();
+  std::string ids = busiest;
+  for (rapidjson::SizeType i = 0; i < 3; ++i)
+    if (str(w.companies[i], "id") != busiest)
+      ids += "," + str(w.companies[i], "id");
+  s.standin.reset_stats();
+  auto answer = s.ok(R"({"analysis":"scores","object":"companies","limit":1000,"now":")" + now
+                     + R"(","filter":"id[in]:[)" + ids + "]\"}");
+  auto& result = answer["result"];
+  CAF_CHECK_GREATER_OR_EQUAL(result["scored"].GetUint64(), 3u);
+  check_company_reasons(w, result["scores"], now);
+  // One page per read: companies, deals, people, task links, tasks, note links, notes.
+  CAF_CHECK_LESS_OR_EQUAL(result["upstreamCalls"].GetInt64(), 7);
+  CAF_CHECK_EQUAL(s.standin.count("GET /rest/{object}"), result["upstreamCalls"].GetInt64());
+  CAF_CHECK_LESS(result["recordsRead"].GetInt64(), 100);
 }
 
 CAF_TEST(ten thousand opportunities cost the pages around the entity only) {
