@@ -119,11 +119,14 @@ struct y_axis {
   double lo = 0, hi = 1;
 };
 
-// Horizontal grid lines and their labels; returns the axis' range.
-y_axis draw_y_axis(cairo_t* cr, const canvas& c, double lo, double hi) {
+// Horizontal grid lines and their labels; returns the axis' range. Counts (`whole`) get
+// whole-number ticks: no "0.2 deals".
+y_axis draw_y_axis(cairo_t* cr, const canvas& c, double lo, double hi, bool whole) {
   if (hi <= lo)
     hi = lo + 1;
   double step = nice_step(hi - lo, 5);
+  if (whole)
+    step = std::max(step, 1.0);
   y_axis ax{std::floor(lo / step) * step, std::ceil(hi / step) * step};
   double plot_h = c.h - top - bottom;
   cairo_set_line_width(cr, 1);
@@ -206,7 +209,11 @@ expected<std::string, std::string> line_chart(const std::string& title,
   if (!c)
     return make_unexpected(c.error());
   auto cr = c->cr.get();
-  auto ax = draw_y_axis(cr, *c, lo, hi);
+  bool whole = true;
+  for (auto& l : lines)
+    for (double v : l.values)
+      whole = whole && v == std::floor(v);
+  auto ax = draw_y_axis(cr, *c, lo, hi, whole);
   double plot_w = c->w - left - right, plot_h = c->h - top - bottom;
   // One point: drawn in the middle; more: spread from edge to edge, half a slot in.
   std::vector<double> xs;
@@ -309,7 +316,7 @@ expected<std::string, std::string> histogram(const std::string& title,
   if (!c)
     return make_unexpected(c.error());
   auto cr = c->cr.get();
-  auto ax = draw_y_axis(cr, *c, 0, hi);
+  auto ax = draw_y_axis(cr, *c, 0, hi, true);
   double plot_w = c->w - left - right, plot_h = c->h - top - bottom;
   double slot = plot_w / bins.size();
   std::vector<double> xs;

@@ -174,3 +174,21 @@ CAF_TEST(numbers on axes and notes are compact) {
   CAF_CHECK_EQUAL(compact_number(3400000), "3.4M");
   CAF_CHECK_EQUAL(compact_number(-2000000), "-2M");
 }
+
+CAF_TEST(counts get whole number grid lines and fractions finer ones) {
+  // Grid lines are one light grey pixel row across the plot; counted down the right edge.
+  auto grid_lines = [](const std::vector<double>& values) {
+    auto png = line_chart("t", {"a", "b"}, {{"", values}});
+    CAF_REQUIRE(png.has_value());
+    auto img = decode(*png);
+    int n = 0;
+    for (int y = 30; y < 330; ++y) {
+      auto p = img.at(620, y);
+      auto r = p >> 16, g = (p >> 8) & 0xFF, b = p & 0xFF;
+      n += r == g && g == b && r >= 0xD8 && r <= 0xE8;
+    }
+    return n;
+  };
+  CAF_CHECK_EQUAL(grid_lines({0, 1}), 2);     // 0 and 1, not 0, 0.2, ... 1
+  CAF_CHECK_EQUAL(grid_lines({0, 0.5}), 6);   // 0, 0.1, ... 0.5
+}
