@@ -235,47 +235,6 @@ void analyze_crm_data(const std::shared_ptr<const tool_env>& env, const json::va
 
 // --- identify_opportunities ----------------------------------------------------------------
 
-// An analytics job (twenty_analytics' arguments as JSON text) embedded as its result.
-// The most records any of a prompt's jobs has read: progress is reported only when it grows.
-using read_mark = std::shared_ptr<std::atomic<uint64_t>>;
-
-step job_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target opp, std::string uri,
-              std::string args, read_mark mark) {
-  return [env, ctx, opp, uri, args, mark](std::function<void(embed)> put) {
-    if (!env->jobs)
-      return put({uri, "", "analytics jobs do not run in this server"});
-    auto parsed = json::parse(args);
-    auto spec = parse_analytics_spec(*parsed, *opp.schema, *opp.obj);
-    if (!spec)
-      return put({uri, "", spec.error()});
-    analytics_callbacks cb;
-    cb.progress = [ctx, mark](uint64_t read, uint64_t total) {
-      auto seen = mark->load();
-      while (read > seen)
-        if (mark->compare_exchange_weak(seen, read))
-          return ctx->progress(static_cast<double>(read),
-                               total ? std::optional<double>(static_cast<double>(total))
-                                     : std::nullopt,
-                               std::to_string(read) + " opportunities read");
-    };
-    cb.done = [put, uri](expected<std::string, error> status) {
-      if (!status)
-        return put({uri, "", status.error().message});
-      auto d = json::parse(*status);
-      auto result = d ? json::find(*d, "result") : nullptr;
-      put({uri, result ? json::stringify(*result) : *status, ""});
-    };
-    auto jobs = env->jobs;
-    jobs->start(std::move(*spec), ctx->session_id(), std::move(cb),
-                [put, uri, ctx, jobs](expected<std::string, std::string> id) {
-                  if (!id)
-                    return put({uri, "", id.error()});
-                  // A cancelled prompts/get stops its jobs: no upstream call after.
-                  ctx->on_cancel([jobs, job = *id] { jobs->cancel(job); });
-                });
-  };
-}
-
 void identify_with(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ctx,
                    const target& opp, const std::string& filter, const std::string& scope,
                    const json::value& args, const std::string& description) {
@@ -288,7 +247,7 @@ void identify_with(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ct
                        + (filter.empty() ? "" : ",\"filter\":" + json::quote(filter))
                        + (as_of.empty() ? "" : ",\"now\":" + json::quote(as_of))
                        + (stages.empty() ? "" : ",\"closed_stages\":[" + json::quote(stages.back()) + "]");
-  auto mark = std::make_shared<std::atomic<uint64_t>>(0);
+  auto mark = new_read_mark();
   bool has_amount = opp.obj->find_field("amount") != nullptr;
   bool has_stage = !stages.empty();
   std::vector<step> steps{

@@ -5,6 +5,7 @@
 // (prompt_frame.cpp). Plain C++ over twenty_api.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -108,6 +109,16 @@ void reply(const ctx_ptr& ctx, const std::string& description, std::string text,
 // {"total","records","leftOut"}; a step for gather().
 step list_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target t, std::string uri,
                std::size_t cap, std::string filter);
+
+// An analytics job (twenty_analytics' arguments as JSON text, on `t`) embedded as its result;
+// the job's pages go to the caller's progressToken while the count in `mark` (shared by the
+// prompt's jobs) grows, and cancelling the request stops the job.
+using read_mark = std::shared_ptr<std::atomic<uint64_t>>;
+inline read_mark new_read_mark() {
+  return std::make_shared<std::atomic<uint64_t>>(0);
+}
+step job_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target t, std::string uri,
+              std::string args, read_mark mark);
 
 // Current time in ms, or `as_of` (ISO-8601) when given; a fault for a bad date.
 expected<int64_t, fault> now_or(const std::string& as_of);

@@ -151,6 +151,45 @@ void reply(const ctx_ptr& ctx, const std::string& description, std::string text,
              + prompt_message("user", text_content(text)) + messages + "]}");
 }
 
+step job_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target t, std::string uri,
+              std::string args, read_mark mark) {
+  return [env, ctx, t, uri, args, mark](std::function<void(embed)> put) {
+    if (!env->jobs)
+      return put({uri, "", "analytics jobs do not run in this server"});
+    auto parsed = json::parse(args);
+    auto spec = parse_analytics_spec(*parsed, *t.schema, *t.obj, [env](const object& o) {
+      return allowed(env->config, o, operation::read);
+    });
+    if (!spec)
+      return put({uri, "", spec.error()});
+    analytics_callbacks cb;
+    cb.progress = [ctx, mark](uint64_t read, uint64_t total) {
+      auto seen = mark->load();
+      while (read > seen)
+        if (mark->compare_exchange_weak(seen, read))
+          return ctx->progress(static_cast<double>(read),
+                               total ? std::optional<double>(static_cast<double>(total))
+                                     : std::nullopt,
+                               std::to_string(read) + " records read");
+    };
+    cb.done = [put, uri](expected<std::string, error> status) {
+      if (!status)
+        return put({uri, "", status.error().message});
+      auto d = json::parse(*status);
+      auto result = d ? json::find(*d, "result") : nullptr;
+      put({uri, result ? json::stringify(*result) : *status, ""});
+    };
+    auto jobs = env->jobs;
+    jobs->start(std::move(*spec), ctx->session_id(), std::move(cb),
+                [put, uri, ctx, jobs](expected<std::string, std::string> id) {
+                  if (!id)
+                    return put({uri, "", id.error()});
+                  // A cancelled prompts/get stops its jobs: no upstream call after.
+                  ctx->on_cancel([jobs, job = *id] { jobs->cancel(job); });
+                });
+  };
+}
+
 expected<int64_t, fault> now_or(const std::string& as_of) {
   if (as_of.empty())
     return std::chrono::duration_cast<std::chrono::milliseconds>(

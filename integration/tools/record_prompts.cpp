@@ -45,6 +45,13 @@ void with_record(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ctx,
   });
 }
 
+// twenty_analytics' arguments for an analysis of the record (relationships, activity).
+std::string analysis_args(const char* analysis, const found_record& f, const std::string& more) {
+  return std::string("{\"analysis\":\"") + analysis + "\",\"object\":"
+         + json::quote(f.t.obj->name_plural) + ",\"record_id\":" + json::quote(f.id) + ",\"limit\":10"
+         + (more.empty() ? "" : "," + more) + "}";
+}
+
 std::string record_uri(const found_record& f) {
   return "twenty://records/" + f.t.obj->name_plural + "/" + f.id;
 }
@@ -119,13 +126,18 @@ void suggest_next_actions(const std::shared_ptr<const tool_env>& env, const json
     std::vector<step> steps{record_step(env, f), opportunities_step(env, f),
                             tasks_of(env, ctx, f.t.schema, *f.t.obj, f.id, *now, horizon,
                                      related_cap),
-                            notes_of(env, ctx, f.t.schema, *f.t.obj, f.id, notes_cap)};
+                            notes_of(env, ctx, f.t.schema, *f.t.obj, f.id, notes_cap),
+                            job_step(env, ctx, f.t, record_uri(f) + "/activity",
+                                     analysis_args("activity", f, "\"now\":"
+                                                                    + json::quote(iso_time(*now))),
+                                     new_read_mark())};
     auto text =
       "Suggest my next actions for " + who(f) + " as of " + iso_time(*now)
       + (focus.empty() ? "" : ", focusing on " + focus) + ".\n"
       "The embedded resources hold what you need: the record with its related records, its "
       "open opportunities, its open tasks (overdue, due within " + std::to_string(horizon)
-      + " days, undated) and its latest notes; lists are cut to " + std::to_string(related_cap)
+      + " days, undated), its latest notes and its activity (touches, cadence, last touch); "
+        "lists are cut to " + std::to_string(related_cap)
       + " entries with how many were left out.\n"
         "Propose 3 to 5 concrete next actions (what, who, by when), the most urgent first: "
         "overdue tasks, then opportunities whose close date passed or is near, then contacts "
@@ -353,6 +365,10 @@ void relationship_mapping(const std::shared_ptr<const tool_env>& env, const json
   auto now = now_or("");
   with_record(env, ctx, object, arg(args, "record"), [=](found_record f) {
     std::vector<step> steps{record_step(env, f), relationships_step(env, ctx, f, depth),
+                            job_step(env, ctx, f.t, record_uri(f) + "/graph",
+                                     analysis_args("relationships", f,
+                                                   "\"depth\":" + std::to_string(depth)),
+                                     new_read_mark()),
                             tasks_of(env, ctx, f.t.schema, *f.t.obj, f.id, *now, 14, related_cap),
                             notes_of(env, ctx, f.t.schema, *f.t.obj, f.id, notes_cap)};
     auto text =
@@ -360,7 +376,9 @@ void relationship_mapping(const std::shared_ptr<const tool_env>& env, const json
       "The embedded resources hold the record, its ties per relation (the most linked first, "
       "each with up to " + std::to_string(related_cap) + " records named)"
       + (depth == 2 ? ", the ties of those related records (second degree)" : "")
-      + ", and the tasks and notes linked to it. Twenty returns at most 60 records per relation, "
+      + ", the relationship graph walked by the analytics (counts per object and relation, "
+        "the strongest ties, through tasks and notes too), and the tasks and notes linked to "
+        "it. Twenty returns at most 60 records per relation, "
         "so a count of 60 means 60 or more.\n"
         "Describe the key people and their roles, the companies and opportunities connected "
         "(stage, amount), who owns the relationship, the strongest and the weakest ties, gaps "

@@ -195,6 +195,9 @@ CAF_TEST(suggest next actions embeds the company its open deals its tasks and it
   CAF_CHECK_EQUAL(std::string(a.embedded[base]["name"].GetString()),
                   std::string(record[0]["name"].GetString()));
 
+  // The analytics' activity of the record (touches, cadence, last touch).
+  CAF_REQUIRE(a.embedded.count(base + "/activity"));
+  CAF_CHECK_EQUAL(std::string(a.embedded[base + "/activity"]["entity"]["id"].GetString()), company);
   // Open opportunities: the company's deals not in the last stage (CUSTOMER).
   std::set<std::string> open;
   std::size_t related = 0;
@@ -395,6 +398,11 @@ CAF_TEST(relationship mapping counts the ties and reads the second degree) {
         got = t["count"].GetInt64();
     CAF_CHECK_EQUAL(got, static_cast<int64_t>(expected));
   }
+  // The analytics' relationship graph of the same record (analytics/relationships).
+  auto graph_uri = "twenty://records/companies/" + company + "/graph";
+  CAF_REQUIRE(a.embedded.count(graph_uri));
+  CAF_CHECK_EQUAL(std::string(a.embedded[graph_uri]["recordId"].GetString()), company);
+  CAF_CHECK(a.embedded[graph_uri].HasMember("graph"));
   // Depth 1 has no second degree.
   auto shallow = read_answer(get("relationship_mapping", R"({"record":")" + company + "\"}"));
   CAF_CHECK(!shallow.embedded[uri].HasMember("secondDegree"));
