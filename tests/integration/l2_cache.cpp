@@ -45,12 +45,14 @@ struct fixture {
 CAF_TEST(values survive encoding raw or compressed and garbage decodes to nothing) {
   std::string small = "{\"id\":1}";
   std::string big(100000, 'a');
-  CAF_CHECK_EQUAL(l2_cache::encode(small, 4096)[0], 'r');
+  // Locals and values: CAF_CHECK_EQUAL holds a reference, which into a temporary dangles.
+  auto raw = l2_cache::encode(small, 4096);
+  CAF_CHECK_EQUAL(raw[0], 'r');
   auto packed = l2_cache::encode(big, 4096);
   CAF_CHECK_EQUAL(packed[0], 'z');
   CAF_CHECK(packed.size() < 2000);
-  CAF_CHECK_EQUAL(*l2_cache::decode(packed), big);
-  CAF_CHECK_EQUAL(*l2_cache::decode(l2_cache::encode(small, 4096)), small);
+  CAF_CHECK_EQUAL(l2_cache::decode(packed).value_or(""), big);
+  CAF_CHECK_EQUAL(l2_cache::decode(raw).value_or(""), small);
   CAF_CHECK(!l2_cache::decode("zjunk").has_value());
   CAF_CHECK(!l2_cache::decode("").has_value());
 }
