@@ -37,6 +37,14 @@ bool eventually(Pred pred, std::chrono::milliseconds timeout = 5s) {
   return pred();
 }
 
+// What the client's callbacks saw; shared with them because the client outlives the test body
+// (it is the fixture's) and still reports its state when the fixture shuts it down.
+struct recorder {
+  std::mutex mtx;
+  std::vector<std::string> messages;
+  std::vector<bool> states;
+};
+
 struct fixture {
   testing::redis_process server;
   std::shared_ptr<client> redis;
@@ -94,11 +102,12 @@ CAF_TEST(commands get redis answers of every kind) {
 }
 
 CAF_TEST(published messages reach the subscriber) {
-  std::mutex mtx;
-  std::vector<std::string> got;
-  redis->subscribe("chan", [&](std::string m) {
-    std::lock_guard<std::mutex> guard(mtx);
-    got.push_back(std::move(m));
+  auto log = std::make_shared<recorder>();
+  auto& mtx = log->mtx;
+  auto& got = log->messages;
+  redis->subscribe("chan", [log](std::string m) {
+    std::lock_guard<std::mutex> guard(log->mtx);
+    log->messages.push_back(std::move(m));
   });
   // The subscription is live once a publish reaches one receiver.
   CAF_REQUIRE(eventually([&] { return call(*redis, {"PUBLISH", "chan", "hello"}).integer == 1; }));
@@ -109,16 +118,17 @@ CAF_TEST(published messages reach the subscriber) {
 }
 
 CAF_TEST(while redis is away commands fail at once and after a restart everything is back) {
-  std::mutex mtx;
-  std::vector<std::string> got;
-  std::vector<bool> states;
-  redis->on_state([&](bool up) {
-    std::lock_guard<std::mutex> guard(mtx);
-    states.push_back(up);
+  auto log = std::make_shared<recorder>();
+  auto& mtx = log->mtx;
+  auto& got = log->messages;
+  auto& states = log->states;
+  redis->on_state([log](bool up) {
+    std::lock_guard<std::mutex> guard(log->mtx);
+    log->states.push_back(up);
   });
-  redis->subscribe("chan", [&](std::string m) {
-    std::lock_guard<std::mutex> guard(mtx);
-    got.push_back(std::move(m));
+  redis->subscribe("chan", [log](std::string m) {
+    std::lock_guard<std::mutex> guard(log->mtx);
+    log->messages.push_back(std::move(m));
   });
   CAF_REQUIRE(eventually([&] { return call(*redis, {"PUBLISH", "chan", "a"}).integer == 1; }));
   server.stop();
