@@ -14,10 +14,6 @@ namespace {
 
 using self_ptr = session_supervisor_actor::stateful_pointer<supervisor_state>;
 
-std::string error_body(rpc_errc code, const std::string& text) {
-  return make_error_response("null", make_rpc_error(code, text));
-}
-
 session_actor spawn_session(self_ptr self, const std::string& id, const session_settings& s) {
   auto hdl = self->spawn<caf::monitored>(session_actor_impl, id, self->state.catalogs, s);
   self->state.sessions.emplace(id, hdl);
@@ -60,8 +56,7 @@ void route(self_ptr self, inbound& in) {
     return;
   if (in.modern) {
     if (st.draining) {
-      in.sink->respond(503, error_body(rpc_errc::transport_error,
-                                       "Service Unavailable: shutting down"));
+      in.sink->refuse(make_fault(fault_kind::unavailable, "Service Unavailable: shutting down"));
       return;
     }
     std::optional<std::pair<const void*, std::string>> stream_key;
@@ -78,14 +73,14 @@ void route(self_ptr self, inbound& in) {
     bool is_init = in.verb == inbound_verb::post && in.msg && in.msg->is_request()
                    && in.msg->method == "initialize";
     if (!is_init) {
-      in.sink->respond(400, error_body(rpc_errc::transport_error,
-                                       "Bad Request: Mcp-Session-Id header is required"));
+      in.sink->refuse(
+        make_fault(fault_kind::malformed, "Bad Request: Mcp-Session-Id header is required"));
       return;
     }
     if (st.draining || st.sessions.size() >= st.settings.max_sessions) {
-      in.sink->respond(503, error_body(rpc_errc::transport_error,
-                                       st.draining ? "Service Unavailable: shutting down"
-                                                   : "Service Unavailable: too many sessions"));
+      in.sink->refuse(make_fault(fault_kind::unavailable,
+                                 st.draining ? "Service Unavailable: shutting down"
+                                             : "Service Unavailable: too many sessions"));
       return;
     }
     auto id = supervisor_state::new_session_id();
@@ -96,9 +91,9 @@ void route(self_ptr self, inbound& in) {
   }
   auto it = st.sessions.find(in.session_id);
   if (it == st.sessions.end() || st.closing.count(in.session_id) > 0) {
-    in.sink->respond(404, error_body(rpc_errc::session_not_found,
-                                     "Session not found: it expired or was terminated; "
-                                     "send a new initialize without Mcp-Session-Id"));
+    in.sink->refuse(make_fault(fault_kind::session_not_found,
+                               "Session not found: it expired or was terminated; "
+                               "send a new initialize without Mcp-Session-Id"));
     return;
   }
   if (in.verb == inbound_verb::del)

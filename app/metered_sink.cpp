@@ -30,6 +30,11 @@ public:
     inner_->respond(status, body);
   }
 
+  void refuse(const fault& f) override {
+    record("error");
+    inner_->refuse(f);
+  }
+
   bool connected() const override { return inner_->connected(); }
   // The transport's disconnect is the stateless era's cancellation: it must reach the request.
   void on_disconnect(std::function<void()> fn) override { inner_->on_disconnect(std::move(fn)); }

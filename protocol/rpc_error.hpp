@@ -13,7 +13,8 @@ enum class rpc_errc : int {
   internal_error = -32603,
   // MCP 2025-11-25: a resource URI that names nothing.
   resource_not_found = -32002,
-  // TS SDK conventions for transport-level faults, mirrored for client compatibility.
+  // TS SDK conventions for transport-level faults, mirrored for client compatibility: the
+  // transport refused the message (the HTTP status says why), and an unknown session.
   transport_error = -32000,
   session_not_found = -32001,
   request_cancelled = -32800,
@@ -22,8 +23,9 @@ enum class rpc_errc : int {
   header_mismatch = -32020,
   missing_client_capability = -32021,
   unsupported_protocol_version = -32022,
-  // TS SDK's RequestTimeout: a server->client request got no answer in time.
-  request_timeout = -32001,
+  // A server->client request (elicitation, sampling, roots) got no answer in time; the TS
+  // SDK reuses -32001 for this, which here means only session_not_found.
+  request_timeout = -32003,
 };
 
 struct rpc_error {

@@ -40,12 +40,9 @@ bool session::priming() const {
 
 void session::handle(inbound in) {
   last_activity_ = opts_.now();
-  auto error_body = [](rpc_errc code, const std::string& text) {
-    return make_error_response("null", make_rpc_error(code, text));
-  };
   if (ended_) {
-    in.sink->respond(404, error_body(rpc_errc::session_not_found,
-                                     "Session not found: it was terminated; initialize again"));
+    in.sink->refuse(make_fault(fault_kind::session_not_found,
+                               "Session not found: it was terminated; initialize again"));
     return;
   }
   switch (in.verb) {
@@ -59,7 +56,8 @@ void session::handle(inbound in) {
       break;
   }
   if (!in.msg) {
-    in.sink->respond(400, error_body(rpc_errc::invalid_request, "Invalid Request: empty body"));
+    in.sink->refuse(fault{fault_kind::malformed,
+                          make_rpc_error(rpc_errc::invalid_request, "Invalid Request: empty body")});
     return;
   }
   if (in.msg->is_request()) {
@@ -191,10 +189,8 @@ void session::on_response(const message& msg) {
 
 void session::on_get(const std::string& last_event_id, sink_ptr sink) {
   if (!streams_.attach(last_event_id, sink, priming()))
-    sink->respond(409, make_error_response(
-                         "null", make_rpc_error(rpc_errc::transport_error,
-                                                "Conflict: only one standalone SSE stream is "
-                                                "allowed per session")));
+    sink->refuse(make_fault(fault_kind::conflict,
+                            "Conflict: only one standalone SSE stream is allowed per session"));
 }
 
 void session::on_delete(sink_ptr sink) {

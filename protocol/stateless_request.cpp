@@ -20,20 +20,6 @@ rpc_error error(rpc_errc code, std::string text, std::string data = {}) {
   return make_rpc_error(code, std::move(text), std::move(data));
 }
 
-// HTTP status of an error answered before any stream opened (2026-07-28 transports).
-int status_of(const rpc_error& e) {
-  switch (static_cast<rpc_errc>(e.code)) {
-    case rpc_errc::header_mismatch:
-    case rpc_errc::missing_client_capability:
-    case rpc_errc::unsupported_protocol_version:
-      return 400;
-    case rpc_errc::method_not_found:
-      return 404;
-    default:
-      return 200;
-  }
-}
-
 std::string quoted_list(const std::vector<std::string>& xs) {
   std::string out = "[";
   for (std::size_t i = 0; i < xs.size(); ++i)
@@ -65,8 +51,8 @@ void stateless_request::handle(inbound in) {
   json_only_ = in.json_only;
   if (!in.msg) {
     ended_ = true;
-    sink_->respond(400, make_error_response("null", error(rpc_errc::invalid_request,
-                                                          "Invalid Request: empty body")));
+    sink_->refuse(fault{fault_kind::malformed,
+                        error(rpc_errc::invalid_request, "Invalid Request: empty body")});
     return;
   }
   msg_ = std::move(*in.msg);
@@ -78,8 +64,10 @@ void stateless_request::handle(inbound in) {
   }
   const auto* params = msg_.params();
   if (auto bad = check_envelope(in, params)) {
-    auto status = bad->code == static_cast<int>(rpc_errc::invalid_params) ? 400 : status_of(*bad);
-    return finish(make_error_response(msg_.id, *bad), status);
+    // An envelope that is not this era's is refused as sent (400), whatever its code.
+    bool malformed = bad->code == static_cast<int>(rpc_errc::invalid_params);
+    return fail(fault{malformed ? fault_kind::malformed : fault_kind::error_answer,
+                      std::move(*bad), msg_.id});
   }
   run(params);
 }
@@ -169,7 +157,7 @@ void stateless_request::run(const json::value* params) {
   if (dispatch::is_list_method(m)) {
     auto r = dispatch::list(*catalog_, m, params);
     if (!r)
-      return finish(make_error_response(msg_.id, r.error()));
+      return fail(error_answer(msg_.id, r.error()));
     hint_ = opts_.catalog_freshness();
     return finish(make_response(msg_.id, stamp(*r, true)));
   }
@@ -190,7 +178,7 @@ void stateless_request::start_handler(const json::value* params) {
   if (may_need_input(m)) {
     if (auto r = json::find(*params, "inputResponses")) {
       if (!r->IsObject())
-        return finish(make_error_response(
+        return fail(error_answer(
           msg_.id, dispatch::invalid_params("'inputResponses' must be an object")));
       // An answer that is not an object cannot be any method's result: asked for again.
       for (const auto& a : r->GetObject())
@@ -199,13 +187,13 @@ void stateless_request::start_handler(const json::value* params) {
     }
     if (auto s = json::find(*params, "requestState")) {
       if (!s->IsString())
-        return finish(make_error_response(
+        return fail(error_answer(
           msg_.id, dispatch::invalid_params("'requestState' must be a string")));
       auto opened = open_input_state(s->GetString(), opts_.state_key, opts_.unix_ms());
       if (!opened)
-        return finish(make_error_response(msg_.id, dispatch::invalid_params(opened.error())));
+        return fail(error_answer(msg_.id, dispatch::invalid_params(opened.error())));
       if (opened->method != m || opened->target != target_)
-        return finish(make_error_response(
+        return fail(error_answer(
           msg_.id, dispatch::invalid_params("requestState belongs to another request")));
       // Answers gathered in earlier rounds; this round's answers win.
       for (auto& [k, v] : opened->answers)
@@ -317,8 +305,8 @@ void stateless_request::cancel(bool answer) {
     if (streaming_ || !answer)
       sink_->close();
     else
-      sink_->respond(503, make_error_response(msg_.id, error(rpc_errc::internal_error,
-                                                             "Server is shutting down")));
+      sink_->refuse(fault{fault_kind::unavailable,
+                          error(rpc_errc::internal_error, "Server is shutting down"), msg_.id});
   }
 }
 
@@ -339,7 +327,7 @@ std::string stateless_request::stamp(std::string result, bool cacheable) const {
   return "{" + fields + (empty ? "" : ",") + result.substr(1);
 }
 
-void stateless_request::finish(std::string response, int status) {
+void stateless_request::finish(std::string response) {
   if (ended_)
     return;
   ended_ = true;
@@ -348,8 +336,18 @@ void stateless_request::finish(std::string response, int status) {
     sink_->event("", response);
     sink_->close();
   } else {
-    sink_->respond(status, response);
+    sink_->respond(200, response);
   }
+}
+
+void stateless_request::fail(fault f) {
+  if (ended_)
+    return;
+  if (streaming_)
+    return finish(make_error_response(f.id, f.error));
+  ended_ = true;
+  flags_->done = true;
+  sink_->refuse(f);
 }
 
 void stateless_request::send_notification(const std::string& note) {
@@ -369,8 +367,7 @@ void stateless_request::complete(const std::string&, std::string result) {
 }
 
 void stateless_request::complete_error(const std::string&, rpc_error err) {
-  auto status = status_of(err);
-  finish(make_error_response(msg_.id, err), status);
+  fail(error_answer(msg_.id, std::move(err)));
 }
 
 void stateless_request::send_progress(const std::string&, double value,

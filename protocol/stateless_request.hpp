@@ -77,7 +77,9 @@ private:
   std::string discover() const;
 
   // Sends `response` (a whole JSON-RPC message) and ends the request.
-  void finish(std::string response, int status = 200);
+  void finish(std::string response);
+  // An error answer, or a refusal, before any stream: the transport picks the status.
+  void fail(fault f);
   void send_notification(const std::string& note);
   std::string stamp(std::string result, bool cacheable) const;
 

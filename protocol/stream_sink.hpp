@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 
+#include "protocol/fault.hpp"
+
 namespace tmcp {
 
 struct stream_open {
@@ -32,9 +34,13 @@ public:
   // Ends the stream (HTTP: last chunk). Idempotent.
   virtual void close() = 0;
 
-  // Answers without a stream: `status` is an HTTP status (202 with empty body; 4xx with a
-  // JSON-RPC error body). stdio writes a non-empty body as one line and ignores the status.
+  // Answers without a stream and without an error: `status` is 202 (accepted, empty body) or
+  // 200 (a JSON-RPC response, or empty). stdio writes a non-empty body as one line.
   virtual void respond(int status, const std::string& body) = 0;
+
+  // Refuses the message, or answers its request with an error, without a stream; the
+  // transport encodes the fault (HTTP: status and error body; stdio: the error line).
+  virtual void refuse(const fault& f) = 0;
 
   // False once the peer has gone away; the session then stops writing to this sink.
   virtual bool connected() const = 0;

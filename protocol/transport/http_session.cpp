@@ -119,9 +119,7 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
   if (too_large) {
     keep_alive_ = false;
     body_unread_ = true;
-    return send_rejection(rejection{413, transport_error_body(
-      "Payload Too Large: the body exceeds "
-      + std::to_string(state_->options.max_body_bytes) + " bytes")});
+    return send_rejection(too_large_body());
   }
   if (refused_by_layer())
     return;
@@ -141,9 +139,7 @@ void http_session::on_body(beast::error_code ec, std::size_t) {
   if (ec == http::error::body_limit) {
     keep_alive_ = false;
     body_unread_ = true;
-    return send_rejection(rejection{413, transport_error_body(
-      "Payload Too Large: the body exceeds "
-      + std::to_string(state_->options.max_body_bytes) + " bytes")});
+    return send_rejection(too_large_body());
   }
   if (ec) {
     spdlog::debug("http: read body: {}", ec.message());
@@ -173,11 +169,12 @@ void http_session::reject_framing(beast::error_code ec) {
   keep_alive_ = false;
   body_unread_ = true;
   if (ec == http::error::header_limit)
-    return send_rejection(rejection{431, transport_error_body(
+    return send_rejection(to_rejection(make_fault(
+      fault_kind::headers_too_large,
       "Request Header Fields Too Large: the request line and headers exceed "
-      + std::to_string(header_limit) + " bytes")});
-  send_rejection(rejection{400, transport_error_body("Bad Request: malformed HTTP request ("
-                                                     + ec.message() + ")")});
+        + std::to_string(header_limit) + " bytes")));
+  send_rejection(to_rejection(make_fault(
+    fault_kind::malformed, "Bad Request: malformed HTTP request (" + ec.message() + ")")));
 }
 
 void http_session::forward(inbound in) {
@@ -234,7 +231,8 @@ void http_session::on_close(uint64_t seq) {
   } else if (phase_ == phase::handling) {
     // Closed (or dropped) before any answer: the client still deserves a response.
     spdlog::warn("http: request {} ended without a response", seq);
-    send_full(500, transport_error_body("Internal Server Error: no response was produced"));
+    send_rejection(to_rejection(
+      make_fault(fault_kind::no_answer, "Internal Server Error: no response was produced")));
   }
 }
 
@@ -269,7 +267,8 @@ void http_session::on_shutdown() {
       return do_close();
     case phase::handling:
       mark_disconnected();
-      return send_full(503, transport_error_body("Service Unavailable: server is stopping"));
+      return send_rejection(to_rejection(
+        make_fault(fault_kind::unavailable, "Service Unavailable: server is stopping")));
     case phase::streaming:
       mark_disconnected();
       phase_ = phase::finishing;

@@ -80,6 +80,7 @@ private:
   void on_shutdown();
 
   void send_rejection(const rejection& r);
+  rejection too_large_body() const;
   void send_full(int status, const std::string& body, bool allow_header = false,
                  const std::string& session_id = {});
   void enqueue(out_item item);

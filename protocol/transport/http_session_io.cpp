@@ -25,6 +25,12 @@ void http_session::send_rejection(const rejection& r) {
   send_full(r.status, r.body, r.allow_header);
 }
 
+rejection http_session::too_large_body() const {
+  return to_rejection(make_fault(fault_kind::too_large,
+                                 "Payload Too Large: the body exceeds "
+                                   + std::to_string(state_->options.max_body_bytes) + " bytes"));
+}
+
 void http_session::send_full(int status, const std::string& body, bool allow_header,
                              const std::string& session_id) {
   layer_response r{status, "application/json", body, {}};

@@ -1,6 +1,7 @@
 #include "protocol/transport/http_sink.hpp"
 
 #include "protocol/json_limits.hpp"
+#include "protocol/transport/http_faults.hpp"
 #include "protocol/transport/http_session.hpp"
 
 namespace tmcp::transport {
@@ -35,6 +36,11 @@ void http_sink::close() {
 void http_sink::respond(int status, const std::string& body) {
   if (!finished_.exchange(true))
     session_->post_respond(seq_, status, json::to_valid_utf8(body));
+}
+
+void http_sink::refuse(const fault& f) {
+  auto r = to_rejection(f);
+  respond(r.status, r.body);
 }
 
 bool http_sink::connected() const {

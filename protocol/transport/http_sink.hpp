@@ -25,6 +25,7 @@ public:
   void event(const std::string& event_id, const std::string& data) override;
   void close() override;
   void respond(int status, const std::string& body) override;
+  void refuse(const fault& f) override;
   bool connected() const override;
   void on_disconnect(std::function<void()> fn) override;
 

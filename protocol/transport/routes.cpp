@@ -9,8 +9,8 @@ namespace tmcp::transport {
 
 namespace {
 
-rejection reject(int status, std::string_view message) {
-  return rejection{status, transport_error_body(message), false};
+rejection reject(fault_kind kind, std::string message) {
+  return to_rejection(make_fault(kind, std::move(message)));
 }
 
 std::string supported_list() {
@@ -22,7 +22,7 @@ std::string supported_list() {
 
 std::optional<rejection> check_version(const request_view& req) {
   if (req.protocol_version && !is_supported_version(*req.protocol_version))
-    return reject(400, "Bad Request: Unsupported protocol version: "
+    return reject(fault_kind::malformed, "Bad Request: Unsupported protocol version: "
                          + std::string(*req.protocol_version)
                          + " (supported versions: " + supported_list() + ")");
   return std::nullopt;
@@ -30,9 +30,9 @@ std::optional<rejection> check_version(const request_view& req) {
 
 std::optional<rejection> check_session_header(const request_view& req) {
   if (!req.session_id)
-    return reject(400, "Bad Request: Mcp-Session-Id header is required");
+    return reject(fault_kind::malformed, "Bad Request: Mcp-Session-Id header is required");
   if (!is_valid_session_id(*req.session_id))
-    return reject(400, "Bad Request: Mcp-Session-Id must be visible ASCII");
+    return reject(fault_kind::malformed, "Bad Request: Mcp-Session-Id must be visible ASCII");
   return std::nullopt;
 }
 
@@ -58,10 +58,9 @@ bool has_legacy_version(const request_view& req) {
 
 // GET and DELETE belong to legacy sessions; a stateless client has no stream to open.
 rejection stateless_verb(const request_view& req) {
-  auto r = reject(405, "Method Not Allowed: " + std::string(req.method)
-                         + " needs a session (protocol 2026-07-28 uses POST only)");
-  r.allow_header = true;
-  return r;
+  return reject(fault_kind::method_not_allowed,
+                "Method Not Allowed: " + std::string(req.method)
+                  + " needs a session (protocol 2026-07-28 uses POST only)");
 }
 
 } // namespace
@@ -69,21 +68,21 @@ rejection stateless_verb(const request_view& req) {
 std::optional<rejection> check_headers(const request_view& req, const route_config& cfg) {
   // DNS rebinding protection comes before anything that reveals the endpoint's shape.
   if (req.origin && !check_origin(*req.origin, cfg.allowed_origins))
-    return reject(403, "Forbidden: Origin " + std::string(*req.origin) + " is not allowed");
+    return reject(fault_kind::forbidden, "Forbidden: Origin " + std::string(*req.origin) + " is not allowed");
   if (cfg.validate_host) {
     if (!req.host)
-      return reject(403, "Forbidden: missing Host header");
+      return reject(fault_kind::forbidden, "Forbidden: missing Host header");
     if (!check_host(*req.host, cfg.allowed_hosts))
-      return reject(403, "Forbidden: Host " + std::string(*req.host) + " is not allowed");
+      return reject(fault_kind::forbidden, "Forbidden: Host " + std::string(*req.host) + " is not allowed");
   }
   auto path = req.target.substr(0, req.target.find('?'));
   if (path != cfg.path)
-    return reject(404, "Not Found: no MCP endpoint at " + std::string(path));
+    return reject(fault_kind::no_endpoint, "Not Found: no MCP endpoint at " + std::string(path));
   if (req.method == "POST") {
     if (!req.content_type || !is_json_content_type(*req.content_type))
-      return reject(415, "Unsupported Media Type: Content-Type must be application/json");
+      return reject(fault_kind::unsupported_media_type, "Unsupported Media Type: Content-Type must be application/json");
     if (!req.accept || !accepts_json(*req.accept))
-      return reject(406, "Not Acceptable: Client must accept application/json (and "
+      return reject(fault_kind::not_acceptable, "Not Acceptable: Client must accept application/json (and "
                          "text/event-stream for streamed answers)");
     // Without a session the body decides the era (route_post); a modern request's version
     // is checked against its _meta there.
@@ -94,7 +93,7 @@ std::optional<rejection> check_headers(const request_view& req, const route_conf
     return stateless_verb(req);
   if (req.method == "GET") {
     if (!req.accept || !accepts_sse(*req.accept))
-      return reject(406, "Not Acceptable: Client must accept text/event-stream");
+      return reject(fault_kind::not_acceptable, "Not Acceptable: Client must accept text/event-stream");
     if (auto r = check_version(req))
       return r;
     return check_session_header(req);
@@ -104,17 +103,15 @@ std::optional<rejection> check_headers(const request_view& req, const route_conf
       return r;
     return check_session_header(req);
   }
-  auto r = reject(405, "Method Not Allowed: " + std::string(req.method)
-                         + " (allowed: GET, POST, DELETE)");
-  r.allow_header = true;
-  return r;
+  return reject(fault_kind::method_not_allowed,
+                "Method Not Allowed: " + std::string(req.method) + " (allowed: GET, POST, DELETE)");
 }
 
 expected<inbound, rejection> route_post(const request_view& req, std::string_view body) {
   auto parsed = parse_message(body);
   if (!parsed) {
     const auto& f = parsed.error();
-    return make_unexpected(rejection{400, make_error_response(f.id, f.error), false});
+    return make_unexpected(to_rejection(fault{fault_kind::malformed, f.error, f.id}));
   }
   auto& msg = *parsed;
   auto params = msg.params();

@@ -9,6 +9,7 @@
 
 #include "protocol/expected.hpp"
 #include "protocol/inbound.hpp"
+#include "protocol/transport/http_faults.hpp"
 
 namespace tmcp::transport {
 
@@ -74,13 +75,6 @@ struct route_config {
   std::vector<std::string> allowed_hosts;   // effective list, see effective_allowed_hosts
   std::vector<std::string> allowed_origins; // effective list
   bool validate_host = true;
-};
-
-struct rejection {
-  int status = 400;
-  std::string body;
-  // 405 answers carry `Allow: GET, POST, DELETE`.
-  bool allow_header = false;
 };
 
 // Everything the headers decide, in order: 403 Origin/Host, 404 path, 405 method, then per

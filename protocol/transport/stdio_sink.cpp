@@ -1,6 +1,7 @@
 #include "protocol/transport/stdio_sink.hpp"
 
 #include "protocol/json_limits.hpp"
+#include "protocol/json_rpc.hpp"
 
 namespace tmcp::transport {
 
@@ -25,6 +26,10 @@ void stdio_sink::close() {
 void stdio_sink::respond(int, const std::string& body) {
   if (!body.empty())
     write_line(body);
+}
+
+void stdio_sink::refuse(const fault& f) {
+  write_line(make_error_response(f.id, f.error));
 }
 
 bool stdio_sink::connected() const {

@@ -21,6 +21,7 @@ public:
   void event(const std::string& event_id, const std::string& data) override;
   void close() override;
   void respond(int status, const std::string& body) override;
+  void refuse(const fault& f) override;
   bool connected() const override;
 
   // Writes one message and a newline, flushed; false (and disconnected) once stdout fails.

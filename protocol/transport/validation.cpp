@@ -145,9 +145,4 @@ bool is_valid_session_id(std::string_view id) {
   });
 }
 
-std::string transport_error_body(std::string_view message) {
-  return R"({"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":)" + json::quote(message)
-         + "}}";
-}
-
 } // namespace tmcp::transport

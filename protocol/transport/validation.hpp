@@ -45,7 +45,5 @@ bool is_json_content_type(std::string_view content_type_header);
 // `Mcp-Session-Id` is non-empty visible ASCII (0x21-0x7E), as the spec requires.
 bool is_valid_session_id(std::string_view id);
 
-// The JSON-RPC body of every transport-level rejection: code -32000, id null.
-std::string transport_error_body(std::string_view message);
 
 } // namespace tmcp::transport

@@ -76,13 +76,13 @@ CAF_TEST(initialize creates a session with an unguessable id) {
 
 CAF_TEST(a message for an unknown session is answered with 404) {
   auto s = post("0123456789abcdef0123456789abcdef", R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
-  CAF_CHECK_EQUAL(s->status, 404);
+  CAF_CHECK(refused_as(*s, fault_kind::session_not_found));
   CAF_CHECK_EQUAL(error_code(s->body), -32001);
 }
 
 CAF_TEST(a non initialize message without a session id is answered with 400) {
   auto s = post("", R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
-  CAF_CHECK_EQUAL(s->status, 400);
+  CAF_CHECK(refused_as(*s, fault_kind::malformed));
 }
 
 CAF_TEST(delete ends the session and the supervisor reaps it) {
@@ -93,7 +93,7 @@ CAF_TEST(delete ends the session and the supervisor reaps it) {
   CAF_CHECK_EQUAL(del->status, 200);
   CAF_CHECK_EQUAL(live_sessions(), 0u);
   auto after = post(id, R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
-  CAF_CHECK_EQUAL(after->status, 404);
+  CAF_CHECK(refused_as(*after, fault_kind::session_not_found));
 }
 
 CAF_TEST(a cancelled request stops its timer and sends no response) {
@@ -130,8 +130,9 @@ CAF_TEST(idle sessions expire while busy ones stay) {
   // The sinks are kept in locals: the check macros bind references to their arguments.
   auto gone = post(idle, R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
   auto alive = post(busy, R"({"jsonrpc":"2.0","id":2,"method":"ping"})");
-  CAF_CHECK_EQUAL(gone->status, 404);
+  CAF_CHECK(refused_as(*gone, fault_kind::session_not_found));
   CAF_CHECK_EQUAL(alive->status, 0);
+  CAF_CHECK(!alive->refused);
 }
 
 CAF_TEST(a session with recent activity survives the sweep) {
@@ -155,7 +156,7 @@ CAF_TEST(shutdown drains in flight requests before the sessions end) {
   CAF_CHECK(call->last().find("done") != std::string::npos);
   CAF_CHECK_EQUAL(live_sessions(), 0u);
   auto refused = post("", R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}})");
-  CAF_CHECK_EQUAL(refused->status, 503);
+  CAF_CHECK(refused_as(*refused, fault_kind::unavailable));
 }
 
 CAF_TEST(list changed is fanned out to every initialized session) {

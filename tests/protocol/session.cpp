@@ -197,7 +197,7 @@ CAF_TEST(server to client requests time out) {
   host->advance(3s);
   auto d = parsed(s->last());
   CAF_REQUIRE(d.HasMember("result"));
-  CAF_CHECK_EQUAL(std::string(d["result"]["content"][0]["text"].GetString()), "error -32001");
+  CAF_CHECK_EQUAL(std::string(d["result"]["content"][0]["text"].GetString()), "error -32003");
 }
 
 CAF_TEST(sampling is refused when the client lacks the capability) {
@@ -295,7 +295,7 @@ CAF_TEST(a second standalone stream is a conflict) {
   initialize();
   auto g1 = get();
   auto g2 = get();
-  CAF_CHECK_EQUAL(g2->status, 409);
+  CAF_CHECK(refused_as(*g2, fault_kind::conflict));
   g1->live = false;
   auto g3 = get();
   CAF_CHECK(g3->opened);
@@ -331,7 +331,7 @@ CAF_TEST(delete ends the session and later messages get 404) {
   CAF_CHECK(cancel_hook_ran);
   CAF_CHECK(sess->ended());
   auto after = post(R"({"jsonrpc":"2.0","id":8,"method":"ping"})");
-  CAF_CHECK_EQUAL(after->status, 404);
+  CAF_CHECK(refused_as(*after, fault_kind::session_not_found));
 }
 
 CAF_TEST(drain waits for in flight requests) {

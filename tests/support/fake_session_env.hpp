@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct recording_sink : stream_sink {
   bool live = true;
   std::string session_header;
   int status = 0;
+  std::optional<fault> refused;
   std::string body;
   std::vector<std::pair<std::string, std::string>> events; // id, data (data "" = priming)
 
@@ -33,6 +35,11 @@ struct recording_sink : stream_sink {
   void respond(int s, const std::string& b) override {
     status = s;
     body = b;
+  }
+  // The transport would pick the status; tests read the kind.
+  void refuse(const fault& f) override {
+    refused = f;
+    body = make_error_response(f.id, f.error);
   }
   bool connected() const override { return live && !closed; }
 
@@ -49,6 +56,11 @@ struct recording_sink : stream_sink {
     return m.empty() ? body : m.back();
   }
 };
+
+// True when the sink was refused with a fault of this kind (the transport maps it to a status).
+inline bool refused_as(const recording_sink& s, fault_kind kind) {
+  return s.refused && s.refused->kind == kind;
+}
 
 struct manual_host : session_host {
   using time_point = std::chrono::steady_clock::time_point;

@@ -97,8 +97,7 @@ void handle(probe& p, inbound& in) {
     sink.event(id + "-1", make_response(in.msg->id, R"({"protocolVersion":"2025-11-25"})"));
     sink.close();
   } else if (p.sessions.count(in.session_id) == 0) {
-    sink.respond(404, make_error_response("null", make_rpc_error(rpc_errc::session_not_found,
-                                                                 "Session not found")));
+    sink.refuse(make_fault(fault_kind::session_not_found, "Session not found"));
   } else if (in.verb == inbound_verb::post) {
     answer_post(p, in);
   } else if (in.verb == inbound_verb::get) {

@@ -3,7 +3,7 @@
 //
 //   POST initialize, no session id -> new id; open{id, retry 1500ms}, priming event
 //                                     "<id>-0", the result as event "<id>-1", close
-//   unknown session id             -> respond(404, -32001 "Session not found")
+//   unknown session id             -> refuse(session_not_found): 404, -32001
 //   POST notification / response   -> respond(202, "")
 //   POST request "test/hold"       -> open, priming event "hold-0"; the sink is kept in
 //                                     probe::held and never closed

@@ -138,16 +138,19 @@ CAF_TEST(start reports an error when the supervisor is gone) {
 
 CAF_TEST_FIXTURE_SCOPE_END()
 
-CAF_TEST(the stdio sink writes one line per message and skips priming and empty bodies) {
+CAF_TEST(the stdio sink writes one line per message and refusal and skips priming and empty bodies) {
   std::ostringstream out;
   stdio_sink sink{out};
   sink.open({"s", 100ms});
   sink.event("e-0", "");
   sink.event("e-1", R"({"a":1})");
   sink.respond(202, "");
-  sink.respond(400, R"({"b":2})");
+  sink.respond(200, R"({"b":2})");
+  sink.refuse(error_answer("4", make_rpc_error(rpc_errc::method_not_found, "no")));
   sink.close();
-  CAF_CHECK_EQUAL(out.str(), "{\"a\":1}\n{\"b\":2}\n");
+  CAF_CHECK_EQUAL(out.str(), "{\"a\":1}\n{\"b\":2}\n"
+                             R"({"jsonrpc":"2.0","id":4,"error":{"code":-32601,"message":"no"}})"
+                             "\n");
   CAF_CHECK(sink.connected());
 }
 

@@ -109,9 +109,28 @@ CAF_TEST(session ids must be visible ascii) {
 }
 
 CAF_TEST(transport errors are json rpc errors with id null and code 32000) {
-  CAF_CHECK_EQUAL(transport_error_body("Forbidden: \"x\""),
-                  R"({"jsonrpc":"2.0","id":null,"error":{"code":-32000,)"
-                  R"("message":"Forbidden: \"x\""}})");
+  auto r = to_rejection(make_fault(fault_kind::forbidden, "Forbidden: \"x\""));
+  CAF_CHECK_EQUAL(r.status, 403);
+  CAF_CHECK_EQUAL(r.body, R"({"jsonrpc":"2.0","id":null,"error":{"code":-32000,)"
+                          R"("message":"Forbidden: \"x\""}})");
+}
+
+CAF_TEST(each fault has one http status and session not found its own code) {
+  auto gone = to_rejection(make_fault(fault_kind::session_not_found, "Session not found"));
+  CAF_CHECK_EQUAL(gone.status, 404);
+  CAF_CHECK(gone.body.find(R"("code":-32001)") != std::string::npos);
+  CAF_CHECK_EQUAL(http_status(make_fault(fault_kind::unavailable, "")), 503);
+  CAF_CHECK_EQUAL(http_status(make_fault(fault_kind::conflict, "")), 409);
+  CAF_CHECK(to_rejection(make_fault(fault_kind::method_not_allowed, "")).allow_header);
+  // A request's own error without a stream: the status follows the code (2026-07-28).
+  auto answer = [](rpc_errc c) {
+    return http_status(error_answer("1", make_rpc_error(c, "x")));
+  };
+  CAF_CHECK_EQUAL(answer(rpc_errc::method_not_found), 404);
+  CAF_CHECK_EQUAL(answer(rpc_errc::header_mismatch), 400);
+  CAF_CHECK_EQUAL(answer(rpc_errc::invalid_params), 200);
+  auto body = to_rejection(error_answer("7", make_rpc_error(rpc_errc::invalid_params, "x"))).body;
+  CAF_CHECK(body.find(R"("id":7)") != std::string::npos);
 }
 
 CAF_TEST(header checks answer in order origin host path method then per method rules) {
@@ -206,7 +225,9 @@ CAF_TEST(only initialize may be posted without a session id) {
   CAF_REQUIRE(!list.has_value());
   CAF_CHECK_EQUAL(list.error().status, 400);
   CAF_CHECK_EQUAL(list.error().body,
-                  transport_error_body("Bad Request: Mcp-Session-Id header is required"));
+                  to_rejection(make_fault(fault_kind::malformed,
+                                          "Bad Request: Mcp-Session-Id header is required"))
+                    .body);
   auto note = route_post(v, R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
   CAF_CHECK(!note.has_value());
   v.session_id = "s1";

@@ -1,0 +1,21 @@
+// The one place a fault becomes HTTP: its status and JSON-RPC error body.
+#pragma once
+
+#include <string>
+
+#include "protocol/fault.hpp"
+
+namespace tmcp::transport {
+
+struct rejection {
+  int status = 400;
+  std::string body;
+  // 405 answers carry `Allow: GET, POST, DELETE`.
+  bool allow_header = false;
+};
+
+int http_status(const fault& f);
+
+rejection to_rejection(const fault& f);
+
+} // namespace tmcp::transport
