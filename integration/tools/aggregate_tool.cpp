@@ -24,11 +24,6 @@ constexpr const char* aggregate_schema = R"JSON({"type":"object","properties":{
 "time_zone":{"type":"string","default":"UTC"}},
 "required":["object"],"additionalProperties":false})JSON";
 
-// Rows are [dimension values..., aggregate values...] in the order of `columns`.
-constexpr const char* aggregate_output = R"JSON({"type":"object","properties":{
-"columns":{"type":"array","items":{"type":"string"}},"rows":{"type":"array"},
-"via":{"type":"string","enum":["groupBy","pages"]}},"required":["columns","rows","via"]})JSON";
-
 // Pages of 200 records read at most, when Twenty's groupBy cannot answer (10,000 records).
 constexpr int max_pages = 50;
 constexpr std::size_t max_groups = 1000;
@@ -324,7 +319,7 @@ void run_aggregate(std::shared_ptr<const tool_env> env, const json::value& args,
 void add_aggregate_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   tool_spec spec{"twenty_aggregate", "Aggregate records",
                  "Counts and sums per group (opportunities per stage, amount per month).",
-                 aggregate_schema, aggregate_output, read_only_hints()};
+                 aggregate_schema, "", read_only_hints()};
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
     run_aggregate(env, args, ctx, [ctx](std::string result) { ctx->reply(std::move(result)); });
   });

@@ -19,9 +19,6 @@ constexpr const char* batch_schema = R"JSON({"type":"object","properties":{
 "soft":{"type":"boolean","default":true}},
 "required":["object","operation"],"additionalProperties":false})JSON";
 
-constexpr const char* batch_output = R"JSON({"type":"object","properties":{
-"failed":{"type":"integer"},"results":{"type":"array","description":"per item: index, id, ok, error"}}})JSON";
-
 // Per-item outcomes, filled from several upstream answers on any thread.
 struct batch_run {
   std::mutex mtx;
@@ -345,7 +342,7 @@ void add_batch_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
                  "Create (records: data as in twenty_create_record, with targets), update "
                  "(updates: {id, data}) or delete (ids) up to 1000 records of one object; a result "
                  "per item.",
-                 with_dry_run(schema), batch_output, write_hints(true, false)};
+                 with_dry_run(schema), "", write_hints(true, false)};
   spec.tasks = task_support::optional;
   cat.add_tool(spec, [env](const json::value& args, ctx_ptr ctx) {
     // Up to 1000 records at Twenty's pace is long work: a client that follows tasks gets a

@@ -23,29 +23,16 @@ constexpr const char* list_schema = R"JSON({"type":"object","properties":{
 "depth":{"type":"integer","enum":[0,1],"description":"1: all related records"}},
 "required":["object"],"additionalProperties":false})JSON";
 
-// The table and record form for programs (hosts do not show output schemas to the model; the
-// descriptions and the answers say it to the model).
-constexpr const char* list_output = R"JSON({"type":"object","properties":{
-"columns":{"type":"array","items":{"type":"string"},"description":"the fields; related and composite ones as paths (company.name)"},
-"rows":{"type":"array","items":{"type":"array"},"description":"values in column order, null if empty; money \"12.5 USD\""},
-"totalCount":{"type":"integer"},"nextCursor":{"type":"string"},"truncated":{"type":"boolean"}},"required":["columns","rows"]})JSON";
-
 constexpr const char* get_schema = R"JSON({"type":"object","properties":{
 "object":{"type":"string"},"id":{"type":"string"},
 "fields":{"type":"array","items":{"type":"string"}},"depth":{"type":"integer","enum":[0,1]}},
 "required":["object","id"],"additionalProperties":false})JSON";
-
-constexpr const char* get_output = R"JSON({"type":"object","properties":{
-"object":{"type":"string"},"record":{"type":"object","description":"the fields asked for (all by default); related ones nested (company.name as company: {name})"}},"required":["record"]})JSON";
 
 constexpr const char* search_schema = R"JSON({"type":"object","properties":{
 "query":{"type":"string","minLength":1},"objects":{"type":"array","items":{"type":"string"}},
 "limit":{"type":"integer","minimum":1,"maximum":50,"default":5,"description":"per object"},
 "fields":{"type":"array","items":{"type":"string"}}},
 "required":["query"],"additionalProperties":false})JSON";
-
-constexpr const char* search_output = R"JSON({"type":"object","properties":{
-"results":{"type":"array","items":{"type":"object"},"description":"per object: object, columns, rows (as in twenty_list_records) or error"}},"required":["results"]})JSON";
 
 std::string str_arg(const json::value& args, const char* key) {
   return json::get_string(args, key).value_or("");
@@ -494,24 +481,26 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
 
 } // namespace
 
+// No output schemas on the default tools: hosts do not show them to the model, and they cost
+// a sixth of tools/list's tokens (issue 7, item 5); structuredContent mirrors the text.
 void add_read_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
   tool_spec list{"twenty_list_records", "List records",
                  "Records of any object as columns and rows; system fields only when named in "
                  "fields.",
-                 list_schema, list_output, read_only_hints()};
+                 list_schema, "", read_only_hints()};
   cat.add_tool(list, [env](const json::value& args, ctx_ptr ctx) {
     list_records(*env, "", args, std::move(ctx));
   });
   tool_spec get{"twenty_get_record", "Get a record",
                 "One record by id; fields as in twenty_list_records.",
-                get_schema, get_output, read_only_hints()};
+                get_schema, "", read_only_hints()};
   cat.add_tool(get, [env](const json::value& args, ctx_ptr ctx) {
     get_record(*env, "", args, std::move(ctx));
   });
   tool_spec find{"twenty_search_records", "Search records",
                  "Find records by name, email, domain or title; by default in people, companies, "
                  "opportunities and custom objects.",
-                 search_schema, search_output, read_only_hints()};
+                 search_schema, "", read_only_hints()};
   cat.add_tool(find, [env](const json::value& args, ctx_ptr ctx) {
     search(*env, args, std::move(ctx));
   });

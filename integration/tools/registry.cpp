@@ -23,6 +23,11 @@ std::string instructions(const tools_config& config) {
     text += " Read-only: no tool changes data.";
   else if (!config.access.allows_everywhere(operation::read))
     text += " Some objects are off limits here (MCP_PERMISSIONS).";
+  const auto& access = config.access;
+  if (!config.read_only
+      && (access.allows_somewhere(operation::create) || access.allows_somewhere(operation::update)
+          || access.allows_somewhere(operation::remove)))
+    text += " Writes take dry_run: true to check and show the requests without sending them.";
   return text;
 }
 

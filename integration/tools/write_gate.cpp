@@ -6,8 +6,8 @@ namespace tmcp::twenty::tools {
 
 namespace {
 
-constexpr const char* dry_run_property =
-  R"JSON("dry_run":{"type":"boolean","description":"check and show the request; send nothing"},)JSON";
+// The instructions say what it does once, for every write tool.
+constexpr const char* dry_run_property = R"JSON("dry_run":{"type":"boolean"},)JSON";
 
 const char* method_name(verb v) {
   switch (v) {
