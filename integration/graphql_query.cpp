@@ -671,6 +671,11 @@ expected<std::string, std::string> graphql_order(const workspace_schema& schema,
 }
 
 bool reaches_relation(const object& obj, std::string_view text) {
+  return !relations_reached(obj, text).empty();
+}
+
+std::vector<const field*> relations_reached(const object& obj, std::string_view text) {
+  std::vector<const field*> out;
   std::size_t i = 0;
   while (i < text.size()) {
     while (i < text.size() && !std::isalpha(static_cast<unsigned char>(text[i])))
@@ -680,8 +685,9 @@ bool reaches_relation(const object& obj, std::string_view text) {
       ++i;
     if (i < text.size() && text[i] == '.') {
       auto f = obj.find_field(text.substr(start, i - start));
-      if (f && f->type == field_type::relation && f->name == text.substr(start, i - start))
-        return true;
+      if (f && f->type == field_type::relation && f->name == text.substr(start, i - start)
+          && std::find(out.begin(), out.end(), f) == out.end())
+        out.push_back(f);
     }
     // Skip a quoted value: its content is data, not a path.
     if (i < text.size() && (text[i] == '"' || text[i] == '\'')) {
@@ -691,7 +697,7 @@ bool reaches_relation(const object& obj, std::string_view text) {
       ++i;
     }
   }
-  return false;
+  return out;
 }
 
 std::string list_request_body(const object& obj, const std::string& selection,

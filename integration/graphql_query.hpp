@@ -59,6 +59,8 @@ expected<std::string, std::string> graphql_order(const workspace_schema& schema,
 
 // True when the filter or order_by text reaches through a relation (company.name).
 bool reaches_relation(const object& obj, std::string_view text);
+// The relation fields of `obj` that paths in `text` (a filter or order_by) go through.
+std::vector<const field*> relations_reached(const object& obj, std::string_view text);
 
 struct list_query {
   std::string filter_json; // "" for none

@@ -260,6 +260,9 @@ void list_records(const tool_env& env, const std::string& object_name, const jso
       return ctx->reply(input_error(*problem));
   auto limit = static_cast<int>(json::get_int(args, "limit").value_or(env.config.default_limit));
   auto depth = json::get_int(args, "depth").value_or(0);
+  if (auto refused = related_refusal(env.config, schema, obj, fields, static_cast<int>(depth),
+                                     filter, order_by))
+    return ctx->reply(error_result(*refused));
   auto cursor = str_arg(args, "cursor");
   auto tree = make_field_tree(fields);
   auto call = std::make_shared<list_call>();
@@ -321,6 +324,8 @@ void get_record(const tool_env& env, const std::string& object_name, const json:
     if (auto problem = check_field_paths(*r.schema, obj, fields))
       return ctx->reply(input_error(*problem));
   auto depth = static_cast<int>(json::get_int(args, "depth").value_or(0));
+  if (auto refused = related_refusal(env.config, *r.schema, obj, fields, depth))
+    return ctx->reply(error_result(*refused));
   auto answer = [ctx, fields, schema = r.schema, obj = r.obj](const response& resp,
                                                               const json::value* rec) {
     if (!rec || !rec->IsObject())
@@ -438,6 +443,10 @@ void search(const tool_env& env, const json::value& args, ctx_ptr ctx) {
         fail_part(i, plural, "SCHEMA_VALIDATION_ERROR: " + *problem);
         continue;
       }
+    if (auto refused = related_refusal(env.config, *schema, obj, fields, 0)) {
+      fail_part(i, plural, "INSUFFICIENT_PERMISSIONS: " + refused->message);
+      continue;
+    }
     list_query q;
     q.limit = static_cast<int>(limit);
     auto gf = graphql_filter(*schema, obj, paths.size() > 1 ? "or(" + filter + ")" : filter);

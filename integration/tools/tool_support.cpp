@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "integration/graphql_query.hpp"
 #include "integration/record_view.hpp"
 #include "integration/url.hpp"
 #include "protocol/content.hpp"
@@ -30,6 +31,40 @@ error refusal(const tools_config& config, const object& obj, operation op) {
                  + " on " + obj.name_plural + " (allowed there: "
                  + config.access.granted(obj.name_singular, obj.name_plural) + ")",
                ""};
+}
+
+std::optional<error> related_refusal(const tools_config& config,
+                                     const workspace_schema& schema, const object& obj,
+                                     const std::vector<std::string>& fields, int depth,
+                                     std::string_view filter, std::string_view order_by) {
+  for (auto text : {filter, order_by})
+    for (const auto* f : relations_reached(obj, text))
+      if (auto target = schema.find_object(f->relation_target_object);
+          target && !allowed(config, *target, operation::read)) {
+        auto e = refusal(config, *target, operation::read);
+        e.message += "; '" + f->name + ".' in a filter or order_by looks into them";
+        return e;
+      }
+  std::vector<std::string> reached;
+  if (!fields.empty()) {
+    auto tree = make_field_tree(fields);
+    reached = selected_objects(schema, obj, &tree);
+  } else if (depth > 0) {
+    for (const auto& f : obj.fields)
+      if (f.type == field_type::relation && f.is_active)
+        if (auto target = schema.find_object(f.relation_target_object))
+          reached.push_back(target->name_plural);
+  }
+  for (const auto& plural : reached) {
+    auto other = schema.find_object(plural);
+    if (!other || other == &obj || allowed(config, *other, operation::read))
+      continue;
+    auto e = refusal(config, *other, operation::read);
+    e.message += fields.empty() ? "; depth 1 would include them: name the fields you need"
+                                : "; leave its fields out of 'fields'";
+    return e;
+  }
+  return std::nullopt;
 }
 
 resolved resolve_object(const tool_env& env, const std::string& name, operation op) {

@@ -79,6 +79,15 @@ resolved resolve_object(const tool_env& env, const std::string& name, operation 
 bool allowed(const tools_config& config, const object& obj, operation op);
 error refusal(const tools_config& config, const object& obj, operation op);
 
+// The related records an answer would carry (relation paths in `fields`, or every relation
+// of `obj` at depth 1) or that a filter or order_by looks into must be readable too: the
+// refusal naming the first object MCP_PERMISSIONS hides, or nullopt.
+std::optional<error> related_refusal(const tools_config& config,
+                                     const workspace_schema& schema, const object& obj,
+                                     const std::vector<std::string>& fields, int depth,
+                                     std::string_view filter = {},
+                                     std::string_view order_by = {});
+
 // What to tell an agent while the schema is missing: the real cause of the last failed
 // introspection (so a wrong key is not retried forever), else "not loaded yet, retry".
 error schema_unavailable(const twenty_api& api);

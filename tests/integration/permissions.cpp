@@ -82,6 +82,29 @@ CAF_TEST(reads of an object outside the matrix are refused in list get search ag
   check_refused(call("twenty_get_schema", R"({"object":"companies"})"), "read", "companies");
 }
 
+CAF_TEST(related records of an object outside the matrix are refused in fields depth and filters) {
+  start_with("people:read;pets:read");
+  check_refused(call("twenty_list_records", R"({"object":"people","fields":["name","company.name"]})"),
+                "read", "companies");
+  check_refused(call("twenty_list_records", R"({"object":"people","depth":1})"), "read",
+                "companies");
+  check_refused(call("twenty_list_records",
+                     R"({"object":"people","filter":"company.name[ilike]:\"%acme%\""})"),
+                "read", "companies");
+  check_refused(call("twenty_list_records", R"({"object":"people","order_by":"company.name"})"),
+                "read", "companies");
+  check_refused(call("twenty_get_record", std::string(R"({"object":"people","id":")") + pet_id
+                                            + R"(","fields":["company.name"]})"),
+                "read", "companies");
+  check_refused(call("twenty_get_record",
+                     std::string(R"({"object":"people","id":")") + pet_id + R"(","depth":1})"),
+                "read", "companies");
+  auto search = call("twenty_search_records",
+                     R"({"query":"ada","objects":["people"],"fields":["company.name"]})");
+  CAF_CHECK(contains(search.text(), "do not allow read on companies"));
+  CAF_CHECK(api->calls().empty());
+}
+
 CAF_TEST(a granted operation still goes to twenty) {
   start_with("pets:read,create;*:read");
   api->on(verb::post, "/rest/pets", 201,
