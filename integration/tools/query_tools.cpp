@@ -77,7 +77,11 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                    if (!schema)
                      return ctx->reply(error_result(schema_unavailable(*env->api)));
                    bool unsorted = env->learned && env->learned->order_by_broken;
-                   return ctx->reply(structured_result(describe_objects(*schema, unsorted)));
+                   auto readable = [env](const object& o) {
+                     return allowed(env->config, o, operation::read);
+                   };
+                   return ctx->reply(
+                     structured_result(describe_objects(*schema, unsorted, readable)));
                  }
                  auto r = resolve_object(*env, *name, operation::read);
                  if (!r.obj)

@@ -48,12 +48,18 @@ const object* find_or_fail(const tool_env& env, const workspace_schema& schema,
   return nullptr;
 }
 
+// What MCP_PERMISSIONS lets the caller read, for the listings.
+std::function<bool(const object&)> readable(const std::shared_ptr<const tool_env>& env) {
+  return [env](const object& o) { return allowed(env->config, o, operation::read); };
+}
+
 // Every active, non-system object with its fields: describe_objects' list, each entry
 // completed with describe_object's fields (and description).
-std::string full_schema(const workspace_schema& schema) {
-  auto doc = json::parse(describe_objects(schema));
+std::string full_schema(const workspace_schema& schema,
+                        const std::function<bool(const object&)>& shown) {
+  auto doc = json::parse(describe_objects(schema, false, shown));
   if (!doc || !doc->HasMember("objects"))
-    return describe_objects(schema);
+    return describe_objects(schema, false, shown);
   auto& a = doc->GetAllocator();
   for (auto& entry : (*doc)["objects"].GetArray()) {
     auto name = json::get_string(entry, "name").value_or("");
@@ -277,7 +283,8 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                      if (!schema)
                        return ctx->fail(not_loaded(*env->api));
                      ctx->cache(schema_freshness(env->config, std::chrono::steady_clock::now()));
-                     ctx->reply(read_text_result(uri, json_mime, full_schema(*schema)));
+                     ctx->reply(read_text_result(uri, json_mime,
+                                                 full_schema(*schema, readable(env))));
                    });
   cat.add_resource({"twenty://objects", "objects", "Workspace objects",
                     "The objects of the workspace (standard and custom) with their plural API "
@@ -288,7 +295,8 @@ void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
                      if (!schema)
                        return ctx->fail(not_loaded(*env->api));
                      ctx->cache(schema_freshness(env->config, std::chrono::steady_clock::now()));
-                     ctx->reply(read_text_result(uri, json_mime, describe_objects(*schema)));
+                     ctx->reply(read_text_result(
+                       uri, json_mime, describe_objects(*schema, false, readable(env))));
                    });
   cat.add_template({"twenty://fields/{object}", "fields", "Fields of an object",
                     "Every active field of one object (plural or singular name), system fields "

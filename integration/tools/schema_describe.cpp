@@ -157,14 +157,15 @@ bool is_sortable(const field& f) {
   }
 }
 
-std::string describe_objects(const workspace_schema& schema, bool order_by_broken) {
+std::string describe_objects(const workspace_schema& schema, bool order_by_broken,
+                             const std::function<bool(const object&)>& shown) {
   rapidjson::StringBuffer sb;
   writer w(sb);
   w.StartObject();
   w.Key("objects");
   w.StartArray();
   for (const auto& o : schema.objects) {
-    if (!o.is_active || o.is_system)
+    if (!o.is_active || o.is_system || (shown && !shown(o)))
       continue;
     w.StartObject();
     put(w, "name", o.name_plural);

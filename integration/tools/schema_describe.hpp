@@ -4,6 +4,8 @@
 // and whether it can be filtered and sorted).
 #pragma once
 
+#include <functional>
+
 #include <string>
 
 #include "integration/schema_model.hpp"
@@ -13,8 +15,10 @@ namespace tmcp::twenty::tools {
 enum class schema_detail { brief, full };
 
 // With `twenty`: which release family answered and what the server does differently for it
-// (`order_by_broken`: lists are served unsorted, learned from a call).
-std::string describe_objects(const workspace_schema& schema, bool order_by_broken = false);
+// (`order_by_broken`: lists are served unsorted, learned from a call). Only the objects
+// `shown` accepts are listed (MCP_PERMISSIONS); all when it is empty.
+std::string describe_objects(const workspace_schema& schema, bool order_by_broken = false,
+                             const std::function<bool(const object&)>& shown = {});
 std::string describe_object(const object& obj, schema_detail detail = schema_detail::brief);
 
 // Whether Twenty's REST filter / order_by accept the field (through a subfield for a

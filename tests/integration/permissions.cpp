@@ -180,6 +180,18 @@ CAF_TEST(resources and prompts refuse objects that may not be read) {
   }
   CAF_CHECK(api->calls().empty());
   CAF_CHECK(read("twenty://fields/people").ok());
+  // The listings show only what may be read.
+  for (const char* uri : {"twenty://schema", "twenty://objects"}) {
+    CAF_MESSAGE(uri);
+    auto listing = read(uri);
+    CAF_REQUIRE(listing.ok());
+    auto body = json::stringify(listing.result());
+    CAF_CHECK(contains(body, "\\\"people\\\""));
+    CAF_CHECK(!contains(body, "\\\"companies\\\""));
+  }
+  auto described = call("twenty_get_schema", "{}");
+  CAF_CHECK(contains(described.text(), "\"people\""));
+  CAF_CHECK(!contains(described.text(), "\"companies\""));
   auto p = prompt("explore_object", R"({"object":"companies"})");
   CAF_CHECK_EQUAL(p.error_code(), -32602);
   CAF_CHECK(contains(p.error_message(), "do not allow read on companies"));
