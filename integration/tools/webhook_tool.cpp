@@ -18,7 +18,7 @@ constexpr const char* input_schema = R"JSON({"type":"object","properties":{
 "additionalProperties":false})JSON";
 
 constexpr const char* read_only_schema = R"JSON({"type":"object","properties":{
-"action":{"type":"string","enum":["list"],"description":"list (this server is read-only)"}},
+"action":{"type":"string","enum":["list"],"description":"list (changing webhooks is not allowed here)"}},
 "additionalProperties":false})JSON";
 
 constexpr const char* output_schema = R"JSON({"type":"object","properties":{
@@ -167,11 +167,18 @@ void webhook_call(api_ptr api, bool write, std::function<request(webhook_route)>
   try_route(std::move(p), 0);
 }
 
+// Webhooks carry every object's events and change the workspace: listing them needs read on
+// every object, changing them every write on every object (MCP_PERMISSIONS).
 void add_webhook_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
-  bool read_only = env->config.read_only;
+  const auto& access = env->config.access;
+  if (!access.allows_everywhere(operation::read))
+    return;
+  bool read_only = env->config.read_only || !access.allows_everywhere(operation::create)
+                   || !access.allows_everywhere(operation::update)
+                   || !access.allows_everywhere(operation::remove);
   tool_spec spec{"twenty_manage_webhooks", "Manage Twenty webhooks",
                  read_only ? "List the webhooks registered in Twenty: target URL and the events "
-                             "(operations) each receives. This server is read-only."
+                             "(operations) each receives. Changing them is not allowed here."
                            : "List, create, update or delete the webhooks registered in Twenty "
                              "(target URL and the events each receives). Deleting a webhook "
                              "stops its deliveries for good; secrets are never shown.",
@@ -182,7 +189,8 @@ void add_webhook_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
     if (action == "list")
       return list(*env, std::move(ctx));
     if (read_only)
-      return ctx->reply(input_error("this server is read-only: only action list is allowed"));
+      return ctx->reply(input_error("this server does not let webhooks be changed (read-only or "
+                                    "MCP_PERMISSIONS): only action list is allowed"));
     change(*env, action, args, std::move(ctx));
   });
 }

@@ -161,6 +161,19 @@ CAF_TEST(per object tools exist only for the granted verbs of each object) {
   CAF_CHECK(!has_tool("twenty_get_company"));
 }
 
+CAF_TEST(webhooks are listed with read everywhere and changed only with every write everywhere) {
+  start_with("people:read", {"core", "webhooks"});
+  CAF_CHECK(!has_tool("twenty_manage_webhooks"));
+  start_with("*:read,create,update", {"core", "webhooks"});
+  auto hooks = tool_entry("twenty_manage_webhooks");
+  CAF_REQUIRE(hooks.IsObject());
+  CAF_CHECK(json::get_bool(hooks["annotations"], "readOnlyHint").value_or(false));
+  auto a = call("twenty_manage_webhooks", R"({"action":"delete","id":"x"})");
+  CAF_CHECK(a.is_error());
+  CAF_CHECK(contains(a.text(), "'action' must be one of: list"));
+  CAF_CHECK(api->calls().empty());
+}
+
 CAF_TEST(read only is the matrix star read) {
   config.read_only = true;
   start_with("");
