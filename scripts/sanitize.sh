@@ -32,6 +32,8 @@ rm -rf "$reports" && mkdir -p "$reports"
 # so a report in a child process fails the run even when its test passed.
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$root/scripts/ubsan.supp:log_path=$reports/ubsan"
 export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0:log_path=$reports/asan"
+# Leaks inside third-party libraries' process-long caches (fontconfig) are suppressed by name.
+export LSAN_OPTIONS="suppressions=$root/scripts/lsan.supp:print_suppressions=0"
 echo "== ctest with ASan+UBSan"
 (cd "$asan_dir" && ctest --output-on-failure -j"$(nproc)" --timeout 900 -LE client "$@")
 ctest_rc=$?
