@@ -192,12 +192,13 @@ const std::vector<setting>& settings() {
        return "LOG_LEVEL must be one of trace, debug, info, warn, error, off; got '" + v + "'";
      }},
     {"MCP_TOOLSETS", "--toolsets",
-     "core (default: the generic record tools), objects (per-object tools), webhooks "
-     "(twenty_manage_webhooks), comma-separated, e.g. core,webhooks",
+     "core (default: the generic record tools), objects (per-object tools), graphql "
+     "(twenty_query_builder), webhooks (twenty_manage_webhooks), comma-separated, e.g. "
+     "core,graphql",
      [](server_config& c, const std::string& v) {
        for (auto& t : split_list(v))
-         if (t != "core" && t != "objects" && t != "webhooks")
-           return "MCP_TOOLSETS lists core, objects and/or webhooks, got '" + t + "'";
+         if (t != "core" && t != "objects" && t != "graphql" && t != "webhooks")
+           return "MCP_TOOLSETS lists core, objects, graphql and/or webhooks, got '" + t + "'";
        if (split_list(v).empty())
          return std::string("MCP_TOOLSETS must name at least one toolset");
        c.toolsets = v;

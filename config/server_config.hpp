@@ -36,7 +36,7 @@ struct server_config {
   // Sessions.
   uint32_t session_idle_seconds = 1800;
   // Tools.
-  std::string toolsets = "core"; // "core", "objects", "webhooks", comma-separated
+  std::string toolsets = "core"; // "core", "objects", "graphql", "webhooks", comma-separated
   bool read_only = false;
   permissions access; // MCP_PERMISSIONS (unset: everything)
   bool confirm_destructive = false; // deletes ask the client through elicitation first

@@ -3,33 +3,110 @@
 #include "integration/tools/analytics_charts.hpp"
 #include "protocol/content.hpp"
 
+#include <algorithm>
+
 namespace tmcp::twenty::tools {
 
 namespace {
 
+// Each analysis's own parameters travel in `options`, described once: the tool list stays short
+// for agents that never run analytics. The flat form (options' keys at the top) is accepted too.
 constexpr const char* input_schema = R"JSON({"type":"object","properties":{
 "action":{"type":"string","enum":["start","status","cancel"],"default":"start"},
 "analysis":{"type":"string","enum":["trends","scores","anomalies","relationships","activity"]},
 "object":{"type":"string","default":"opportunities"},
 "filter":{"type":"string","description":"as in twenty_list_records"},
-"date_field":{"type":"string","default":"createdAt"},
-"value_field":{"type":"string","description":"number or currency field to sum"},
-"granularity":{"type":"string","enum":["day","week","month","quarter","year"],"default":"month"},
-"time_zone":{"type":"string","default":"UTC"},
-"weights":{"type":"object","description":"scores: points for stage, amount, recency, age, close_date, overdue_tasks; of companies: pipeline, stage, recency, overdue_tasks, people"},
 "record_id":{"type":"string","description":"relationships, activity: the record"},
-"depth":{"type":"integer","default":2,"description":"relationships: hops, 1-4"},
-"max_nodes":{"type":"integer","default":200},
-"objects":{"type":"array","items":{"type":"string"},"description":"relationships: objects to cross"},
-"closed_stages":{"type":"array","items":{"type":"string"},"default":["CUSTOMER"]},
-"stale_days":{"type":"integer","default":30},
-"now":{"type":"string","description":"date-time for ages; default now"},
-"max_pages":{"type":"integer","default":500,"description":"of 200 records"},
-"limit":{"type":"integer","default":20,"description":"listed per kind; all counted"},
+"options":{"type":"object","description":"date_field (createdAt), value_field, granularity day|week|month|quarter|year, time_zone; weights (scores: {criterion: points}); closed_stages ([CUSTOMER]), stale_days (30); depth 1-4 (2), max_nodes (200), objects (relationships); now, max_pages (500), limit (20)"},
 "wait":{"type":"boolean","default":true},
 "chart":{"type":"boolean","default":true},
-"job_id":{"type":"string","description":"for status, cancel"}},
-"additionalProperties":false})JSON";
+"job_id":{"type":"string","description":"for status, cancel"}}})JSON";
+
+enum class kind { text, integer, object, texts };
+struct option_key {
+  const char* name;
+  kind type;
+};
+// The schema no longer types these (they sit inside `options`), so their types are checked here.
+constexpr option_key option_keys[] = {
+  {"date_field", kind::text}, {"value_field", kind::text},    {"granularity", kind::text},
+  {"time_zone", kind::text},  {"weights", kind::object},      {"depth", kind::integer},
+  {"max_nodes", kind::integer}, {"objects", kind::texts},     {"closed_stages", kind::texts},
+  {"stale_days", kind::integer}, {"now", kind::text},         {"max_pages", kind::integer},
+  {"limit", kind::integer}};
+constexpr const char* top_keys[] = {"action", "analysis", "object", "filter", "record_id",
+                                    "options", "wait", "chart", "job_id"};
+
+bool is_top_key(std::string_view key) {
+  return std::find_if(std::begin(top_keys), std::end(top_keys),
+                      [key](const char* k) { return key == k; })
+         != std::end(top_keys);
+}
+
+const option_key* find_option(std::string_view key) {
+  auto it = std::find_if(std::begin(option_keys), std::end(option_keys),
+                         [key](const option_key& k) { return key == k.name; });
+  return it == std::end(option_keys) ? nullptr : it;
+}
+
+std::optional<std::string> check_type(const option_key& k, const json::value& v) {
+  bool ok = false;
+  const char* want = "";
+  switch (k.type) {
+    case kind::text: ok = v.IsString(), want = "a string"; break;
+    case kind::integer: ok = v.IsInt64(), want = "an integer"; break;
+    case kind::object: ok = v.IsObject(), want = "an object"; break;
+    case kind::texts:
+      ok = v.IsArray() && std::all_of(v.Begin(), v.End(), [](const json::value& e) {
+             return e.IsString();
+           });
+      want = "an array of strings";
+      break;
+  }
+  if (ok)
+    return std::nullopt;
+  return std::string(k.name) + " must be " + want + ", got " + json::type_name(v);
+}
+
+// One flat argument object for the analysis parser: `options` merged in, unknown keys refused.
+expected<json::document, std::string> flatten_options(const json::value& args) {
+  json::document flat;
+  flat.SetObject();
+  auto& a = flat.GetAllocator();
+  for (auto& m : args.GetObject()) {
+    std::string_view key(m.name.GetString(), m.name.GetStringLength());
+    if (key == "options")
+      continue;
+    auto opt = find_option(key);
+    if (!opt && !is_top_key(key))
+      return make_unexpected("unknown argument '" + std::string(key) + "'; analysis parameters "
+                             "go in options (see its description)");
+    if (opt)
+      if (auto problem = check_type(*opt, m.value))
+        return make_unexpected(*problem);
+    flat.AddMember(json::value(m.name, a), json::value(m.value, a), a);
+  }
+  auto options = json::find(args, "options");
+  if (!options)
+    return flat;
+  if (!options->IsObject())
+    return make_unexpected(std::string("options must be an object, got ")
+                           + json::type_name(*options));
+  for (auto& m : options->GetObject()) {
+    std::string key(m.name.GetString(), m.name.GetStringLength());
+    auto opt = find_option(key);
+    if (!opt)
+      return make_unexpected("unknown option '" + key + "'; options are date_field, value_field, "
+                             "granularity, time_zone, weights, depth, max_nodes, objects, "
+                             "closed_stages, stale_days, now, max_pages, limit");
+    if (auto problem = check_type(*opt, m.value))
+      return make_unexpected(*problem);
+    if (flat.HasMember(key.c_str()))
+      return make_unexpected("'" + key + "' is given both in options and beside it; give it once");
+    flat.AddMember(json::value(m.name, a), json::value(m.value, a), a);
+  }
+  return flat;
+}
 
 constexpr const char* jobs_prefix = "twenty://analytics/jobs/";
 
@@ -65,7 +142,11 @@ void launch(const jobs_ptr& jobs, analytics_spec spec, bool wait, bool charts, c
               });
 }
 
-void start(const tool_env& env, const json::value& args, ctx_ptr ctx) {
+void start(const tool_env& env, const json::value& given, ctx_ptr ctx) {
+  auto flat = flatten_options(given);
+  if (!flat)
+    return ctx->reply(input_error(flat.error()));
+  const json::value& args = *flat;
   auto r = resolve_object(env, json::get_string(args, "object").value_or("opportunities"),
                           operation::read);
   if (!r.obj)

@@ -91,6 +91,9 @@ void add_query_tools(catalog& cat, std::shared_ptr<const tool_env> env) {
                                  : schema_detail::brief;
                  ctx->reply(structured_result(describe_object(*r.obj, detail)));
                });
+}
+
+void add_graphql_tool(catalog& cat, std::shared_ptr<const tool_env> env) {
   // A GraphQL document may reach any object: it is offered only when every object may be read,
   // and mutations only when every object may get every write.
   const auto& access = env->config.access;

@@ -56,6 +56,8 @@ catalog_ptr build_catalog(api_ptr api, const tools_config& given, jobs_ptr jobs)
   }
   if (config.toolsets.count("objects"))
     add_object_tools(*cat, env);
+  if (config.toolsets.count("graphql"))
+    add_graphql_tool(*cat, env);
   if (config.toolsets.count("webhooks"))
     add_webhook_tool(*cat, env);
   add_resources_and_prompts(*cat, env);

@@ -30,7 +30,7 @@ std::string quarter_of(const std::string& iso) {
 
 CAF_TEST(quarterly trends of close dates and amounts match the records) {
   server s;
-  auto answer = s.ok(R"({"analysis":"trends","object":"opportunities","date_field":"closeDate","value_field":"amount","granularity":"quarter"})");
+  auto answer = s.ok(R"({"analysis":"trends","object":"opportunities","options":{"date_field":"closeDate","value_field":"amount","granularity":"quarter"}})");
   std::map<std::string, int64_t> counts;
   std::map<std::string, std::map<std::string, double>> sums;
   int64_t undated = 0;
@@ -161,6 +161,12 @@ CAF_TEST(bad arguments are refused before any upstream call) {
   CAF_CHECK(msg(R"({"analysis":"trends","date_field":"stage"})").find("date_field 'stage' is not a date field") != std::string::npos);
   CAF_CHECK(msg(R"({"analysis":"scores","weights":{"luck":5}})").find("unknown scoring criterion 'luck'") != std::string::npos);
   CAF_CHECK(msg(R"({"analysis":"trends","time_zone":"Mars/Olympus"})").find("Mars/Olympus") != std::string::npos);
+  CAF_CHECK(msg(R"({"analysis":"trends","options":{"bucket":"month"}})").find("unknown option 'bucket'") != std::string::npos);
+  CAF_CHECK(msg(R"({"analysis":"trends","options":{"max_pages":"many"}})").find("max_pages must be an integer, got string") != std::string::npos);
+  CAF_CHECK(msg(R"({"analysis":"trends","options":{"objects":["people",3]}})").find("objects must be an array of strings") != std::string::npos);
+  CAF_CHECK(msg(R"({"analysis":"trends","limit":5,"options":{"limit":6}})").find("'limit' is given both in options and beside it") != std::string::npos);
+  CAF_CHECK(msg(R"({"analysis":"trends","options":[1]})").find("'options' must be of type object, got array") != std::string::npos);
+  CAF_CHECK(msg(R"({"analysis":"trends","colour":"red"})").find("unknown argument 'colour'") != std::string::npos);
   CAF_CHECK_EQUAL(s.standin.count("GET /rest/{object}"), 0);
 }
 

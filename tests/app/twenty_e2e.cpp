@@ -75,9 +75,9 @@ CAF_TEST(the core tools are listed with annotations and output schemas) {
   }
   for (auto n : {"twenty_list_records", "twenty_search_records", "twenty_get_record",
                  "twenty_create_record", "twenty_update_record", "twenty_delete_record",
-                 "twenty_restore_record", "twenty_batch_operations", "twenty_query_builder",
-                 "twenty_get_schema"})
+                 "twenty_restore_record", "twenty_batch_operations", "twenty_get_schema"})
     CAF_CHECK(names.count(n) == 1);
+  CAF_CHECK(names.count("twenty_query_builder") == 0); // the opt-in graphql toolset
 }
 
 CAF_TEST(the schema lists standard and custom objects) {
@@ -281,6 +281,7 @@ CAF_TEST(a batch import is chunked into calls of sixty) {
 }
 
 CAF_TEST(a graphql mutation is refused in the default read only query mode) {
+  start({"--toolsets", "core,graphql"});
   auto r = call("twenty_query_builder",
                 R"({"query":"mutation { deleteCompany(id: \"00000000-0000-4000-8000-000000000000\") { id } }"})");
   CAF_CHECK(is_error_result(r));

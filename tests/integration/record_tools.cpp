@@ -325,6 +325,7 @@ CAF_TEST(batch delete uses one id in filter and flags ids Twenty did not delete)
 CAF_TEST(query builder refuses a mutation in read only mode but runs queries) {
   config.read_only = true;
   config.allow_graphql_mutations = true; // read-only wins
+  config.toolsets = {"core", "graphql"};
   start();
   auto refused = call("twenty_query_builder", R"({"query":"mutation { deletePerson(id: \"x\") { id } }"})");
   CAF_CHECK(refused.is_error());
