@@ -12,8 +12,9 @@ session_actor::behavior_type session_actor_impl(session_actor::stateful_pointer<
   auto host = std::make_shared<actor_host<session_actor>>(caf::actor_cast<caf::weak_actor_ptr>(self));
   settings.protocol.now = [sys = &self->system()] { return sys->clock().now(); };
   self->state.catalogs = catalogs;
+  self->state.profile = settings.profile;
   self->state.idle_expiry = settings.idle_expiry;
-  self->state.core = std::make_shared<session>(std::move(id), catalogs->current(), host,
+  self->state.core = std::make_shared<session>(std::move(id), catalogs->current(settings.profile), host,
                                                std::move(settings.protocol));
   // Forced shutdown: in-flight requests are cancelled (their cancel hooks run) before quitting.
   self->set_exit_handler([self](caf::exit_msg& msg) {
@@ -27,7 +28,7 @@ session_actor::behavior_type session_actor_impl(session_actor::stateful_pointer<
   };
   return {
     [self, check_end](atom::inbound, inbound& in) {
-      self->state.core->set_catalog(self->state.catalogs->current());
+      self->state.core->set_catalog(self->state.catalogs->current(self->state.profile));
       self->state.core->handle(std::move(in));
       check_end();
     },
@@ -37,7 +38,7 @@ session_actor::behavior_type session_actor_impl(session_actor::stateful_pointer<
       check_end();
     },
     [self](atom::changed, const std::string& kind) {
-      self->state.core->set_catalog(self->state.catalogs->current());
+      self->state.core->set_catalog(self->state.catalogs->current(self->state.profile));
       self->state.core->notify_list_changed(kind);
     },
     [self](atom::updated, const std::string& uri) {

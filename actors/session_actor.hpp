@@ -14,12 +14,15 @@ struct session_settings {
   session_options protocol;
   // A session with nothing in flight and no open stream ends after this long.
   std::chrono::milliseconds idle_expiry{std::chrono::minutes(30)};
+  // The catalog profile of whoever opened the session (see catalog_store).
+  std::string profile;
 };
 
 struct session_state {
   static inline const char* name = "mcp-session";
   session_ptr core;
   catalog_store_ptr catalogs;
+  std::string profile;
   std::chrono::milliseconds idle_expiry{0};
 
   // Runs after each message: an ended session stops its actor.

@@ -14,7 +14,11 @@ namespace {
 
 using self_ptr = session_supervisor_actor::stateful_pointer<supervisor_state>;
 
-session_actor spawn_session(self_ptr self, const std::string& id, const session_settings& s) {
+session_actor spawn_session(self_ptr self, const std::string& id, session_settings s,
+                            const inbound& in) {
+  s.profile = in.profile;
+  if (!in.principal.empty())
+    self->state.owners.emplace(id, in.principal);
   auto hdl = self->spawn<caf::monitored>(session_actor_impl, id, self->state.catalogs, s);
   self->state.sessions.emplace(id, hdl);
   self->state.ids.emplace(hdl.address(), id);
@@ -63,7 +67,7 @@ void route(self_ptr self, inbound& in) {
     if (!in.http && in.msg && in.msg->is_request())
       stream_key.emplace(stream, in.msg->id);
     auto hdl = self->spawn<caf::monitored>(request_actor_impl, std::move(in),
-                                           st.catalogs->current(), st.settings.modern);
+                                           st.catalogs->current(in.profile), st.settings.modern);
     st.requests.emplace(hdl.address(), hdl);
     if (stream_key)
       st.stream_requests[*stream_key] = hdl.address();
@@ -84,13 +88,17 @@ void route(self_ptr self, inbound& in) {
       return;
     }
     auto id = supervisor_state::new_session_id();
-    auto hdl = spawn_session(self, id, st.settings.http);
+    auto hdl = spawn_session(self, id, st.settings.http, in);
     in.session_id = id;
     self->send(hdl, atom::inbound_v, std::move(in));
     return;
   }
   auto it = st.sessions.find(in.session_id);
-  if (it == st.sessions.end() || st.closing.count(in.session_id) > 0) {
+  auto owner = st.owners.find(in.session_id);
+  // A session id presented with another principal's credentials is answered as unknown: the
+  // id alone must not let one client act in another's session (MCP security guidance).
+  bool foreign = owner != st.owners.end() && owner->second != in.principal;
+  if (it == st.sessions.end() || st.closing.count(in.session_id) > 0 || foreign) {
     in.sink->refuse(make_fault(fault_kind::session_not_found,
                                "Session not found: it expired or was terminated; "
                                "send a new initialize without Mcp-Session-Id"));
@@ -146,6 +154,7 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
                    to_string(dm.reason));
     self->state.sessions.erase(it->second);
     self->state.closing.erase(it->second);
+    self->state.owners.erase(it->second);
     self->state.ids.erase(it);
     ++self->state.drained_count;
     answer_drained(self);
@@ -164,7 +173,7 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
     [self](atom::inbound, inbound& in) { route(self, in); },
     [self](atom::create) -> std::string {
       auto id = supervisor_state::new_session_id();
-      spawn_session(self, id, self->state.settings.stdio);
+      spawn_session(self, id, self->state.settings.stdio, inbound{});
       return id;
     },
     [self](atom::count) { return static_cast<uint64_t>(self->state.sessions.size()); },

@@ -38,6 +38,8 @@ struct supervisor_state {
   std::unordered_map<caf::actor_addr, std::string> ids;
   // Sessions a DELETE has ended that are not down yet: later requests get 404, not a dead actor.
   std::unordered_set<std::string> closing;
+  // Who opened each session over authenticated HTTP: another principal's requests get 404.
+  std::unordered_map<std::string, std::string> owners;
   // Live stateless requests, so change events reach their listen streams.
   std::unordered_map<caf::actor_addr, request_actor> requests;
   // Stateless requests read from a stream transport (stdio), by sink and JSON id: there,

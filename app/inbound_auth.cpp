@@ -130,9 +130,22 @@ expected<std::shared_ptr<inbound_auth>, std::string> inbound_auth::create(auth_s
         continue;
       if (hash.rfind("sha256:", 0) == 0)
         hash = hash.substr(7);
-      if (!is_hex64(hash) || !(words >> name) || (words >> extra))
-        return make_unexpected("MCP_AUTH_TOKENS_FILE line " + std::to_string(n)
-                               + ": expected '<sha256 hex of the token> <name>'");
+      auto where = "MCP_AUTH_TOKENS_FILE line " + std::to_string(n);
+      if (!is_hex64(hash) || !(words >> name))
+        return make_unexpected(where + ": expected '<sha256 hex of the token> <name> "
+                                       "[permissions=<matrix>]'");
+      if (words >> extra) {
+        std::string more;
+        if (extra.rfind("permissions=", 0) != 0 || (words >> more))
+          return make_unexpected(where + ": after the name only 'permissions=<matrix>' may "
+                                         "follow (no spaces inside), got '" + extra + "'");
+        auto matrix = config::permissions::parse(extra.substr(12));
+        if (!matrix)
+          return make_unexpected(where + " (token '" + name + "'): " + matrix.error());
+        if (!a->profiles_.emplace(name, *matrix).second)
+          return make_unexpected(where + ": two tokens named '" + name + "' with permissions; "
+                                         "give each permission set its own name");
+      }
       a->tokens_[hash] = name;
     }
     if (a->tokens_.empty())
@@ -265,10 +278,9 @@ void inbound_auth::note_failure(const std::string& addr, std::chrono::steady_clo
   failures_[addr].push_back(now);
 }
 
-std::optional<transport::layer_response>
-inbound_auth::admit(const transport::layer_request& req) {
+transport::admission inbound_auth::admit(const transport::layer_request& req) {
   if (!enabled())
-    return std::nullopt;
+    return {};
   auto now = std::chrono::steady_clock::now();
   if (throttled(req.client_address, now)) {
     spdlog::warn("auth: {} is throttled after repeated failures", req.client_address);
@@ -276,7 +288,7 @@ inbound_auth::admit(const transport::layer_request& req) {
     r.status = 429;
     r.body = R"({"error":"too_many_failed_attempts","error_description":"Too many failed authentication attempts from this address; retry later"})";
     r.headers.emplace_back("Retry-After", std::to_string(settings_.failure_window.count()));
-    return r;
+    return {r};
   }
   std::string token;
   if (req.authorization) {
@@ -286,27 +298,27 @@ inbound_auth::admit(const transport::layer_request& req) {
   }
   if (token.empty()) {
     // No credentials is not an attack: the client learns where to get a token (RFC 9728).
-    return challenge(req, 401, "", "this MCP endpoint needs a bearer token");
+    return {challenge(req, 401, "", "this MCP endpoint needs a bearer token")};
   }
   auto hash = sha256_hex(token);
   for (const auto& [h, name] : tokens_)
     if (same(h, hash)) {
       spdlog::debug("auth: {} admitted as '{}'", req.client_address, name);
-      return std::nullopt;
+      return {std::nullopt, "token:" + name, profiles_.count(name) ? name : std::string()};
     }
   if (oauth()) {
     auto p = verify_jwt(token, std::chrono::system_clock::now());
     if (p)
-      return std::nullopt;
+      return {std::nullopt, "oauth:" + p->name, {}};
     note_failure(req.client_address, now);
     spdlog::warn("auth: refused a token from {}: {}", req.client_address, p.error().reason);
     if (p.error().insufficient_scope)
-      return challenge(req, 403, "insufficient_scope", p.error().reason);
-    return challenge(req, 401, "invalid_token", p.error().reason);
+      return {challenge(req, 403, "insufficient_scope", p.error().reason)};
+    return {challenge(req, 401, "invalid_token", p.error().reason)};
   }
   note_failure(req.client_address, now);
   spdlog::warn("auth: refused an unknown token from {}", req.client_address);
-  return challenge(req, 401, "invalid_token", "unknown token");
+  return {challenge(req, 401, "invalid_token", "unknown token")};
 }
 
 bool inbound_auth::serve_metadata(const transport::layer_request& req,

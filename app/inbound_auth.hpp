@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "app/jwks.hpp"
+#include "config/permissions.hpp"
 #include "protocol/expected.hpp"
 #include "protocol/transport/route_layer.hpp"
 
@@ -48,8 +49,12 @@ public:
   bool enabled() const { return !tokens_.empty() || oauth(); }
   bool oauth() const { return jwks_ != nullptr; }
 
-  // nullopt = admitted; else the 401/403/429 answer.
-  std::optional<transport::layer_response> admit(const transport::layer_request& req);
+  // Who the request comes from, or the 401/403/429 answer instead.
+  transport::admission admit(const transport::layer_request& req);
+
+  // Tokens with their own permission set (`permissions=` in the tokens file), by token name:
+  // each is a catalog profile.
+  const std::map<std::string, config::permissions>& profiles() const { return profiles_; }
 
   // /.well-known/oauth-protected-resource[/mcp] (RFC 9728); false when not one of those.
   bool serve_metadata(const transport::layer_request& req, transport::layer_reply& reply) const;
@@ -76,6 +81,7 @@ private:
 
   auth_settings settings_;
   std::map<std::string, std::string> tokens_; // sha256 hex -> name
+  std::map<std::string, config::permissions> profiles_;
   std::shared_ptr<jwks_source> jwks_;
   std::mutex mtx_;
   std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> failures_;

@@ -70,7 +70,7 @@ make_ops_layer(caf::actor_system& sys, health_targets health,
     }
     // Liveness stays open; the metrics of an authenticated server need its credentials.
     if (!is_health && auth && auth->enabled())
-      if (auto refusal = auth->admit(req)) {
+      if (auto refusal = auth->admit(req).refusal) {
         reply(std::move(*refusal));
         return true;
       }

@@ -219,12 +219,18 @@ int run_server(int argc, char** argv) {
     caf::anon_send(sup, atom::changed_v, kind);
   }));
 
+  auto auth = make_auth(cfg);
+  if (!auth) {
+    spdlog::error("{}", auth.error());
+    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+    return 2;
+  }
   std::optional<twenty_runtime> twenty;
   if (cfg.twenty_api_url.empty() && !cfg.conformance) {
     spdlog::warn("no Twenty configured (TWENTY_API_URL is empty): serving MCP without a "
                  "workspace");
   } else if (!cfg.conformance) {
-    auto rt = start_twenty(sys, cfg, catalogs, sup, metrics);
+    auto rt = start_twenty(sys, cfg, catalogs, sup, metrics, (*auth)->profiles());
     if (!rt) {
       spdlog::error("{}", rt.error());
       caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
@@ -250,12 +256,6 @@ int run_server(int argc, char** argv) {
     health.service = twenty->service;
     health.integration = twenty->supervisor;
     health.redis = twenty->redis;
-  }
-  auto auth = make_auth(cfg);
-  if (!auth) {
-    spdlog::error("{}", auth.error());
-    caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
-    return 2;
   }
   auto admin = start_admin(sys, sup, cfg, make_ops_layer(sys, health, metrics, nullptr));
   if (cfg.admin_port >= 0 && !admin) {

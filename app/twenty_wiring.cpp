@@ -97,13 +97,27 @@ std::string webhook_secret(const config::server_config& cfg, twenty::api_ptr api
   return *r;
 }
 
+// The server's catalog and one per token profile (its own permission set, MCP_READ_ONLY still
+// applying), all over the same workspace.
+void build_catalogs(const actors::catalog_store_ptr& catalogs, const twenty::api_ptr& api,
+                    const twenty::tools::tools_config& tools_cfg, const profile_map& profiles,
+                    const twenty::jobs_ptr& jobs) {
+  catalogs->replace(twenty::tools::build_catalog(api, tools_cfg, jobs));
+  for (const auto& [name, access] : profiles) {
+    auto own = tools_cfg;
+    own.access = access;
+    catalogs->replace(name, twenty::tools::build_catalog(api, own, jobs));
+  }
+}
+
 } // namespace
 
 expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
                                                    const config::server_config& cfg,
                                                    actors::catalog_store_ptr catalogs,
                                                    actors::session_supervisor_actor sessions,
-                                                   std::shared_ptr<server_metrics> metrics) {
+                                                   std::shared_ptr<server_metrics> metrics,
+                                                   const profile_map& profiles) {
   twenty::client_options copts;
   copts.base_url = cfg.twenty_api_url;
   copts.api_key = cfg.twenty_api_key;
@@ -167,9 +181,9 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
   // The tools reach the analytics actor of the current handles (a restart replaces it).
   auto jobs = std::make_shared<actors::analytics_client>(
     sys, [service] { return service->handles().analytics; });
-  is.schema.on_change = [service, catalogs, sessions, tools_cfg, jobs](schema_ptr s) {
+  is.schema.on_change = [service, catalogs, sessions, tools_cfg, jobs, profiles](schema_ptr s) {
     service->set_schema(s);
-    catalogs->replace(twenty::tools::build_catalog(service, tools_cfg, jobs));
+    build_catalogs(catalogs, service, tools_cfg, profiles, jobs);
     spdlog::info("workspace schema version {} ({} objects); tools rebuilt", s->version,
                  s->objects.size());
     for (const char* kind : {"tools", "resources", "prompts"})
@@ -179,7 +193,7 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
     service->note_schema_outcome(failure);
   };
   // Tools exist before the schema arrives; until it does they answer why it is missing.
-  catalogs->replace(twenty::tools::build_catalog(service, tools_cfg, jobs));
+  build_catalogs(catalogs, service, tools_cfg, profiles, jobs);
   // Lists stay fresh until the schema actor's next refresh (ttlMs of 2026-07-28 lists).
   catalogs->set_refresh_cycle(std::chrono::steady_clock::now(), is.schema.refresh_interval);
   rt.supervisor = sys.spawn(actors::integration_supervisor_impl, is, rt.service);

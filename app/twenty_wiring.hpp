@@ -2,6 +2,7 @@
 // and the catalog rebuilt whenever the workspace schema changes.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -28,11 +29,15 @@ struct twenty_runtime {
   std::shared_ptr<redis::client> redis;
 };
 
+// Bearer tokens' own permission sets, by token name (inbound_auth::profiles).
+using profile_map = std::map<std::string, config::permissions>;
+
 expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
                                                    const config::server_config& cfg,
                                                    actors::catalog_store_ptr catalogs,
                                                    actors::session_supervisor_actor sessions,
-                                                   std::shared_ptr<server_metrics> metrics);
+                                                   std::shared_ptr<server_metrics> metrics,
+                                                   const profile_map& profiles);
 
 void stop_twenty(twenty_runtime& rt);
 

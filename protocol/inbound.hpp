@@ -37,6 +37,10 @@ struct inbound {
   // `Mcp-Param-{Name}` headers as sent: {Name, value} (checked against the tool's x-mcp-header
   // parameters).
   std::vector<std::pair<std::string, std::string>> mcp_params;
+  // Over authenticated HTTP: who sent it (a session answers only the one who opened it) and the
+  // profile whose tools serve it ("" = the server's own permissions).
+  std::string principal;
+  std::string profile;
 };
 
 } // namespace tmcp

@@ -185,6 +185,8 @@ void http_session::forward(inbound in) {
   auto sink = std::make_shared<http_sink>(shared_from_this(), seq_);
   sink_ = sink;
   in.sink = std::move(sink);
+  in.principal = principal_;
+  in.profile = profile_;
   caf::anon_send(state_->supervisor, atom::inbound_v, std::move(in));
 }
 

@@ -113,6 +113,8 @@ private:
   // The current POST accepts only application/json: its first message becomes the whole
   // response, and the stream the session opens is never sent as SSE.
   bool json_only_ = false;
+  // Who the route layer admitted the current request as (carried into its inbound).
+  std::string principal_, profile_;
   std::string json_session_id_;
 
   // SSE state of the current response.

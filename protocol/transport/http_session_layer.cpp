@@ -56,12 +56,18 @@ bool http_session::serve_layer() {
 }
 
 bool http_session::refused_by_layer() {
+  principal_.clear();
+  profile_.clear();
   const auto& layer = state_->options.layer;
   if (!layer || !layer->admit)
     return false;
-  auto refusal = layer->admit(layer_view());
-  if (!refusal)
+  auto decided = layer->admit(layer_view());
+  auto& refusal = decided.refusal;
+  if (!refusal) {
+    principal_ = std::move(decided.principal);
+    profile_ = std::move(decided.profile);
     return false;
+  }
   if (!parser_->is_done()) {
     keep_alive_ = false;
     body_unread_ = true;

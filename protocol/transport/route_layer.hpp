@@ -28,14 +28,21 @@ struct layer_response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// What the admission check decided: an answer instead of the request, or who sent it.
+struct admission {
+  std::optional<layer_response> refusal;
+  std::string principal; // "" when the endpoint is not authenticated
+  std::string profile;   // the catalog profile serving the principal ("" = the server's own)
+};
+
 // Delivers the answer; callable once, from any thread.
 using layer_reply = std::function<void(layer_response)>;
 
 struct route_layer {
   // Takes a request for one of its own paths (true) or leaves it to the MCP endpoint (false).
   std::function<bool(const layer_request&, layer_reply)> serve;
-  // Admits an MCP request (nullopt) or answers it instead (401, 403, 503...).
-  std::function<std::optional<layer_response>(const layer_request&)> admit;
+  // Admits an MCP request (naming who sent it) or answers it instead (401, 403, 503...).
+  std::function<admission(const layer_request&)> admit;
 };
 
 // The path part of a request target.

@@ -24,6 +24,7 @@ using namespace std::chrono_literals;
 namespace {
 
 const std::string static_token = "test-static-token-123456";
+const std::string reader_token = "test-reader-token-654321"; // its own permission set
 
 bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -123,7 +124,9 @@ struct fixture {
   fixture() {
     auto jwks = write_temp("jwks.json", R"({"keys":[)" + rsa.jwk + "," + ec.jwk + "]}");
     auto tokens = write_temp("tokens", "# name per token hash\n"
-                                         + tmcp_sha256(static_token) + " ci-bot\n");
+                                         + tmcp_sha256(static_token) + " ci-bot\n"
+                                         + tmcp_sha256(reader_token)
+                                         + " reader permissions=companies:read\n");
     server = std::make_unique<child_process>(std::vector<std::string>{
       TMCP_SERVER_BINARY, "--transport", "http", "--http-port", std::to_string(port),
       "--log-level", "debug", "--twenty-api-url", standin.url, "--twenty-api-key",
@@ -152,6 +155,37 @@ struct fixture {
       h.emplace_back("Authorization", "Bearer " + token);
     return http_call(port, "POST", "/mcp", h,
                      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
+  }
+
+  // One JSON-RPC message in a session, answered as one JSON body.
+  http_answer post(const std::string& token, const std::string& session, const std::string& body) {
+    return http_call(port, "POST", "/mcp",
+                     {{"Content-Type", "application/json"},
+                      {"Accept", "application/json"},
+                      {"MCP-Protocol-Version", "2025-11-25"},
+                      {"Mcp-Session-Id", session},
+                      {"Authorization", "Bearer " + token}},
+                     body);
+  }
+
+  // A session opened with `token`, ready for requests.
+  std::string open_session(const std::string& token) {
+    auto a = initialize(token);
+    CAF_REQUIRE_EQUAL(a.status, 200);
+    auto id = a.headers["mcp-session-id"];
+    CAF_REQUIRE(!id.empty());
+    post(token, id, R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
+    return id;
+  }
+
+  int tools_list_status(const std::string& token, const std::string& session) {
+    return post(token, session, R"({"jsonrpc":"2.0","id":6,"method":"tools/list"})").status;
+  }
+
+  std::string tools_list(const std::string& token, const std::string& session) {
+    auto a = post(token, session, R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})");
+    CAF_CHECK_EQUAL(a.status, 200);
+    return a.body;
   }
 
   void refused(const std::string& token, int status, const std::string& error) {
@@ -216,6 +250,31 @@ CAF_TEST(the protected resource metadata names the resource issuer and scopes) {
   CAF_CHECK_EQUAL(http_call(port, "GET", "/metrics").status, 401);
   CAF_CHECK_EQUAL(http_call(port, "GET", "/metrics", {{"Authorization", "Bearer " + static_token}}).status, 200);
   CAF_CHECK_EQUAL(http_call(port, "GET", "/health").status, 200);
+}
+
+CAF_TEST(a token with its own permission set gets its own tools and its sessions stay its own) {
+  auto reader = open_session(reader_token);
+  auto bot = open_session(static_token);
+  auto reader_tools = tools_list(reader_token, reader);
+  CAF_CHECK(has(reader_tools, "\"twenty_list_records\""));
+  CAF_CHECK(!has(reader_tools, "\"twenty_create_record\""));
+  CAF_CHECK(!has(reader_tools, "\"twenty_batch_operations\""));
+  CAF_CHECK(has(tools_list(static_token, bot), "\"twenty_create_record\""));
+  // Reads outside the token's matrix are refused by name; its own object is served.
+  auto people = post(reader_token, reader, R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"twenty_list_records","arguments":{"object":"people","limit":1}}})");
+  CAF_CHECK(has(people.body, "\"isError\":true"));
+  CAF_CHECK(has(people.body, "people"));
+  auto companies = post(reader_token, reader, R"({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"twenty_list_records","arguments":{"object":"companies","limit":1}}})");
+  CAF_CHECK(has(companies.body, "\"rows\""));
+  CAF_CHECK(!has(companies.body, "\"isError\":true"));
+  auto create = post(reader_token, reader, R"({"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"twenty_create_record","arguments":{"object":"companies","data":{"name":"Nope"}}}})");
+  CAF_CHECK(!has(create.body, "\"id\":5,\"result\":{\"structuredContent\""));
+  CAF_CHECK(has(create.body, "twenty_create_record"));
+  // A session id is no credential: another token presenting it finds no session.
+  CAF_CHECK_EQUAL(tools_list_status(static_token, reader), 404);
+  CAF_CHECK_EQUAL(tools_list_status(reader_token, bot), 404);
+  CAF_CHECK_EQUAL(tools_list_status(sign(rsa, {}), bot), 404);
+  CAF_CHECK_EQUAL(tools_list_status(reader_token, reader), 200);
 }
 
 CAF_TEST(repeated failures from one address are rate limited) {
