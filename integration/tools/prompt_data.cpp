@@ -191,6 +191,12 @@ void pick_one(const object& obj, const std::string& text, expected<json::documen
 void find_record(const tool_env& env, const ctx_ptr& ctx, schema_ptr schema, const object& obj,
                  const std::string& text, body_done done) {
   auto plural = obj.name_plural;
+  // A name goes to Twenty inside a URL: past this it cannot be a record's name, only a fault.
+  if (text.size() > max_record_text)
+    return done(make_unexpected(fault{true, "a record is named by its name or id, at most "
+                                              + std::to_string(max_record_text)
+                                              + " characters; got "
+                                              + std::to_string(text.size())}));
   if (is_uuid(text))
     return list(env, ctx, plural, "id[eq]:" + text, 1, 1, [done, plural, text](auto body) {
       if (body && rows_of(*body).Empty())
@@ -216,6 +222,8 @@ void find_record(const tool_env& env, const ctx_ptr& ctx, schema_ptr schema, con
 void record_names(const tool_env& env, schema_ptr schema, const object& obj,
                   const std::string& text,
                   std::function<void(std::vector<std::string>)> done) {
+  if (text.size() > max_record_text)
+    return done({});
   auto filter = text.empty() ? std::string() : name_filter(obj, text, false);
   if (!text.empty() && filter.empty())
     return done({});

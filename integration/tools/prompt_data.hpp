@@ -50,6 +50,9 @@ std::string display_name(const object& obj, const json::value& rec);
 // part of it; empty when the object has no name field.
 std::string name_filter(const object& obj, const std::string& text, bool exact);
 
+// The longest text that may name a record (its name or id); longer is an invalid-params fault.
+constexpr std::size_t max_record_text = 1000;
+
 // The record `text` names (a UUID, or a name matching exactly one record), read at depth 1.
 // Not found or ambiguous: an invalid-params fault that says which records there are.
 // `schema` keeps `obj` alive until `done` ran (so below).

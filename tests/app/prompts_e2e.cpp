@@ -554,6 +554,9 @@ CAF_TEST(bad arguments and missing records are invalid params that say why) {
   // An ambiguous name lists the candidates.
   e = error("suggest_next_actions", R"({"record":"Acme"})");
   CAF_CHECK(e.first == -32602 && contains(e.second, "matches"));
+  // A megabyte "name" is refused before it reaches Twenty (it would not fit in a URL).
+  e = error("suggest_next_actions", R"({"record":")" + std::string(1 << 20, 'x') + R"("})");
+  CAF_CHECK(e.first == -32602 && contains(e.second, "at most 1000 characters; got 1048576"));
 }
 
 CAF_TEST(objects mcp permissions refuse are refused naming them) {
