@@ -8,9 +8,7 @@
 
 #include <thread>
 
-#include "app/child_process.hpp"
-#include "app/standin_process.hpp"
-#include "tests/protocol/transport/test_client.hpp"
+#include "app/modern_http_server.hpp"
 
 using namespace tmcp;
 using namespace tmcp::test;
@@ -21,66 +19,11 @@ namespace {
 
 constexpr const char* tasks_caps = R"({"extensions":{"io.modelcontextprotocol/tasks":{}}})";
 
-// The JSON-RPC answer in a body: the body itself, or an SSE stream's last `data:` message.
-json::document answer_of(const std::string& body) {
-  auto text = body;
-  if (body.rfind("{", 0) != 0) {
-    auto at = body.rfind("data: {");
-    text = at == std::string::npos ? "" : body.substr(at + 6, body.find('\n', at) - at - 6);
-  }
-  auto doc = json::parse(text);
-  if (!doc)
-    CAF_FAIL("not a JSON-RPC answer: " << body.substr(0, 300));
-  return std::move(*doc);
-}
-
-struct server {
-  standin_process standin;
-  std::unique_ptr<child_process> proc;
-  uint16_t port = 0;
-  int next_id = 1;
-
+struct server : modern_http_server {
   explicit server(std::vector<std::string> standin_args = {},
                   std::vector<std::string> server_args = {})
-    : standin(std::move(standin_args)) {
-    CAF_REQUIRE(!standin.url.empty());
-    std::vector<std::string> argv{"/bin/sh", "-c", "exec \"$0\" \"$@\" 2>&1",
-                                  TMCP_SERVER_BINARY, "--transport", "http", "--http-port", "0",
-                                  "--log-level", "warn", "--twenty-api-url", standin.url,
-                                  "--twenty-api-key", "standin-demo-key"};
-    argv.insert(argv.end(), server_args.begin(), server_args.end());
-    proc = std::make_unique<child_process>(argv);
-    for (int i = 0; i < 40 && port == 0; ++i) {
-      auto line = proc->read_line(20s);
-      CAF_REQUIRE(line);
-      auto at = line->find("listening on http://127.0.0.1:");
-      if (at != std::string::npos)
-        port = static_cast<uint16_t>(std::stoi(line->substr(at + 30)));
-    }
-    CAF_REQUIRE_NOT_EQUAL(port, 0);
-  }
-
-  // One 2026-07-28 request on a fresh connection; `members` are params' own members.
-  json::document modern(const std::string& method, const std::string& members,
-                        const std::string& caps = tasks_caps, const std::string& name = "") {
-    auto body = R"({"jsonrpc":"2.0","id":)" + std::to_string(next_id++) + R"(,"method":")"
-                + method + R"(","params":{)" + members + (members.empty() ? "" : ",")
-                + R"("_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28",)"
-                  R"("io.modelcontextprotocol/clientCapabilities":)"
-                + caps + "}}}";
-    auto req = post_request(port, body);
-    req.set("MCP-Protocol-Version", "2026-07-28").set("Mcp-Method", method);
-    if (!name.empty())
-      req.set("Mcp-Name", name);
-    test_client c{port, 60s};
-    auto res = c.exchange(req);
-    CAF_REQUIRE(res);
-    return answer_of(res->body);
-  }
-
-  json::document call(const std::string& tool, const std::string& args,
-                      const std::string& caps = tasks_caps) {
-    return modern("tools/call", R"("name":")" + tool + R"(","arguments":)" + args, caps, tool);
+    : modern_http_server(std::move(standin_args), std::move(server_args)) {
+    default_caps = tasks_caps;
   }
 
   json::document task_op(const std::string& method, const std::string& id,
