@@ -133,19 +133,32 @@ expected<std::shared_ptr<inbound_auth>, std::string> inbound_auth::create(auth_s
       auto where = "MCP_AUTH_TOKENS_FILE line " + std::to_string(n);
       if (!is_hex64(hash) || !(words >> name))
         return make_unexpected(where + ": expected '<sha256 hex of the token> <name> "
-                                       "[permissions=<matrix>]'");
-      if (words >> extra) {
-        std::string more;
-        if (extra.rfind("permissions=", 0) != 0 || (words >> more))
-          return make_unexpected(where + ": after the name only 'permissions=<matrix>' may "
-                                         "follow (no spaces inside), got '" + extra + "'");
-        auto matrix = config::permissions::parse(extra.substr(12));
-        if (!matrix)
-          return make_unexpected(where + " (token '" + name + "'): " + matrix.error());
-        if (!a->profiles_.emplace(name, *matrix).second)
-          return make_unexpected(where + ": two tokens named '" + name + "' with permissions; "
-                                         "give each permission set its own name");
+                                       "[permissions=<matrix>] [twenty_api_key=<key>]'");
+      token_profile own;
+      bool any = false;
+      while (words >> extra) {
+        any = true;
+        if (extra.rfind("permissions=", 0) == 0 && !own.access) {
+          auto matrix = config::permissions::parse(extra.substr(12));
+          if (!matrix)
+            return make_unexpected(where + " (token '" + name + "'): " + matrix.error());
+          own.access = *matrix;
+        } else if (extra.rfind("twenty_api_key=", 0) == 0 && own.twenty_api_key.empty()
+                   && extra.size() > 15) {
+          own.twenty_api_key = extra.substr(15);
+        } else {
+          // The word may hold a key: only the option's name is quoted back.
+          auto eq = extra.find('=');
+          return make_unexpected(where + ": after the name only 'permissions=<matrix>' and "
+                                         "'twenty_api_key=<key>' may follow, once each and with "
+                                         "no spaces inside; got "
+                                 + (eq == std::string::npos ? std::string("a word without '='")
+                                                            : "'" + extra.substr(0, eq + 1) + "…'"));
+        }
       }
+      if (any && !a->profiles_.emplace(name, std::move(own)).second)
+        return make_unexpected(where + ": two tokens named '" + name + "' with their own "
+                                       "settings; give each its own name");
       a->tokens_[hash] = name;
     }
     if (a->tokens_.empty())

@@ -35,6 +35,12 @@ struct auth_settings {
   std::chrono::seconds failure_window{60};
 };
 
+// What a bearer token brings beyond its name (tokens file: `permissions=`, `twenty_api_key=`).
+struct token_profile {
+  std::optional<config::permissions> access; // none: MCP_PERMISSIONS
+  std::string twenty_api_key;                // empty: TWENTY_API_KEY (the server's workspace)
+};
+
 // Who a request was admitted as.
 struct principal {
   std::string name;
@@ -52,9 +58,9 @@ public:
   // Who the request comes from, or the 401/403/429 answer instead.
   transport::admission admit(const transport::layer_request& req);
 
-  // Tokens with their own permission set (`permissions=` in the tokens file), by token name:
-  // each is a catalog profile.
-  const std::map<std::string, config::permissions>& profiles() const { return profiles_; }
+  // Tokens with their own permission set or Twenty API key, by token name: each is a catalog
+  // profile.
+  const std::map<std::string, token_profile>& profiles() const { return profiles_; }
 
   // /.well-known/oauth-protected-resource[/mcp] (RFC 9728); false when not one of those.
   bool serve_metadata(const transport::layer_request& req, transport::layer_reply& reply) const;
@@ -81,7 +87,7 @@ private:
 
   auth_settings settings_;
   std::map<std::string, std::string> tokens_; // sha256 hex -> name
-  std::map<std::string, config::permissions> profiles_;
+  std::map<std::string, token_profile> profiles_;
   std::shared_ptr<jwks_source> jwks_;
   std::mutex mtx_;
   std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> failures_;

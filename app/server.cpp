@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <map>
 #include <optional>
 
 #include <caf/all.hpp>
@@ -225,27 +226,56 @@ int run_server(int argc, char** argv) {
     caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
     return 2;
   }
+  // Tokens with their own Twenty key reach another workspace: one integration side per key.
+  profile_map own_workspace;
+  std::map<std::string, profile_map> other_workspaces;
+  for (const auto& [name, p] : (*auth)->profiles()) {
+    add_secret(p.twenty_api_key);
+    if (p.twenty_api_key.empty() || p.twenty_api_key == cfg.twenty_api_key)
+      own_workspace.emplace(name, p);
+    else
+      other_workspaces[p.twenty_api_key].emplace(name, p);
+  }
   std::optional<twenty_runtime> twenty;
+  std::vector<twenty_runtime> others;
   if (cfg.twenty_api_url.empty() && !cfg.conformance) {
     spdlog::warn("no Twenty configured (TWENTY_API_URL is empty): serving MCP without a "
                  "workspace");
   } else if (!cfg.conformance) {
-    auto rt = start_twenty(sys, cfg, catalogs, sup, metrics, (*auth)->profiles());
+    auto rt = start_twenty(sys, cfg, catalogs, sup, metrics, own_workspace);
     if (!rt) {
       spdlog::error("{}", rt.error());
       caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
       return 2;
     }
     twenty = std::move(*rt);
+    for (const auto& [key, served] : other_workspaces) {
+      auto other = cfg;
+      other.twenty_api_key = key;
+      auto ort = start_twenty(sys, other, catalogs, sup, metrics, served, false);
+      if (!ort) {
+        spdlog::error("{}", ort.error());
+        caf::anon_send_exit(sup, caf::exit_reason::user_shutdown);
+        return 2;
+      }
+      std::string names;
+      for (const auto& entry : served)
+        names += (names.empty() ? "" : ", ") + entry.first;
+      spdlog::info("token(s) {} reach their own Twenty workspace key", names);
+      others.push_back(std::move(*ort));
+    }
   }
   // Runs on every exit path below: the integration actors end with the sessions.
   struct twenty_guard {
     std::optional<twenty_runtime>& rt;
+    std::vector<twenty_runtime>& others;
     ~twenty_guard() {
+      for (auto& o : others)
+        stop_twenty(o);
       if (rt)
         stop_twenty(*rt);
     }
-  } guard{twenty};
+  } guard{twenty, others};
 
   health_targets health;
   health.conformance = cfg.conformance;

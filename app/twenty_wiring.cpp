@@ -97,15 +97,17 @@ std::string webhook_secret(const config::server_config& cfg, twenty::api_ptr api
   return *r;
 }
 
-// The server's catalog and one per token profile (its own permission set, MCP_READ_ONLY still
-// applying), all over the same workspace.
+// The server's catalog (when this is its workspace) and one per token profile served here (its
+// own permission set or MCP_PERMISSIONS, MCP_READ_ONLY applying to both).
 void build_catalogs(const actors::catalog_store_ptr& catalogs, const twenty::api_ptr& api,
                     const twenty::tools::tools_config& tools_cfg, const profile_map& profiles,
-                    const twenty::jobs_ptr& jobs) {
-  catalogs->replace(twenty::tools::build_catalog(api, tools_cfg, jobs));
-  for (const auto& [name, access] : profiles) {
+                    const twenty::jobs_ptr& jobs, bool serves_default) {
+  if (serves_default)
+    catalogs->replace(twenty::tools::build_catalog(api, tools_cfg, jobs));
+  for (const auto& [name, profile] : profiles) {
     auto own = tools_cfg;
-    own.access = access;
+    if (profile.access)
+      own.access = *profile.access;
     catalogs->replace(name, twenty::tools::build_catalog(api, own, jobs));
   }
 }
@@ -117,7 +119,8 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
                                                    actors::catalog_store_ptr catalogs,
                                                    actors::session_supervisor_actor sessions,
                                                    std::shared_ptr<server_metrics> metrics,
-                                                   const profile_map& profiles) {
+                                                   const profile_map& profiles,
+                                                   bool serves_default) {
   twenty::client_options copts;
   copts.base_url = cfg.twenty_api_url;
   copts.api_key = cfg.twenty_api_key;
@@ -181,9 +184,10 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
   // The tools reach the analytics actor of the current handles (a restart replaces it).
   auto jobs = std::make_shared<actors::analytics_client>(
     sys, [service] { return service->handles().analytics; });
-  is.schema.on_change = [service, catalogs, sessions, tools_cfg, jobs, profiles](schema_ptr s) {
+  is.schema.on_change = [service, catalogs, sessions, tools_cfg, jobs, profiles,
+                         serves_default](schema_ptr s) {
     service->set_schema(s);
-    build_catalogs(catalogs, service, tools_cfg, profiles, jobs);
+    build_catalogs(catalogs, service, tools_cfg, profiles, jobs, serves_default);
     spdlog::info("workspace schema version {} ({} objects); tools rebuilt", s->version,
                  s->objects.size());
     for (const char* kind : {"tools", "resources", "prompts"})
@@ -193,9 +197,10 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
     service->note_schema_outcome(failure);
   };
   // Tools exist before the schema arrives; until it does they answer why it is missing.
-  build_catalogs(catalogs, service, tools_cfg, profiles, jobs);
+  build_catalogs(catalogs, service, tools_cfg, profiles, jobs, serves_default);
   // Lists stay fresh until the schema actor's next refresh (ttlMs of 2026-07-28 lists).
-  catalogs->set_refresh_cycle(std::chrono::steady_clock::now(), is.schema.refresh_interval);
+  if (serves_default)
+    catalogs->set_refresh_cycle(std::chrono::steady_clock::now(), is.schema.refresh_interval);
   rt.supervisor = sys.spawn(actors::integration_supervisor_impl, is, rt.service);
   // The first answer proves the supervisor ran its setup, so the service has its handles.
   {
@@ -227,7 +232,8 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
       caf::anon_send(hub, atom::apply_v, std::move(note));
     });
   }
-  auto secret = webhook_secret(cfg, rt.service);
+  // Webhooks are received for the server's own workspace only.
+  auto secret = serves_default ? webhook_secret(cfg, rt.service) : std::string();
   if (!secret.empty()) {
     actors::webhook_settings ws;
     ws.secret = secret;

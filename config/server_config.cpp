@@ -105,8 +105,9 @@ const std::vector<setting>& settings() {
        return parse_uint(v, c.admin_port, 0, 65535, "MCP_ADMIN_PORT");
      }},
     {"MCP_AUTH_TOKENS_FILE", "--auth-tokens-file",
-     "File of '<sha256 hex of a token> <name> [permissions=<matrix>]' lines: HTTP clients must "
-     "send one as a bearer token; a token's own matrix replaces MCP_PERMISSIONS for it",
+     "File of '<sha256 hex of a token> <name> [permissions=<matrix>] [twenty_api_key=<key>]' "
+     "lines: HTTP clients must send one as a bearer token; a token's own matrix replaces "
+     "MCP_PERMISSIONS and its own key reaches another workspace",
      [](server_config& c, const std::string& v) {
        c.auth_tokens_file = v;
        return std::string{};

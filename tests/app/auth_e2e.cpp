@@ -25,6 +25,8 @@ namespace {
 
 const std::string static_token = "test-static-token-123456";
 const std::string reader_token = "test-reader-token-654321"; // its own permission set
+const std::string second_token = "test-second-token-111111"; // its own Twenty key
+const std::string broken_token = "test-broken-token-222222"; // a Twenty key Twenty refuses
 
 bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -114,7 +116,7 @@ std::string write_temp(const std::string& name, const std::string& text) {
 }
 
 struct fixture {
-  standin_process standin;
+  standin_process standin{{"--api-key", "standin-demo-key", "--api-key", "second-workspace-key"}};
   test_key rsa{"rsa-1", true};
   test_key ec{"ec-1", false};
   test_key stranger{"rsa-1", true}; // same kid, not the issuer's key
@@ -126,7 +128,12 @@ struct fixture {
     auto tokens = write_temp("tokens", "# name per token hash\n"
                                          + tmcp_sha256(static_token) + " ci-bot\n"
                                          + tmcp_sha256(reader_token)
-                                         + " reader permissions=companies:read\n");
+                                         + " reader permissions=companies:read\n"
+                                         + tmcp_sha256(second_token)
+                                         + " second twenty_api_key=second-workspace-key\n"
+                                         + tmcp_sha256(broken_token)
+                                         + " broken twenty_api_key=refused-workspace-key "
+                                           "permissions=*:read\n");
     server = std::make_unique<child_process>(std::vector<std::string>{
       TMCP_SERVER_BINARY, "--transport", "http", "--http-port", std::to_string(port),
       "--log-level", "debug", "--twenty-api-url", standin.url, "--twenty-api-key",
@@ -275,6 +282,23 @@ CAF_TEST(a token with its own permission set gets its own tools and its sessions
   CAF_CHECK_EQUAL(tools_list_status(reader_token, bot), 404);
   CAF_CHECK_EQUAL(tools_list_status(sign(rsa, {}), bot), 404);
   CAF_CHECK_EQUAL(tools_list_status(reader_token, reader), 200);
+}
+
+CAF_TEST(a token with its own twenty key reaches twenty with that key) {
+  auto list = R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"twenty_list_records","arguments":{"object":"companies","limit":1}}})";
+  auto second = open_session(second_token);
+  auto a = post(second_token, second, list);
+  CAF_CHECK(has(a.body, "\"rows\"") && !has(a.body, "\"isError\":true"));
+  CAF_CHECK(has(tools_list(second_token, second), "\"twenty_create_record\""));
+  // The refused key is the broken token's alone: its calls fail, the others' do not.
+  auto broken = open_session(broken_token);
+  auto b = post(broken_token, broken, list);
+  CAF_CHECK(has(b.body, "\"isError\":true"));
+  CAF_CHECK(has(b.body, "INVALID_API_KEY") || has(b.body, "API key"));
+  CAF_CHECK(!has(tools_list(broken_token, broken), "\"twenty_create_record\""));
+  auto bot = open_session(static_token);
+  auto c = post(static_token, bot, list);
+  CAF_CHECK(has(c.body, "\"rows\"") && !has(c.body, "\"isError\":true"));
 }
 
 CAF_TEST(repeated failures from one address are rate limited) {

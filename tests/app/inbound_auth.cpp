@@ -48,8 +48,10 @@ CAF_TEST(a token with permissions is admitted under its own profile and others u
   CAF_REQUIRE(auth);
   CAF_REQUIRE_EQUAL((*auth)->profiles().size(), 1u);
   auto& reader = (*auth)->profiles().at("reader");
-  CAF_CHECK(reader.allows("company", "companies", config::operation::read));
-  CAF_CHECK(!reader.allows("company", "companies", config::operation::create));
+  CAF_REQUIRE(reader.access);
+  CAF_CHECK(reader.access->allows("company", "companies", config::operation::read));
+  CAF_CHECK(!reader.access->allows("company", "companies", config::operation::create));
+  CAF_CHECK(reader.twenty_api_key.empty());
   auto r = admit(**auth, "reader-token");
   CAF_CHECK(!r.refusal);
   CAF_CHECK_EQUAL(r.principal, "token:reader");
@@ -64,6 +66,20 @@ CAF_TEST(a token with permissions is admitted under its own profile and others u
   CAF_CHECK(x.principal.empty());
 }
 
+CAF_TEST(a token may bring its own twenty api key with or without permissions) {
+  tokens_file f;
+  auto auth = f.load(inbound_auth::sha256_hex("a") + " other-workspace twenty_api_key=tw-key-2\n"
+                     + inbound_auth::sha256_hex("b")
+                     + " other-reader twenty_api_key=tw-key-2 permissions=*:read\n");
+  CAF_REQUIRE(auth);
+  auto& p = (*auth)->profiles();
+  CAF_REQUIRE_EQUAL(p.size(), 2u);
+  CAF_CHECK_EQUAL(p.at("other-workspace").twenty_api_key, "tw-key-2");
+  CAF_CHECK(!p.at("other-workspace").access);
+  CAF_CHECK(p.at("other-reader").access);
+  CAF_CHECK_EQUAL(admit(**auth, "a").profile, "other-workspace");
+}
+
 CAF_TEST(a bad tokens file line stops start up naming the line and what is wrong) {
   tokens_file f;
   auto h = inbound_auth::sha256_hex("t");
@@ -74,7 +90,11 @@ CAF_TEST(a bad tokens file line stops start up naming the line and what is wrong
   auto junk = f.load("# comment\n" + h + " reader colour=blue\n");
   CAF_REQUIRE(!junk);
   CAF_CHECK(has(junk.error(), "line 2"));
-  CAF_CHECK(has(junk.error(), "'colour=blue'"));
+  CAF_CHECK(has(junk.error(), "'colour=…'"));
+  CAF_CHECK(!has(junk.error(), "blue"));
+  auto key_twice = f.load(h + " w twenty_api_key=secret-one twenty_api_key=secret-two\n");
+  CAF_REQUIRE(!key_twice);
+  CAF_CHECK(!has(key_twice.error(), "secret-"));
   auto twice = f.load(h + " r permissions=*:read\n" + inbound_auth::sha256_hex("u")
                       + " r permissions=companies:read\n");
   CAF_REQUIRE(!twice);
