@@ -36,14 +36,7 @@ std::string pascal(const std::string& s) {
 }
 
 std::vector<std::string> path_candidates(const workspace_schema& schema, const object& obj) {
-  std::vector<std::string> out;
-  for (auto& f : obj.fields) {
-    if (!f.is_active)
-      continue;
-    out.push_back(f.name);
-    if (f.is_many_to_one() && !f.join_column.empty())
-      out.push_back(f.join_column);
-  }
+  auto out = field_candidates(obj);
   if (find_junction(schema, obj))
     out.push_back(targets_key);
   return out;

@@ -35,18 +35,6 @@ std::string join(const std::vector<std::string>& xs, std::size_t max = 40) {
   return out;
 }
 
-// Names a path may start with: active fields and MANY_TO_ONE join columns.
-std::vector<std::string> field_candidates(const object& obj) {
-  std::vector<std::string> out;
-  for (auto& f : obj.fields) {
-    if (!f.is_active)
-      continue;
-    out.push_back(f.name);
-    if (f.is_many_to_one() && !f.join_column.empty())
-      out.push_back(f.join_column);
-  }
-  return out;
-}
 
 std::string unknown(std::string_view what, std::string_view name, std::string_view where,
                     const std::vector<std::string>& candidates, std::string_view listing) {
@@ -346,6 +334,18 @@ private:
 };
 
 } // namespace
+
+std::vector<std::string> field_candidates(const object& obj) {
+  std::vector<std::string> out;
+  for (auto& f : obj.fields) {
+    if (!f.is_active)
+      continue;
+    out.push_back(f.name);
+    if (f.is_many_to_one() && !f.join_column.empty())
+      out.push_back(f.join_column);
+  }
+  return out;
+}
 
 std::optional<std::string> suggest_name(std::string_view name,
                                         const std::vector<std::string>& candidates) {

@@ -66,17 +66,21 @@ void simple(writer& w, const char* type, const char* format = nullptr,
   w.EndObject();
 }
 
+// `"name":["a","b"]`
+void string_array(writer& w, const char* name, const std::vector<std::string>& values) {
+  key(w, name);
+  w.StartArray();
+  for (auto& v : values)
+    str(w, v);
+  w.EndArray();
+}
+
 void string_enum(writer& w, const std::vector<std::string>& values) {
   w.StartObject();
   key(w, "type");
   w.String("string");
-  if (!values.empty()) {
-    key(w, "enum");
-    w.StartArray();
-    for (auto& v : values)
-      str(w, v);
-    w.EndArray();
-  }
+  if (!values.empty())
+    string_array(w, "enum", values);
   w.EndObject();
 }
 
@@ -362,13 +366,8 @@ std::string record_input_schema(const object& obj, input_mode mode) {
   w.EndObject();
   key(w, "additionalProperties");
   w.Bool(false);
-  if (!required.empty()) {
-    key(w, "required");
-    w.StartArray();
-    for (auto& r : required)
-      str(w, r);
-    w.EndArray();
-  }
+  if (!required.empty())
+    string_array(w, "required", required);
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }

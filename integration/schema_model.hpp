@@ -190,6 +190,9 @@ bool is_writable(const field& f);
 
 // --- Name checks with suggestions ------------------------------------------------------------
 
+// Names a field path may start with: active fields and MANY_TO_ONE join columns.
+std::vector<std::string> field_candidates(const object& obj);
+
 // Field names or paths (name, name.firstName, companyId); an error naming each unknown one.
 std::optional<std::string> check_field_names(const object& obj,
                                              const std::vector<std::string>& names);

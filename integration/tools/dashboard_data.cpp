@@ -39,7 +39,7 @@ std::string iso_instant(int64_t secs) {
 std::string month_start(int64_t now, int back) {
   auto d = civil_from_days(now / 86400);
   int index = d.year * 12 + (d.month - 1) - back;
-  char buf[16];
+  char buf[32]; // room for any int year, so the format cannot truncate
   std::snprintf(buf, sizeof buf, "%04d-%02d-01", index / 12, index % 12 + 1);
   return buf;
 }

@@ -228,9 +228,7 @@ void analyze_crm_data(const std::shared_ptr<const tool_env>& env, const json::va
       "figures behind it, then the questions worth asking next and the tool call that answers "
       "each (twenty_aggregate for counts and sums per group, twenty_analytics for trends, scores "
       "and anomalies).";
-  gather(std::move(steps), [ctx, description, text](std::vector<embed> parts) {
-    reply(ctx, description, text, parts);
-  });
+  reply_gathered(std::move(steps), ctx, description, text);
 }
 
 // --- identify_opportunities ----------------------------------------------------------------
@@ -280,9 +278,7 @@ void identify_with(const std::shared_ptr<const tool_env>& env, const ctx_ptr& ct
     "(stale, close date slipping) and the gaps in the pipeline (thin stages); for each, the "
     "opportunity, why (cite the reason or finding) and the next step. Ask me before changing any "
     "record.";
-  gather(std::move(steps), [ctx, description, text](std::vector<embed> parts) {
-    reply(ctx, description, text, parts);
-  });
+  reply_gathered(std::move(steps), ctx, description, text);
 }
 
 void identify_opportunities(const std::shared_ptr<const tool_env>& env, const json::value& args,

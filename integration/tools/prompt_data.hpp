@@ -108,6 +108,10 @@ void add_live_prompt(catalog& cat, std::shared_ptr<const tool_env> env, prompt_s
 void reply(const ctx_ptr& ctx, const std::string& description, std::string text,
            const std::vector<embed>& parts);
 
+// Runs the steps, then replies with their data embedded.
+void reply_gathered(std::vector<step> steps, const ctx_ptr& ctx, std::string description,
+                    std::string text);
+
 // The first `cap` records of `t` matching `filter` (depth 1, in the agent's view) as
 // {"total","records","leftOut"}; a step for gather().
 step list_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target t, std::string uri,

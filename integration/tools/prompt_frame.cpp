@@ -135,6 +135,14 @@ void add_live_prompt(catalog& cat, std::shared_ptr<const tool_env> env, prompt_s
   });
 }
 
+void reply_gathered(std::vector<step> steps, const ctx_ptr& ctx, std::string description,
+                    std::string text) {
+  gather(std::move(steps), [ctx, description = std::move(description),
+                            text = std::move(text)](std::vector<embed> parts) {
+    reply(ctx, description, text, parts);
+  });
+}
+
 void reply(const ctx_ptr& ctx, const std::string& description, std::string text,
            const std::vector<embed>& parts) {
   std::string missing, messages;

@@ -99,9 +99,7 @@ void suggest_workspace(const std::shared_ptr<const tool_env>& env, const ctx_ptr
               "Propose 3 to 5 concrete next actions (what, who, by when), the most urgent "
               "first, each citing the task it comes from. For one record's full picture use "
               "this prompt with 'record'. Ask me before creating or changing anything.";
-  gather(std::move(steps), [ctx, description, text](std::vector<embed> parts) {
-    reply(ctx, description, text, parts);
-  });
+  reply_gathered(std::move(steps), ctx, description, text);
 }
 
 void suggest_next_actions(const std::shared_ptr<const tool_env>& env, const json::value& args,
@@ -208,9 +206,7 @@ void draft_communication(const std::shared_ptr<const tool_env>& env, const json:
                   "to the latest interaction when there is one, and never invent figures or "
                   "promises. Show me the draft; do not send or save anything without my "
                   "approval.";
-    gather(std::move(steps), [ctx, description, text](std::vector<embed> parts) {
-      reply(ctx, description, text, parts);
-    });
+    reply_gathered(std::move(steps), ctx, description, text);
   });
 }
 
@@ -384,9 +380,7 @@ void relationship_mapping(const std::shared_ptr<const tool_env>& env, const json
         "(stage, amount), who owns the relationship, the strongest and the weakest ties, gaps "
         "(an opportunity without a point of contact, a contact without any activity), and "
         "suggest two or three ways to strengthen the relationship.";
-    gather(std::move(steps), [ctx, description, text](std::vector<embed> parts) {
-      reply(ctx, description, text, parts);
-    });
+    reply_gathered(std::move(steps), ctx, description, text);
   });
 }
 

@@ -272,32 +272,34 @@ completion_handler completer(std::shared_ptr<const tool_env> env) {
   };
 }
 
+// A resource rendered from the live schema alone: fresh until the next schema refresh.
+template <class Render>
+auto schema_reader(const std::shared_ptr<const tool_env>& env, Render render) {
+  return [env, render](const std::string& uri, const uri_vars&, ctx_ptr ctx) {
+    auto schema = env->api->schema();
+    if (!schema)
+      return ctx->fail(not_loaded(*env->api));
+    ctx->cache(schema_freshness(env->config, std::chrono::steady_clock::now()));
+    ctx->reply(read_text_result(uri, json_mime, render(*schema)));
+  };
+}
+
 void add_resources(catalog& cat, const std::shared_ptr<const tool_env>& env) {
   cat.add_resource({"twenty://schema", "schema", "Workspace schema",
                     "Every active object of the Twenty workspace with its fields: types, "
                     "select options, relations (and the id field that sets them), required "
                     "fields.",
                     json_mime},
-                   [env](const std::string& uri, const uri_vars&, ctx_ptr ctx) {
-                     auto schema = env->api->schema();
-                     if (!schema)
-                       return ctx->fail(not_loaded(*env->api));
-                     ctx->cache(schema_freshness(env->config, std::chrono::steady_clock::now()));
-                     ctx->reply(read_text_result(uri, json_mime,
-                                                 full_schema(*schema, readable(env))));
-                   });
+                   schema_reader(env, [env](const workspace_schema& schema) {
+                     return full_schema(schema, readable(env));
+                   }));
   cat.add_resource({"twenty://objects", "objects", "Workspace objects",
                     "The objects of the workspace (standard and custom) with their plural API "
                     "names, singular names and labels.",
                     json_mime},
-                   [env](const std::string& uri, const uri_vars&, ctx_ptr ctx) {
-                     auto schema = env->api->schema();
-                     if (!schema)
-                       return ctx->fail(not_loaded(*env->api));
-                     ctx->cache(schema_freshness(env->config, std::chrono::steady_clock::now()));
-                     ctx->reply(read_text_result(
-                       uri, json_mime, describe_objects(*schema, false, readable(env))));
-                   });
+                   schema_reader(env, [env](const workspace_schema& schema) {
+                     return describe_objects(schema, false, readable(env));
+                   }));
   cat.add_template({"twenty://fields/{object}", "fields", "Fields of an object",
                     "Every active field of one object (plural or singular name), system fields "
                     "included: types, nullability, select options, relations with their "
