@@ -32,8 +32,11 @@ void stream_book::emit(uint64_t no, const std::string& data) {
   }
   if (opts_.replay_events > 0) {
     st.events.emplace_back(seq, data);
-    if (st.events.size() > opts_.replay_events)
+    held_bytes_ += data.size();
+    if (st.events.size() > opts_.replay_events) {
+      held_bytes_ -= st.events.front().second.size();
       st.events.pop_front();
+    }
   }
 }
 
@@ -46,13 +49,15 @@ void stream_book::finish(uint64_t no) {
   // Delivered to a live connection: nothing left to resume, free it now.
   if (st.sink && st.sink->connected()) {
     st.sink->close();
-    streams_.erase(it);
+    erase(it);
     return;
   }
   st.sink = nullptr;
-  if (opts_.replay_events == 0)
-    streams_.erase(it);
-  prune();
+  if (opts_.replay_events == 0) {
+    erase(it);
+    return;
+  }
+  prune(no);
 }
 
 void stream_book::detach(uint64_t no) {
@@ -101,7 +106,7 @@ bool stream_book::attach(const std::string& last_event_id, sink_ptr sink, bool p
     }
   if (st.finished) {
     st.sink->close();
-    streams_.erase(stream);
+    erase(streams_.find(stream));
   }
   return true;
 }
@@ -111,13 +116,17 @@ bool stream_book::standalone_connected() const {
   return it != streams_.end() && it->second.sink && it->second.sink->connected();
 }
 
-void stream_book::prune() {
+void stream_book::prune(uint64_t keep) {
   std::size_t finished = 0;
   for (auto& [no, st] : streams_)
     finished += st.finished ? 1 : 0;
-  for (auto it = streams_.begin(); finished > opts_.replay_streams && it != streams_.end();) {
-    if (it->second.finished) {
-      it = streams_.erase(it);
+  // Oldest first (stream numbers grow): over the count, or over the bytes except `keep`.
+  for (auto it = streams_.begin();
+       it != streams_.end()
+       && (finished > opts_.replay_streams || held_bytes_ > opts_.replay_bytes);) {
+    bool over_count = finished > opts_.replay_streams;
+    if (it->second.finished && (over_count || it->first != keep)) {
+      it = erase(it);
       --finished;
     } else {
       ++it;
@@ -125,11 +134,18 @@ void stream_book::prune() {
   }
 }
 
+stream_book::stream_map::iterator stream_book::erase(stream_map::iterator it) {
+  for (const auto& e : it->second.events)
+    held_bytes_ -= e.second.size();
+  return streams_.erase(it);
+}
+
 void stream_book::close_all() {
   for (auto& [no, st] : streams_)
     if (st.sink)
       st.sink->close();
   streams_.clear();
+  held_bytes_ = 0;
 }
 
 } // namespace tmcp

@@ -19,6 +19,10 @@ struct stream_book_options {
   std::size_t replay_streams = 32;
   // SSE `retry:` hint sent when a stream opens.
   std::chrono::milliseconds retry{1000};
+  // Bytes of events kept for replay across the session's streams: without it, 32 large
+  // answers to clients that left stayed per session. The newest ended stream stays even when
+  // it alone is larger, so a client can always resume its last answer.
+  std::size_t replay_bytes = 256 * 1024;
 };
 
 class stream_book {
@@ -39,6 +43,8 @@ public:
   bool attach(const std::string& last_event_id, sink_ptr sink, bool priming);
 
   bool standalone_connected() const;
+  // Bytes of events held for replay (all streams).
+  std::size_t held_bytes() const { return held_bytes_; }
   // Closes every connection and forgets every stream.
   void close_all();
 
@@ -52,11 +58,16 @@ private:
   };
 
   std::string event_id(uint64_t stream, uint64_t seq) const;
-  void prune();
+  // Drops the oldest ended streams over the count or byte limits; `keep` just ended.
+  void prune(uint64_t keep);
+  // Forgets a stream and the bytes its events held.
+  using stream_map = std::map<uint64_t, stream_state>;
+  stream_map::iterator erase(stream_map::iterator it);
 
   stream_book_options opts_;
-  std::map<uint64_t, stream_state> streams_; // 0 is the standalone (GET) stream
+  stream_map streams_; // 0 is the standalone (GET) stream
   uint64_t next_stream_ = 1;
+  std::size_t held_bytes_ = 0;
 };
 
 } // namespace tmcp
