@@ -125,6 +125,7 @@ def rss_summary(samples, load_s, warmup_share):
         "end_mib": mib(during[-1][1]),
         "max_after_warmup_mib": mib(max(s[1] for s in after)),
         "max_after_warmup_over_warm": round(max(s[1] for s in after) / warm[1], 3),
+        "end_over_warm": round(during[-1][1] / warm[1], 3),
         "slope_after_warmup_mib_per_min": round(slope, 3),
         "fds_warm_end_max": [warm[2], during[-1][2], max(s[2] for s in after)],
         "threads_end": during[-1][3],
