@@ -68,6 +68,16 @@ void reply_record(const ctx_ptr& ctx, const workspace_schema& schema, const obje
   ctx->reply(structured_result(json::stringify(out)));
 }
 
+// A write that is not safe to repeat failed, but Twenty may have run it (the answer was lost,
+// or Twenty failed after starting): a plain retry could apply it twice.
+error unless_applied(error e, bool idempotent) {
+  bool may_have_run = e.code == errc::network_error || (e.http_status >= 500 && e.http_status != 503);
+  if (!idempotent && may_have_run)
+    e.message = "Twenty may have applied this write before it failed: search for the record "
+                "before sending it again, or a retry can create a duplicate. " + e.message;
+  return e;
+}
+
 // Sends one write and answers with the compact record from Twenty's envelope.
 void send_write(const tool_env& env, const resolved& r, request req, const std::string& id,
                 ctx_ptr ctx) {
@@ -77,10 +87,11 @@ void send_write(const tool_env& env, const resolved& r, request req, const std::
   std::vector<std::pair<std::string, std::string>> changed;
   if (!id.empty())
     changed.emplace_back(plural, id);
+  bool idempotent = req.idempotent;
   env.api->write(std::move(req), std::move(tags), std::move(changed),
-                 [ctx, schema = r.schema, obj = r.obj](outcome o) {
+                 [ctx, schema = r.schema, obj = r.obj, idempotent](outcome o) {
                    if (!o)
-                     return ctx->reply(error_result(o.error()));
+                     return ctx->reply(error_result(unless_applied(o.error(), idempotent)));
                    reply_record(ctx, *schema, *obj, *o);
                  });
 }

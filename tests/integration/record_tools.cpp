@@ -205,6 +205,28 @@ CAF_TEST(create posts the data once and invalidates the object and its related o
   CAF_CHECK_EQUAL(str(a.structured()["record"]["name"]), R"({"firstName":"Ada","lastName":"Lovelace"})");
 }
 
+CAF_TEST(a create that failed after reaching twenty says to search before sending it again) {
+  api->fail(verb::post, "/rest/people",
+            twenty::error{twenty::errc::network_error, 0,
+                          "The connection to Twenty failed while waiting for the answer (reset).", ""});
+  api->on(verb::post, "/rest/companies", 502, R"({"statusCode":502,"messages":["bad gateway"]})");
+  auto lost = call("twenty_create_record", R"({"object":"people","data":{"jobTitle":"CTO"}})");
+  auto failed = call("twenty_create_record", R"({"object":"companies","data":{"name":"Acme"}})");
+  api = std::make_shared<fake_twenty_api>();
+  start();
+  api->on(verb::post, "/rest/people", 503, R"({"statusCode":503,"messages":["unavailable"]})");
+  auto refused = call("twenty_create_record", R"({"object":"people","data":{"jobTitle":"CTO"}})");
+  for (auto* a : {&lost, &failed}) {
+    CAF_CHECK(a->is_error());
+    CAF_CHECK(contains(a->text(), "search for the record before sending it again"));
+  }
+  CAF_CHECK(contains(lost.text(), "NETWORK_ERROR"));
+  CAF_CHECK(contains(failed.text(), "HTTP 502"));
+  // Twenty did not run a 503 (the gateway retries those): nothing to search for.
+  CAF_CHECK(refused.is_error());
+  CAF_CHECK(!contains(refused.text(), "search for the record"));
+}
+
 CAF_TEST(update patches by id and announces the changed record) {
   api->on(verb::patch, "/rest/opportunities/", 200,
           std::string(R"({"data":{"updateOpportunity":{"id":")") + ada_id + R"(","stage":"MEETING"}}})");
