@@ -3,11 +3,17 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "app/metrics.hpp"
 #include "protocol/inbound.hpp"
 
 namespace tmcp::app {
+
+// How an answer ended, read from its JSON-RPC text without parsing it into a document: "ok",
+// "error" or "tool_error"; nullopt when `data` is not the answer to `id` (raw JSON text).
+std::optional<std::string_view> answer_outcome(std::string_view data, std::string_view id);
 
 void meter_inbound(const std::shared_ptr<server_metrics>& metrics, inbound& in);
 

@@ -8,10 +8,12 @@
 #include <optional>
 
 #include <caf/all.hpp>
+#include <caf/scheduler/coordinator.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "actors/catalog_store.hpp"
+#include "actors/scheduler_policy.hpp"
 #include "actors/session_supervisor.hpp"
 #include "actors/task_actor.hpp"
 #include "app/log_redaction.hpp"
@@ -170,6 +172,10 @@ expected<std::shared_ptr<inbound_auth>, std::string> make_auth(const config::ser
 } // namespace
 
 int run_server(int argc, char** argv) {
+  // The stdio transport reads std::cin in buffered blocks rather than one getc per byte; the
+  // reader thread must not flush std::cout (written by the sink under its lock) through tie().
+  std::ios::sync_with_stdio(false);
+  std::cin.tie(nullptr);
   auto parsed = config::parse(argc, argv);
   if (!parsed) {
     std::cerr << "twenty-mcp-server: " << parsed.error() << "\n";
@@ -187,9 +193,16 @@ int run_server(int argc, char** argv) {
 
   caf::actor_system_config caf_cfg;
   caf_cfg.set("scheduler.max-threads", cfg.worker_threads);
-  // One shared queue whose idle workers sleep on a condition variable: the work-stealing
-  // default polls while idle, which cost most of the CPU of a server that waits on I/O.
-  caf_cfg.set("scheduler.policy", caf::atom("sharing"));
+  if (cfg.scheduler == "affine") {
+    // Hops between actors stay on one thread; idle workers sleep (actors/scheduler_policy.hpp).
+    caf_cfg.module_factories.push_back([](caf::actor_system& s) -> caf::actor_system::module* {
+      return new caf::scheduler::coordinator<actors::affine_sharing>(s);
+    });
+  } else {
+    // CAF's work stealing polls while idle; its sharing wakes a worker at every hop.
+    auto policy = cfg.scheduler == "sharing" ? caf::atom("sharing") : caf::atom("stealing");
+    caf_cfg.set("scheduler.policy", policy);
+  }
   caf::actor_system sys{caf_cfg};
 
   auto catalogs = std::make_shared<actors::catalog_store>(nullptr);

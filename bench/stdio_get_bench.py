@@ -5,7 +5,7 @@ time per call (utime+stime from /proc, idle waiting included).
 
 usage: stdio_get_bench.py SERVER STANDIN_URL [--calls N] [--warmup N] [--object companies]
 """
-import argparse, json, os, subprocess, sys, time, urllib.request
+import argparse, io, json, os, subprocess, sys, time, urllib.request
 
 
 def ids_of(standin, obj, key, n):
@@ -45,7 +45,7 @@ def main():
             "--twenty-api-key", a.key, "--cache-ttl-ms", "0", "--rate-short-limit", "0",
             "--rate-long-limit", "0"] + a.extra.split()
     p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
-    out = p.stdout
+    out = io.BufferedReader(p.stdout, 1 << 16)  # a raw pipe reads lines one byte per syscall
     n = [0]
 
     def call(method, params):

@@ -332,6 +332,15 @@ const std::vector<setting>& settings() {
      [](server_config& c, const std::string& v) {
        return parse_uint(v, c.worker_threads, 1, 256, "MCP_WORKER_THREADS");
      }},
+    {"MCP_SCHEDULER", "--scheduler",
+     "Actor scheduling: affine (default: a woken actor runs next on the waking thread), "
+     "sharing or stealing (CAF's policies)",
+     [](server_config& c, const std::string& v) {
+       if (v != "affine" && v != "sharing" && v != "stealing")
+         return "MCP_SCHEDULER must be one of affine, sharing, stealing; got '" + v + "'";
+       c.scheduler = v;
+       return std::string{};
+     }},
     {"MCP_HTTP_THREADS", "--http-threads", "HTTP I/O threads (default 2)",
      [](server_config& c, const std::string& v) {
        return parse_uint(v, c.http_threads, 1, 256, "MCP_HTTP_THREADS");

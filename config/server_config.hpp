@@ -69,6 +69,9 @@ struct server_config {
   bool fault_injection = false; // POST /faults/kill?actor=... kills a core actor (tests only)
   std::string log_level = "info";
   int worker_threads = 2; // CAF scheduler threads
+  // affine (default: an actor woken by the running one runs next on the same thread), or
+  // CAF's own sharing / stealing.
+  std::string scheduler = "affine";
 };
 
 struct parse_outcome {

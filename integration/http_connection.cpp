@@ -228,6 +228,8 @@ void connection::read() {
   parser_.emplace();
   parser_->body_limit(core_.opts.max_body_bytes);
   parser_->header_limit(64 * 1024);
+  // Beast reads max(512, free capacity) per call: a record answer in one read, not 512-byte steps.
+  buffer_.reserve(16 * 1024);
   with_stream([this](auto& s) {
     http::async_read(s, buffer_, *parser_,
                      beast::bind_front_handler(&connection::on_read, shared_from_this()));
