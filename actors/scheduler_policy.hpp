@@ -18,11 +18,12 @@
 
 namespace tmcp::actors {
 
-class affine_sharing : public caf::policy::unprofiled {
+// `RescueMs`: how often a sleeping worker looks for a job parked behind a long-running actor,
+// which is also the longest such a job waits. CAF's work stealing uses 10 ms when relaxed.
+template <long RescueMs>
+class basic_affine_sharing : public caf::policy::unprofiled {
 public:
-  // How often a sleeping worker looks for a job parked behind a long-running actor; also the
-  // longest such a job can wait. CAF's work stealing uses the same 10 ms when relaxed.
-  static constexpr std::chrono::milliseconds rescue_interval{10};
+  static constexpr std::chrono::milliseconds rescue_interval{RescueMs};
 
   struct coordinator_data {
     explicit coordinator_data(caf::scheduler::abstract_coordinator*) {}
@@ -148,5 +149,7 @@ private:
     return nullptr;
   }
 };
+
+using affine_sharing = basic_affine_sharing<10>;
 
 } // namespace tmcp::actors

@@ -1,99 +1,13 @@
 #include "app/metered_sink.hpp"
 
 #include <atomic>
-#include <cstring>
 
 #include "protocol/json.hpp"
+#include "protocol/json_skim.hpp"
 
 namespace tmcp::app {
 
 namespace {
-
-// A linear skim of JSON text: strings are jumped over with memchr, nothing is allocated. Each
-// function takes the index of a value's first byte and returns the index just past it, or
-// npos when the text is not well formed there.
-constexpr auto npos = std::string_view::npos;
-
-std::size_t skip_space(std::string_view s, std::size_t i) {
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-    ++i;
-  return i;
-}
-
-std::size_t skip_string(std::string_view s, std::size_t i) {
-  for (std::size_t from = i + 1; from < s.size();) {
-    auto q = static_cast<const char*>(std::memchr(s.data() + from, '"', s.size() - from));
-    if (!q)
-      return npos;
-    std::size_t at = static_cast<std::size_t>(q - s.data());
-    std::size_t slashes = 0;
-    while (at - slashes > i + 1 && s[at - slashes - 1] == '\\')
-      ++slashes;
-    if (slashes % 2 == 0)
-      return at + 1;
-    from = at + 1;
-  }
-  return npos;
-}
-
-std::size_t skip_value(std::string_view s, std::size_t i) {
-  if (i >= s.size())
-    return npos;
-  if (s[i] == '"')
-    return skip_string(s, i);
-  if (s[i] == '{' || s[i] == '[') {
-    std::size_t depth = 0;
-    while (i < s.size()) {
-      char c = s[i];
-      if (c == '"') {
-        i = skip_string(s, i);
-        if (i == npos)
-          return npos;
-        continue;
-      }
-      if (c == '{' || c == '[')
-        ++depth;
-      else if ((c == '}' || c == ']') && --depth == 0)
-        return i + 1;
-      ++i;
-    }
-    return npos;
-  }
-  auto end = s.find_first_of(",}] \t\r\n", i);
-  return end == npos ? s.size() : end;
-}
-
-// Calls `member(key, value)` for each member of the object at s[i]; false when malformed.
-template <class F>
-bool each_member(std::string_view s, std::size_t i, F&& member) {
-  i = skip_space(s, i);
-  if (i >= s.size() || s[i] != '{')
-    return false;
-  i = skip_space(s, i + 1);
-  if (i < s.size() && s[i] == '}')
-    return true;
-  while (i < s.size() && s[i] == '"') {
-    auto key_end = skip_string(s, i);
-    if (key_end == npos)
-      return false;
-    auto key = s.substr(i + 1, key_end - i - 2);
-    i = skip_space(s, key_end);
-    if (i >= s.size() || s[i] != ':')
-      return false;
-    auto start = skip_space(s, i + 1);
-    auto end = skip_value(s, start);
-    if (end == npos)
-      return false;
-    member(key, s.substr(start, end - start));
-    i = skip_space(s, end);
-    if (i < s.size() && s[i] == '}')
-      return true;
-    if (i >= s.size() || s[i] != ',')
-      return false;
-    i = skip_space(s, i + 1);
-  }
-  return false;
-}
 
 class metered_sink : public stream_sink {
 public:
@@ -154,16 +68,16 @@ private:
 } // namespace
 
 std::optional<std::string_view> answer_outcome(std::string_view data, std::string_view id) {
-  if (data.find("\"id\"") == npos)
+  if (data.find("\"id\"") == std::string_view::npos)
     return std::nullopt;
   bool same_id = false, error = false, tool_error = false;
-  bool ok = each_member(data, 0, [&](std::string_view key, std::string_view v) {
+  bool ok = json::skim::each_member(data, 0, [&](std::string_view key, std::string_view v) {
     if (key == "id")
       same_id = v == id;
     else if (key == "error")
       error = true;
     else if (key == "result")
-      each_member(v, 0, [&](std::string_view k, std::string_view x) {
+      json::skim::each_member(v, 0, [&](std::string_view k, std::string_view x) {
         if (k == "isError")
           tool_error = x == "true";
       });

@@ -3,7 +3,8 @@
 # Streamable HTTP load (N = 1, 64, 1000), stdio cold start, idle RSS and RSS with 10,000 idle sessions.
 # Env: BUILD_DIR (default <repo>/build), BUILD_TYPE (applied on a fresh build dir, default Release),
 # DURATION (s per load run, 10), SESSIONS_LIST ("1 64 1000"), IDLE_SESSIONS (10000), COLD_RUNS (20),
-# SKIP_BUILD=1 (measure the binaries already in BUILD_DIR/bin).
+# SKIP_BUILD=1 (measure the binaries already in BUILD_DIR/bin), SERVER (another server binary),
+# SERVER_FLAGS (extra server flags, e.g. "--scheduler sharing").
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,7 +27,7 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
   cmake --build "$BUILD_DIR" --target twenty-mcp-server mcp-bench -j"$(nproc)" >>"$WORK/cmake.log" 2>&1 ||
     { tail -30 "$WORK/cmake.log"; exit 1; }
 fi
-SERVER="$BUILD_DIR/bin/twenty-mcp-server"
+SERVER=${SERVER:-$BUILD_DIR/bin/twenty-mcp-server}
 BENCH="$BUILD_DIR/bin/mcp-bench"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt")
 
@@ -48,7 +49,8 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 # Starts a fresh HTTP server on a free loopback port; sets server_pid and url.
 start_server() {
   local log="$WORK/server.$1.log"
-  start_announcing "$log" "$SERVER" --transport http --http-port 0 --conformance --log-level warn ||
+  start_announcing "$log" "$SERVER" --transport http --http-port 0 --conformance --log-level warn \
+    ${SERVER_FLAGS:-} ||
     exit 1
   server_pid=$started_pid
   url=$started_url
@@ -99,11 +101,11 @@ stop_server
 mib() { [[ -n "$1" && "$1" != "-1" ]] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || echo "n/a"; }
 
 echo
-echo "| HTTP load (${DURATION} s, closed loop, mix ping/tools/list/tools/call) | requests | errors | ok req/s | p50 ms | p99 ms | max ms | server RSS after |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| HTTP load (${DURATION} s, closed loop, mix ping/tools/list/tools/call) | requests | errors | ok req/s | p50 ms | p99 ms | max ms | server RSS after | server CPU ms per request |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for n in $SESSIONS_LIST; do
   r=${http_res[$n]}
-  echo "| N = $n sessions | $(field "$r" requests) | $(field "$r" errors) | $(field "$r" ok_rps) | $(field "$r" p50_ms) | $(field "$r" p99_ms) | $(field "$r" max_ms) | $(mib "$(field "$r" rss_loaded_kib)") |"
+  echo "| N = $n sessions | $(field "$r" requests) | $(field "$r" errors) | $(field "$r" ok_rps) | $(field "$r" p50_ms) | $(field "$r" p99_ms) | $(field "$r" max_ms) | $(mib "$(field "$r" rss_loaded_kib)") | $(field "$r" cpu_ms_per_request) |"
 done
 echo
 echo "| Startup and memory | value |"

@@ -8,7 +8,9 @@
 #   5. tools/list size (default toolset and core,objects)
 # Env: BUILD_DIR (default <repo>/build-tbench), DURATION (s per throughput run, 10), WARMUP (1),
 # SESSIONS (64), SCALE (stand-in --scale for the throughput and 429 runs, 10000 = 1,000 companies),
-# OFFER_RATE (100/s), OFFER_S (10), DRAIN_S (20), SKIP_BUILD=1 to use existing binaries.
+# OFFER_RATE (100/s), OFFER_S (10), DRAIN_S (20), SKIP_BUILD=1 to use existing binaries,
+# SERVER (another server binary), SERVER_FLAGS (extra server flags, e.g. "--scheduler sharing"),
+# ONLY_THROUGHPUT=1 (part 1 only).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -34,7 +36,7 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
     echo "build failed:" >&2; tail -40 "$WORK/build.log" >&2; exit 1
   fi
 fi
-SERVER="$BUILD_DIR/bin/twenty-mcp-server"
+SERVER=${SERVER:-$BUILD_DIR/bin/twenty-mcp-server}
 STANDIN="$BUILD_DIR/bin/twenty-standin"
 BENCH="$BUILD_DIR/bin/twenty-tools-bench"
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt")
@@ -74,7 +76,7 @@ start_server() {
   : >"$log"
   server_log=$log
   start_announcing "$log" "$SERVER" --transport http --http-port 0 --twenty-api-url "$standin_url" \
-    --twenty-api-key "$KEY" --log-level warn "$@" || exit 1
+    --twenty-api-key "$KEY" --log-level warn ${SERVER_FLAGS:-} "$@" || exit 1
   server_pid=$started_pid
   url=$started_url
   sleep 1  # the schema is read at start-up; let it land before measuring
@@ -111,14 +113,15 @@ load=(--standin "$standin_url" --sessions "$SESSIONS" --duration "$DURATION" --w
 bench rest_get rest-load "${load[@]}" --tool get
 bench rest_list rest-load "${load[@]}" --tool list
 start_server nocache "${rates_off[@]}" --cache-ttl-ms 0
-bench mcp_get_miss mcp-load --url "$url" "${load[@]}" --tool get
-bench mcp_list_nocache mcp-load --url "$url" "${load[@]}" --tool list
+bench mcp_get_miss mcp-load --url "$url" "${load[@]}" --tool get --pid "$server_pid"
+bench mcp_list_nocache mcp-load --url "$url" "${load[@]}" --tool list --pid "$server_pid"
 stop_server
 start_server cache "${rates_off[@]}"
-bench mcp_get_hit mcp-load --url "$url" "${load[@]}" --tool get --ids 16
-bench mcp_list_cache mcp-load --url "$url" "${load[@]}" --tool list
+bench mcp_get_hit mcp-load --url "$url" "${load[@]}" --tool get --ids 16 --pid "$server_pid"
+bench mcp_list_cache mcp-load --url "$url" "${load[@]}" --tool list --pid "$server_pid"
 stop_server; stop_standin
 
+if [[ -z "${ONLY_THROUGHPUT:-}" ]]; then
 echo; echo "## 2. 20 identical concurrent twenty_list_records (rounds 4-6 repeat rounds 1-3), limits off"
 start_standin burst --no-rate-limit
 start_server burst_nocache "${rates_off[@]}" --cache-ttl-ms 0
@@ -159,12 +162,14 @@ start_server tools_all --toolsets core,objects
 bench tools_all tools-list --url "$url"
 stop_server; stop_standin
 
+fi  # ONLY_THROUGHPUT
+
 echo; echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo; echo "## Summary (markdown)"
 echo
-echo "| Scenario | ok | failed | req/s | p50 ms | p99 ms | upstream requests per call |"
-echo "|---|---|---|---|---|---|---|"
-row() { echo "| $2 | $(f "$1" ok) | $(f "$1" failed) | $(f "$1" rps) | $(f "$1" p50_ms) | $(f "$1" p99_ms) | $(f "$1" upstream_per_call) |"; }
+echo "| Scenario | ok | failed | req/s | p50 ms | p99 ms | upstream requests per call | server CPU ms per call |"
+echo "|---|---|---|---|---|---|---|---|"
+row() { echo "| $2 | $(f "$1" ok) | $(f "$1" failed) | $(f "$1" rps) | $(f "$1" p50_ms) | $(f "$1" p99_ms) | $(f "$1" upstream_per_call) | $(f "$1" cpu_ms_per_call) |"; }
 row rest_get "REST \`GET /rest/companies/{id}\` (1,000 ids)"
 row mcp_get_miss "MCP \`twenty_get_record\`, cache off (1,000 ids)"
 row mcp_get_hit "MCP \`twenty_get_record\`, cache on (16 ids)"

@@ -1,56 +1,22 @@
 #include "integration/record_batch.hpp"
 
-#include <cctype>
 #include <map>
 
 #include "integration/url.hpp"
 #include "protocol/json.hpp"
+#include "protocol/json_skim.hpp"
 
 namespace tmcp::twenty {
 
 namespace {
 
-std::size_t skip_space(std::string_view s, std::size_t at) {
-  while (at < s.size() && std::isspace(static_cast<unsigned char>(s[at])))
-    ++at;
-  return at;
-}
+using json::skim::space_end;
+using json::skim::string_end;
 
 // Skips `lit` (after optional whitespace); npos when it is not there.
 std::size_t expect(std::string_view s, std::size_t at, std::string_view lit) {
-  at = skip_space(s, at);
+  at = space_end(s, at);
   return s.substr(at, lit.size()) == lit ? at + lit.size() : std::string_view::npos;
-}
-
-// The end of the JSON string starting at `at` (its opening quote), past the closing quote.
-std::size_t string_end(std::string_view s, std::size_t at) {
-  for (++at; at < s.size(); ++at) {
-    if (s[at] == '\\')
-      ++at;
-    else if (s[at] == '"')
-      return at + 1;
-  }
-  return std::string_view::npos;
-}
-
-// The end of the object starting at `at` (its '{'), past its '}'; strings may hold braces.
-std::size_t object_end(std::string_view s, std::size_t at) {
-  int level = 0;
-  while (at < s.size()) {
-    char c = s[at];
-    if (c == '"') {
-      at = string_end(s, at);
-      if (at == std::string_view::npos)
-        return at;
-      continue;
-    }
-    if (c == '{' || c == '[')
-      ++level;
-    else if ((c == '}' || c == ']') && --level == 0)
-      return at + 1;
-    ++at;
-  }
-  return std::string_view::npos;
 }
 
 outcome not_found(const std::string& plural, const std::string& id) {
@@ -96,7 +62,7 @@ std::optional<std::string_view> find_one_record(std::string_view body) {
     at = expect(body, at, "{");
   if (at == std::string_view::npos)
     return std::nullopt;
-  at = skip_space(body, at);
+  at = space_end(body, at);
   if (at >= body.size() || body[at] != '"')
     return std::nullopt;
   at = string_end(body, at);
@@ -104,17 +70,17 @@ std::optional<std::string_view> find_one_record(std::string_view body) {
     at = expect(body, at, ":");
   if (at == std::string_view::npos)
     return std::nullopt;
-  auto begin = skip_space(body, at);
+  auto begin = space_end(body, at);
   if (begin >= body.size() || body[begin] != '{')
     return std::nullopt;
-  auto end = object_end(body, begin);
+  auto end = json::skim::value_end(body, begin);
   if (end == std::string_view::npos)
     return std::nullopt;
   // Only the two closing braces may follow: one member in `data`, one in the answer.
   auto rest = expect(body, end, "}");
   if (rest != std::string_view::npos)
     rest = expect(body, rest, "}");
-  if (rest == std::string_view::npos || skip_space(body, rest) != body.size())
+  if (rest == std::string_view::npos || space_end(body, rest) != body.size())
     return std::nullopt;
   return body.substr(begin, end - begin);
 }

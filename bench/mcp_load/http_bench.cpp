@@ -51,6 +51,7 @@ int run_http_bench(const bench_options& o) {
   run_plan plan;
   plan.mix = o.mix;
   plan.max_requests = o.max_requests;
+  double cpu_before = o.pid ? read_cpu_ms(o.pid) : -1;
   auto t1 = clock_type::now();
   plan.deadline = t1 + std::chrono::microseconds(static_cast<long>(o.duration_s * 1e6));
   auto loop_errors = run_bounded(ready.size(), ready.size(), [&](std::size_t i, step_done done) {
@@ -69,19 +70,24 @@ int run_http_bench(const bench_options& o) {
               static_cast<unsigned long long>(reconnects), gave_up);
   auto all = print_summary(total, elapsed);
   long rss_loaded = o.pid ? read_vm_rss_kib(o.pid) : -1;
+  // The server's CPU over the loaded phase (idle waiting included), per answered request.
+  double cpu_ms_per_request = -1;
+  if (o.pid && all.requests > 0)
+    cpu_ms_per_request = (read_cpu_ms(o.pid) - cpu_before) / static_cast<double>(all.requests);
 
   auto delete_errors = run_bounded(ready.size(), o.connect_concurrency, [&](std::size_t i, step_done done) {
     ready[i]->delete_session(done);
   });
   auto delete_failed = report_errors("DELETE", delete_errors);
   if (o.pid)
-    std::printf("server VmRSS: before %s, after load %s\n", format_kib(rss_before).c_str(),
-                format_kib(rss_loaded).c_str());
+    std::printf("server VmRSS: before %s, after load %s; server CPU %.4f ms per request\n",
+                format_kib(rss_before).c_str(), format_kib(rss_loaded).c_str(), cpu_ms_per_request);
   std::printf("RESULT http era=%s sessions=%d ready=%zu requests=%llu errors=%llu ok_rps=%.0f p50_ms=%.3f "
-              "p99_ms=%.3f max_ms=%.3f setup_s=%.3f delete_failures=%zu rss_loaded_kib=%ld\n",
+              "p99_ms=%.3f max_ms=%.3f setup_s=%.3f delete_failures=%zu rss_loaded_kib=%ld "
+              "cpu_ms_per_request=%.4f\n",
               o.era.c_str(), o.sessions, ready.size(), static_cast<unsigned long long>(all.requests),
               static_cast<unsigned long long>(all.errors), all.ok_per_s, all.p50_ms, all.p99_ms,
-              all.max_ms, setup_s, delete_failed, rss_loaded);
+              all.max_ms, setup_s, delete_failed, rss_loaded, cpu_ms_per_request);
   pool.stop();
   clients.clear();
   ready.clear();

@@ -1,4 +1,4 @@
-// /proc readers for the server's memory figures.
+// /proc readers for the server's memory and CPU figures.
 #pragma once
 
 #include <string>
@@ -7,6 +7,9 @@ namespace mcp_bench {
 
 // VmRSS of a process in KiB, or -1 when unreadable (process gone, no /proc).
 long read_vm_rss_kib(int pid);
+
+// utime + stime of a process in milliseconds, or -1 when unreadable.
+double read_cpu_ms(int pid);
 
 // "12.3 MiB", or "n/a" for a negative value.
 std::string format_kib(long kib);

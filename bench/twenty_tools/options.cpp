@@ -9,6 +9,7 @@ void print_usage() {
   std::cerr <<
     "usage: twenty-tools-bench MODE [options]\n"
     "  mcp-load   --url U --standin S --tool get|list [--ids N] [--sessions 64] [--duration 10] [--warmup 1]\n"
+    "             [--pid P: the server, for its CPU per call]\n"
     "  rest-load  --standin S --tool get|list [--ids N] [--sessions 64] [--duration 10] [--warmup 1]\n"
     "  burst      --url U --standin S [--sessions 20] [--rounds 3]\n"
     "  import     --url U --standin S [--records 1000]\n"
@@ -54,6 +55,7 @@ std::optional<options> parse_options(int argc, char** argv) {
       else if (a == "--settle") o.settle_s = std::stod(v);
       else if (a == "--first-call") o.first_call = std::stoi(v);
       else if (a == "--timeout") o.timeout_s = std::stod(v);
+      else if (a == "--pid") o.pid = std::stoi(v);
       else throw std::invalid_argument("unknown option " + a);
     }
   } catch (const std::exception& e) {

@@ -27,6 +27,7 @@ struct options {
   int first_call = 0;                     // offered: index of the first call (clients side by side ask different things)
   bool direct = false;                    // offered: send REST to the stand-in instead of MCP
   double timeout_s = 120;
+  int pid = 0;                            // mcp-load: the server's pid, for its CPU per call
 };
 
 std::optional<options> parse_options(int argc, char** argv);

@@ -3,6 +3,7 @@
 #include "closed_loop.hpp"
 #include "io_pool.hpp"  // mcp-bench's io_context runner
 #include "mcp_wire.hpp"
+#include "proc_util.hpp"  // mcp-bench's /proc readers
 #include "modes.hpp"
 #include "report.hpp"
 #include "standin_admin.hpp"
@@ -21,7 +22,7 @@ const std::string& pick(const std::vector<std::string>& ids, int clients, int i,
 }
 
 void report(const options& o, const char* kind, loop_totals& t, const standin_stats& up,
-            std::size_t distinct_ids) {
+            std::size_t distinct_ids, double server_cpu_ms = -1) {
   auto s = summarize(t.latency_us, o.duration_s);
   std::printf("%s %s: %d clients, %.0f s (+%.0f s warm-up), %zu distinct ids\n", kind, o.label.c_str(),
               o.sessions, o.duration_s, o.warmup_s, distinct_ids);
@@ -31,15 +32,20 @@ void report(const options& o, const char* kind, loop_totals& t, const standin_st
   std::printf("  upstream: %llu requests for %llu calls (warm-up included): %s\n",
               static_cast<unsigned long long>(up.total), static_cast<unsigned long long>(t.issued),
               up.routes_text().c_str());
+  // Over warm-up and run alike, per finished call (idle waiting included).
+  double cpu_per_call = server_cpu_ms >= 0 && t.issued ? server_cpu_ms / double(t.issued) : -1;
+  if (cpu_per_call >= 0)
+    std::printf("  server CPU: %.4f ms per call\n", cpu_per_call);
   print_errors(t.errors);
-  char ratio[32];
+  char ratio[32], cpu[32];
+  std::snprintf(cpu, sizeof cpu, "%.4f", cpu_per_call);
   std::snprintf(ratio, sizeof ratio, "%.3f", t.issued ? double(up.total) / double(t.issued) : 0.0);
   result_line()
       .add("mode", o.mode).add("label", o.label).add("clients", o.sessions)
       .add("ok", t.ok).add("failed", t.failed).add("rps", static_cast<long long>(s.per_s + 0.5))
       .add_ms("p50_ms", s.p50_ms).add_ms("p99_ms", s.p99_ms).add_ms("max_ms", s.max_ms)
       .add("calls", t.issued).add("upstream", up.total).add("upstream_per_call", ratio)
-      .add("rate_limited", up.rate_limited)
+      .add("rate_limited", up.rate_limited).add("cpu_ms_per_call", cpu)
       .print();
 }
 
@@ -77,9 +83,11 @@ int run_mcp_load(const options& o) {
     });
   }
   admin.reset_stats();
+  double cpu0 = o.pid ? mcp_bench::read_cpu_ms(o.pid) : -1;
   auto totals = run_closed_loop(clients, o.warmup_s, o.duration_s);
+  double cpu = o.pid ? mcp_bench::read_cpu_ms(o.pid) - cpu0 : -1;
   auto up = admin.stats();
-  report(o, "mcp", totals, up, o.tool == "list" ? 0 : ids.size());
+  report(o, "mcp", totals, up, o.tool == "list" ? 0 : ids.size(), cpu);
   return totals.ok > 0 ? 0 : 1;
 }
 

@@ -120,8 +120,9 @@ std::optional<page> read_page(json::document& body) {
 }
 
 // The one place a record becomes the agent's view, whichever API served it.
-json::value agent_view(const workspace_schema& schema, const object& obj, json::value& rec,
-                       const std::vector<std::string>& fields, json::allocator& a) {
+json::value agent_view(const workspace_schema& schema, const object& obj,
+                       const json::value& rec, const std::vector<std::string>& fields,
+                       json::allocator& a) {
   json::value copy(rec, a);
   junction_to_targets(schema, obj, copy, a);
   compact_record(schema, obj, copy, a, &fields);
@@ -335,8 +336,7 @@ void get_record(const tool_env& env, const std::string& object_name, const json:
     out.SetObject();
     auto& a = out.GetAllocator();
     out.AddMember("object", json::str(obj->name_plural, a), a);
-    json::value copy(*rec, a);
-    out.AddMember("record", agent_view(*schema, *obj, copy, fields, a), a);
+    out.AddMember("record", agent_view(*schema, *obj, *rec, fields, a), a);
     ctx->reply(structured_result(json::stringify(out)));
   };
   auto tree = make_field_tree(fields);
