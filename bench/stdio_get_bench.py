@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Sequential twenty_get_record over stdio (issue 7, item 3): one agent reading records one after
-another, cache off, against the stand-in. Prints calls/s, p50/p99 latency and the server's CPU
-time per call (utime+stime from /proc, idle waiting included).
+another, cache off, against the stand-in. Prints calls/s, p50/p99 latency, the server's CPU
+time per call (utime+stime from /proc, idle waiting included) and its context switches per call
+(all threads, from /proc).
 
 usage: stdio_get_bench.py SERVER STANDIN_URL [--calls N] [--warmup N] [--object companies]
                           [--extra "SERVER FLAGS"] [--raw-reads]
@@ -28,6 +29,20 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def context_switches(pid):
+    """Voluntary + involuntary context switches of every thread of the process so far."""
+    total = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            pass  # a thread that ended meanwhile
+    return total
 
 
 def main():
@@ -76,7 +91,7 @@ def main():
     total = a.warmup + a.calls
     for i in range(total):
         if i == a.warmup:
-            cpu0, t0 = cpu_seconds(p.pid), time.perf_counter()
+            cpu0, cs0, t0 = cpu_seconds(p.pid), context_switches(p.pid), time.perf_counter()
         s = time.perf_counter()
         r = call("tools/call", {"name": "twenty_get_record", "arguments": {"object": a.object, "id": ids[i % len(ids)]}})
         if i >= a.warmup:
@@ -84,15 +99,17 @@ def main():
             failed += bool(r.get("error") or r["result"].get("isError"))
     wall = time.perf_counter() - t0
     cpu = cpu_seconds(p.pid) - cpu0
+    switches = (context_switches(p.pid) - cs0) / a.calls
     p.stdin.close()
     p.wait(timeout=20)
     lat.sort()
     pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
     print(f"stdio sequential twenty_get_record {a.label}: {a.calls} calls ({failed} failed), "
           f"{a.calls / wall:.0f} calls/s, p50 {pct(0.5):.3f} ms, p99 {pct(0.99):.3f} ms, "
-          f"server CPU {cpu * 1000 / a.calls:.3f} ms/call")
+          f"server CPU {cpu * 1000 / a.calls:.3f} ms/call, {switches:.2f} context switches/call")
     print(f"RESULT mode=stdio-get label={a.label} calls={a.calls} failed={failed} rps={a.calls / wall:.0f} "
-          f"p50_ms={pct(0.5):.3f} p99_ms={pct(0.99):.3f} cpu_ms_per_call={cpu * 1000 / a.calls:.3f}")
+          f"p50_ms={pct(0.5):.3f} p99_ms={pct(0.99):.3f} cpu_ms_per_call={cpu * 1000 / a.calls:.3f} "
+          f"switches_per_call={switches:.2f}")
 
 
 if __name__ == "__main__":
