@@ -77,6 +77,12 @@ std::string analytics_state::status_json(const analytics_job_entry& job) const {
   return json::stringify(out);
 }
 
+analytics_state::~analytics_state() {
+  for (auto& [_, job] : jobs)
+    if (job.cancelled)
+      job.cancelled->store(true);
+}
+
 void analytics_state::retire(const std::string& id) {
   finished.push_back(id);
   while (finished.size() > max_finished) {
@@ -87,12 +93,9 @@ void analytics_state::retire(const std::string& id) {
 
 analytics_actor::behavior_type
 analytics_actor_impl(analytics_actor::stateful_pointer<analytics_state> self, twenty::api_ptr api) {
+  // A job still running when the actor ends is stopped by ~analytics_state (an exit functor
+  // would run after CAF destroyed the state, reading a freed map).
   self->state.api = std::move(api);
-  // A job still running when the actor ends is stopped: no more upstream calls.
-  self->attach_functor([self](const caf::error&) {
-    for (auto& [_, job] : self->state.jobs)
-      job.cancelled->store(true);
-  });
   return {
     [self](atom::start, analytics_start& req) -> std::string {
       auto& st = self->state;

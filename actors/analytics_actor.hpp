@@ -35,6 +35,9 @@ struct analytics_state {
   std::map<std::string, analytics_job_entry> jobs;
   std::deque<std::string> finished; // oldest first: the first to go past max_finished
 
+  // The actor ends (CAF destroys the state then): jobs still running stop calling Twenty.
+  ~analytics_state();
+
   std::string new_id() const;
   std::string status_json(const analytics_job_entry& job) const;
   void retire(const std::string& id);
