@@ -160,7 +160,7 @@ void run_creates(const tool_env& env, const resolved& r, const json::value& reco
       for (std::size_t k = 0; k < chunk.size(); ++k) {
         auto i = chunk[k];
         if (!o) {
-          run->set(i, false, "", describe(o.error()));
+          run->set(i, false, "", describe(unless_applied(o.error(), false)));
         } else if (created && created->IsArray() && k < created->Size()) {
           auto id = json::get_string((*created)[k], "id").value_or("");
           run->set(i, true, id, "");

@@ -68,16 +68,6 @@ void reply_record(const ctx_ptr& ctx, const workspace_schema& schema, const obje
   ctx->reply(structured_result(json::stringify(out)));
 }
 
-// A write that is not safe to repeat failed, but Twenty may have run it (the answer was lost,
-// or Twenty failed after starting): a plain retry could apply it twice.
-error unless_applied(error e, bool idempotent) {
-  bool may_have_run = e.code == errc::network_error || (e.http_status >= 500 && e.http_status != 503);
-  if (!idempotent && may_have_run)
-    e.message = "Twenty may have applied this write before it failed: search for the record "
-                "before sending it again, or a retry can create a duplicate. " + e.message;
-  return e;
-}
-
 // Sends one write and answers with the compact record from Twenty's envelope.
 void send_write(const tool_env& env, const resolved& r, request req, const std::string& id,
                 ctx_ptr ctx) {
@@ -104,7 +94,7 @@ void create_linked(const tool_env& env, const resolved& r, request req, links pl
   env.api->write(std::move(req), write_invalidations(*schema, *obj), {},
                  [api, schema, obj, plan = std::move(plan), ctx](outcome o) {
     if (!o)
-      return ctx->reply(error_result(o.error()));
+      return ctx->reply(error_result(unless_applied(o.error(), false)));
     auto body = parse_body(o);
     auto rec = body ? envelope_record(*body) : nullptr;
     auto id = rec ? json::get_string(*rec, "id") : std::nullopt;

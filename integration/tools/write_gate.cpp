@@ -56,6 +56,20 @@ std::string with_dry_run(std::string schema) {
   return schema;
 }
 
+error unless_applied(error e, bool idempotent) {
+  bool may_have_run =
+    e.code == errc::network_error || (e.http_status >= 500 && e.http_status != 503);
+  if (idempotent || !may_have_run)
+    return e;
+  // The transport's generic advice would contradict this one.
+  const std::string generic = " The request may be retried.";
+  if (auto at = e.message.find(generic); at != std::string::npos)
+    e.message.erase(at, generic.size());
+  e.message = "Twenty may have applied this write before it failed: search for the record "
+              "before sending it again, or a retry can create a duplicate. " + e.message;
+  return e;
+}
+
 bool is_dry_run(const json::value& args) {
   return json::get_bool(args, "dry_run").value_or(false);
 }

@@ -42,4 +42,9 @@ void gate_write(const tool_env& env, const json::value& args, const write_plan& 
 // `schema` (an input schema's JSON text) with the shared `dry_run` property added.
 std::string with_dry_run(std::string schema);
 
+// A write that is not safe to repeat failed, but Twenty may have run it (the answer was lost,
+// or Twenty failed after starting): the error says to look before retrying, since a plain
+// retry could apply it twice.
+error unless_applied(error e, bool idempotent);
+
 } // namespace tmcp::twenty::tools

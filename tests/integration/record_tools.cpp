@@ -208,7 +208,8 @@ CAF_TEST(create posts the data once and invalidates the object and its related o
 CAF_TEST(a create that failed after reaching twenty says to search before sending it again) {
   api->fail(verb::post, "/rest/people",
             twenty::error{twenty::errc::network_error, 0,
-                          "The connection to Twenty failed while waiting for the answer (reset).", ""});
+                          "The connection to Twenty failed while waiting for the answer (reset). "
+                          "The request may be retried.", ""});
   api->on(verb::post, "/rest/companies", 502, R"({"statusCode":502,"messages":["bad gateway"]})");
   auto lost = call("twenty_create_record", R"({"object":"people","data":{"jobTitle":"CTO"}})");
   auto failed = call("twenty_create_record", R"({"object":"companies","data":{"name":"Acme"}})");
@@ -221,10 +222,22 @@ CAF_TEST(a create that failed after reaching twenty says to search before sendin
     CAF_CHECK(contains(a->text(), "search for the record before sending it again"));
   }
   CAF_CHECK(contains(lost.text(), "NETWORK_ERROR"));
+  CAF_CHECK(!contains(lost.text(), "may be retried")); // the transport's advice is withdrawn
   CAF_CHECK(contains(failed.text(), "HTTP 502"));
   // Twenty did not run a 503 (the gateway retries those): nothing to search for.
   CAF_CHECK(refused.is_error());
   CAF_CHECK(!contains(refused.text(), "search for the record"));
+}
+
+CAF_TEST(a batch create that failed after reaching twenty says to search for each record) {
+  api->on(verb::post, "/rest/batch/companies", 502, R"({"statusCode":502,"messages":["bad gateway"]})");
+  auto out = call("twenty_batch_operations",
+                  R"({"object":"companies","operation":"create","records":[{"name":"A"},{"name":"B"}]})");
+  auto s = out.structured();
+  CAF_REQUIRE(s.HasMember("results"));
+  CAF_CHECK_EQUAL(s["failed"].GetInt(), 2);
+  for (auto& item : s["results"].GetArray())
+    CAF_CHECK(contains(item["error"].GetString(), "search for the record before sending it again"));
 }
 
 CAF_TEST(update patches by id and announces the changed record) {
