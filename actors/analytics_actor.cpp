@@ -21,6 +21,7 @@ void end_job(self_ptr self, const std::string& id, analytics_end& end) {
   if (it == st.jobs.end() || it->second.state != "running")
     return;
   auto& job = it->second;
+  --st.running;
   job.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - job.started).count();
   if (job.cancelled->load())
     job.state = "cancelled";
@@ -43,7 +44,28 @@ void end_job(self_ptr self, const std::string& id, analytics_end& end) {
   st.retire(id);
 }
 
+// Why a start was refused, as the tool shows it.
+std::string busy_text(const analytics_state& st) {
+  return "Server busy: " + std::to_string(st.running)
+         + " analytics jobs are already running (MCP_MAX_ANALYTICS_JOBS); retry after "
+         + std::to_string(st.limits.busy_retry.count()) + " s, or read a running job's result";
+}
+
 } // namespace
+
+analytics_state::~analytics_state() {
+  for (auto& [id, job] : jobs) {
+    if (job.state != "running")
+      continue;
+    job.cancelled->store(true); // its run makes no further upstream call
+    if (job.watcher.done)
+      job.watcher.done(make_unexpected(twenty::error{
+        twenty::errc::twenty_api_error, 0,
+        "the analytics job " + id + " was lost: the analytics actor stopped (it crashed and is "
+          "restarted, or the server is shutting down); start the analysis again",
+        ""}));
+  }
+}
 
 std::string analytics_state::new_id() const {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -77,12 +99,6 @@ std::string analytics_state::status_json(const analytics_job_entry& job) const {
   return json::stringify(out);
 }
 
-analytics_state::~analytics_state() {
-  for (auto& [_, job] : jobs)
-    if (job.cancelled)
-      job.cancelled->store(true);
-}
-
 void analytics_state::retire(const std::string& id) {
   finished.push_back(id);
   while (finished.size() > max_finished) {
@@ -92,13 +108,18 @@ void analytics_state::retire(const std::string& id) {
 }
 
 analytics_actor::behavior_type
-analytics_actor_impl(analytics_actor::stateful_pointer<analytics_state> self, twenty::api_ptr api) {
+analytics_actor_impl(analytics_actor::stateful_pointer<analytics_state> self, twenty::api_ptr api,
+                     analytics_limits limits) {
   // A job still running when the actor ends is stopped by ~analytics_state (an exit functor
   // would run after CAF destroyed the state, reading a freed map).
   self->state.api = std::move(api);
+  self->state.limits = limits;
   return {
-    [self](atom::start, analytics_start& req) -> std::string {
+    [self](atom::start, analytics_start& req) -> caf::result<std::string> {
       auto& st = self->state;
+      if (st.running >= st.limits.max_running)
+        return caf::make_error(caf::sec::runtime_error, busy_text(st));
+      ++st.running;
       auto id = st.new_id();
       auto& job = st.jobs[id];
       job.id = id;
@@ -150,15 +171,21 @@ analytics_client::analytics_client(caf::actor_system& sys, std::function<analyti
 
 void analytics_client::start(twenty::analytics_spec spec, std::string fairness_key,
                              twenty::analytics_callbacks cb,
-                             std::function<void(expected<std::string, std::string>)> started) {
+                             std::function<void(expected<std::string, twenty::error>)> started) {
   auto target = current_();
   analytics_start req{std::move(spec), std::move(fairness_key), std::move(cb)};
   sys_.spawn([target, req = std::move(req), started](caf::event_based_actor* a) mutable {
     a->request(target, 10s, atom::start_v, std::move(req))
       .then([started](std::string& id) { started(id); },
             [started](caf::error& e) {
-              started(make_unexpected("the analytics actor did not answer (" + to_string(e)
-                                      + "); retry in a moment"));
+              // A refusal carries its reason; anything else is the actor's absence.
+              if (e == caf::sec::runtime_error && e.context().match_elements<std::string>())
+                return started(make_unexpected(twenty::error{
+                  twenty::errc::server_busy, 0, e.context().get_as<std::string>(0), ""}));
+              started(make_unexpected(twenty::error{
+                twenty::errc::twenty_api_error, 0,
+                "the analytics actor did not answer (" + to_string(e) + "); retry in a moment",
+                ""}));
             });
   });
 }

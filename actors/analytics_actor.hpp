@@ -28,14 +28,23 @@ struct analytics_job_entry {
   double seconds = 0;
 };
 
+// Bounds of the analytics jobs: a start beyond `max_running` is refused as "server busy".
+struct analytics_limits {
+  std::size_t max_running = 16;
+  std::chrono::seconds busy_retry{5};
+};
+
 struct analytics_state {
   static inline const char* name = "analytics";
   static constexpr std::size_t max_finished = 64;
   twenty::api_ptr api;
+  analytics_limits limits;
+  std::size_t running = 0;
   std::map<std::string, analytics_job_entry> jobs;
   std::deque<std::string> finished; // oldest first: the first to go past max_finished
 
-  // The actor ends (CAF destroys the state then): jobs still running stop calling Twenty.
+  // However the actor ends (a crash included), running jobs stop calling Twenty and their
+  // waiters are told.
   ~analytics_state();
 
   std::string new_id() const;
@@ -43,9 +52,10 @@ struct analytics_state {
   void retire(const std::string& id);
 };
 
-// Spawn with `spawn(analytics_actor_impl, api)`.
+// Spawn with `spawn(analytics_actor_impl, api, limits)`.
 analytics_actor::behavior_type
-analytics_actor_impl(analytics_actor::stateful_pointer<analytics_state> self, twenty::api_ptr api);
+analytics_actor_impl(analytics_actor::stateful_pointer<analytics_state> self, twenty::api_ptr api,
+                     analytics_limits limits);
 
 // twenty::analytics_jobs over the analytics actor of the current handles (the tools' view).
 class analytics_client : public twenty::analytics_jobs {
@@ -54,7 +64,7 @@ public:
 
   void start(twenty::analytics_spec spec, std::string fairness_key,
              twenty::analytics_callbacks cb,
-             std::function<void(expected<std::string, std::string>)> started) override;
+             std::function<void(expected<std::string, twenty::error>)> started) override;
   void status(std::string id, std::function<void(std::optional<std::string>)> done) override;
   void cancel(std::string id) override;
 

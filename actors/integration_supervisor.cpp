@@ -34,7 +34,8 @@ void spawn_schema(self_ptr self) {
 
 void spawn_analytics(self_ptr self) {
   auto& st = self->state;
-  st.handles.analytics = self->spawn<caf::monitored>(analytics_actor_impl, st.service);
+  st.handles.analytics = self->spawn<caf::monitored>(analytics_actor_impl, st.service,
+                                                     st.settings.analytics);
 }
 
 const char* const child_names[] = {"twenty gateway", "cache", "schema actor", "analytics actor"};

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 
+#include "actors/analytics_actor.hpp"
 #include "actors/cache_store.hpp"
 #include "actors/interfaces.hpp"
 #include "actors/schema_actor.hpp"
@@ -25,6 +26,7 @@ struct integration_settings {
   gateway_settings gateway;
   cache_limits cache;
   schema_settings schema;
+  analytics_limits analytics;
 };
 
 // The supervised children, as numbered in restart messages.

@@ -7,6 +7,7 @@
 
 #include "protocol/json.hpp"
 #include "protocol/json_rpc.hpp"
+#include "protocol/method_dispatch.hpp"
 
 namespace tmcp::actors {
 
@@ -45,9 +46,27 @@ bool cancel_stream_request(self_ptr self, const inbound& in, const void* stream)
     return false;
   auto req = self->state.requests.find(it->second);
   if (req != self->state.requests.end())
-    self->send_exit(req->second, client_cancelled());
+    self->send_exit(req->second.hdl, client_cancelled());
   self->state.stream_requests.erase(it);
   return true;
+}
+
+// A stateless request that runs a handler takes a place under the server's bound, or is
+// refused as "server busy".
+bool admit_stateless(supervisor_state& st, inbound& in, admission_slot& slot) {
+  auto& gate = st.settings.admission;
+  if (!gate || !in.msg || !in.msg->is_request())
+    return true;
+  const auto& m = in.msg->method;
+  if (!dispatch::is_handler_method(m) && !is_task_method(m, true))
+    return true;
+  if (gate->try_enter(slot))
+    return true;
+  in.sink->refuse(busy_fault(std::to_string(gate->limit())
+                               + " requests are already in flight on this server "
+                                 "(MCP_MAX_IN_FLIGHT)",
+                             st.settings.busy_retry_seconds, in.msg->id));
+  return false;
 }
 
 void route(self_ptr self, inbound& in) {
@@ -66,9 +85,12 @@ void route(self_ptr self, inbound& in) {
     std::optional<std::pair<const void*, std::string>> stream_key;
     if (!in.http && in.msg && in.msg->is_request())
       stream_key.emplace(stream, in.msg->id);
+    admission_slot slot;
+    if (!admit_stateless(st, in, slot))
+      return;
     auto hdl = self->spawn<caf::monitored>(request_actor_impl, std::move(in),
                                            st.catalogs->current(in.profile), st.settings.modern);
-    st.requests.emplace(hdl.address(), hdl);
+    st.requests.emplace(hdl.address(), supervisor_state::live_request{hdl, std::move(slot)});
     if (stream_key)
       st.stream_requests[*stream_key] = hdl.address();
     return;
@@ -81,10 +103,15 @@ void route(self_ptr self, inbound& in) {
         make_fault(fault_kind::malformed, "Bad Request: Mcp-Session-Id header is required"));
       return;
     }
-    if (st.draining || st.sessions.size() >= st.settings.max_sessions) {
-      in.sink->refuse(make_fault(fault_kind::unavailable,
-                                 st.draining ? "Service Unavailable: shutting down"
-                                             : "Service Unavailable: too many sessions"));
+    if (st.draining) {
+      in.sink->refuse(make_fault(fault_kind::unavailable, "Service Unavailable: shutting down"));
+      return;
+    }
+    if (st.sessions.size() >= st.settings.max_sessions) {
+      in.sink->refuse(busy_fault(std::to_string(st.sessions.size())
+                                   + " sessions are open, the most this server keeps "
+                                     "(MCP_MAX_SESSIONS)",
+                                 st.settings.busy_retry_seconds, in.msg->id));
       return;
     }
     auto id = supervisor_state::new_session_id();
@@ -113,8 +140,8 @@ template <class... Ts>
 void broadcast(self_ptr self, const Ts&... xs) {
   for (auto& [id, hdl] : self->state.sessions)
     self->send(hdl, xs...);
-  for (auto& [addr, hdl] : self->state.requests)
-    self->send(hdl, xs...);
+  for (auto& [addr, req] : self->state.requests)
+    self->send(req.hdl, xs...);
 }
 
 } // namespace
@@ -164,8 +191,8 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
   self->set_exit_handler([self](caf::exit_msg& msg) {
     for (auto& [id, hdl] : self->state.sessions)
       self->send_exit(hdl, msg.reason);
-    for (auto& [addr, hdl] : self->state.requests)
-      self->send_exit(hdl, msg.reason);
+    for (auto& [addr, req] : self->state.requests)
+      self->send_exit(req.hdl, msg.reason);
     self->quit(msg.reason);
   });
   self->delayed_send(self, self->state.settings.sweep_interval, atom::expire_v);

@@ -23,8 +23,12 @@ struct supervisor_settings {
   session_settings stdio; // the session created up front for stdio (no replay)
   // How often idle sessions are looked for.
   std::chrono::milliseconds sweep_interval{std::chrono::seconds(30)};
-  // Upper bound on live sessions; `initialize` beyond it is refused with 503.
-  std::size_t max_sessions = 100000;
+  // Upper bound on live sessions; `initialize` beyond it is refused with 503 + Retry-After.
+  std::size_t max_sessions = 1000;
+  // Requests in flight across the server (sessions and stateless requests); none = unbounded.
+  admission_ptr admission;
+  // The Retry-After of a busy answer.
+  int busy_retry_seconds = 1;
   // Sees every transport message first (metrics wrap its sink); none when empty.
   std::function<void(inbound&)> observe;
   // Stateless (2026-07-28) requests: identity, requestState key, catalog freshness.
@@ -40,8 +44,13 @@ struct supervisor_state {
   std::unordered_set<std::string> closing;
   // Who opened each session over authenticated HTTP: another principal's requests get 404.
   std::unordered_map<std::string, std::string> owners;
-  // Live stateless requests, so change events reach their listen streams.
-  std::unordered_map<caf::actor_addr, request_actor> requests;
+  // Live stateless requests, so change events reach their listen streams; each holds its
+  // place under the server's bound on requests in flight.
+  struct live_request {
+    request_actor hdl;
+    admission_slot slot;
+  };
+  std::unordered_map<caf::actor_addr, live_request> requests;
   // Stateless requests read from a stream transport (stdio), by sink and JSON id: there,
   // notifications/cancelled is the cancellation (over HTTP, closing the response is).
   std::map<std::pair<const void*, std::string>, caf::actor_addr> stream_requests;

@@ -96,6 +96,17 @@ twenty::error budget_error(const gateway_state& st, std::chrono::milliseconds wa
                        ""};
 }
 
+// The queue is full: nothing was sent; the caller should come back shortly.
+twenty::error busy_error(const gateway_state& st) {
+  auto retry = st.settings.busy_retry.count();
+  return twenty::error{twenty::errc::server_busy, 0,
+                       "Server busy: " + std::to_string(st.queued)
+                         + " calls already wait for Twenty (MCP_GATEWAY_MAX_QUEUED); nothing "
+                           "was sent. Retry after "
+                         + std::to_string(retry) + " s",
+                       ""};
+}
+
 void schedule_tick(self_ptr self, std::chrono::steady_clock::duration delay) {
   auto& st = self->state;
   if (st.tick_scheduled)
@@ -245,7 +256,7 @@ void submit_job(self_ptr self, const job_ptr& j) {
   auto& st = self->state;
   if (st.queued >= st.settings.max_queued) {
     ++st.stats.refused;
-    answer(st, j, make_unexpected(budget_error(st, std::chrono::milliseconds{0})));
+    answer(st, j, make_unexpected(busy_error(st)));
     return;
   }
   j->queued_at = self->clock().now();

@@ -40,8 +40,10 @@ struct gateway_settings {
   std::chrono::milliseconds max_backoff{10000};
   // Ids per collapsed list call (Twenty's default page size).
   std::size_t collapse_limit = 60;
-  // Requests waiting for tokens beyond this are refused at once (RATE_LIMIT_EXCEEDED).
-  std::size_t max_queued = 10000;
+  // Requests waiting for tokens beyond this are refused at once (SERVER_BUSY, retry after
+  // `busy_retry`).
+  std::size_t max_queued = 1000;
+  std::chrono::seconds busy_retry{1};
   uint32_t jitter_seed = 0x7e17;
 };
 

@@ -171,6 +171,19 @@ expected<std::shared_ptr<inbound_auth>, std::string> make_auth(const config::ser
   return inbound_auth::create(a);
 }
 
+// Everything a client can grow is bounded (config "Overload").
+void set_bounds(const config::server_config& cfg, actors::supervisor_settings& ss) {
+  auto retry = static_cast<int>(cfg.busy_retry_seconds);
+  ss.max_sessions = cfg.max_sessions;
+  ss.busy_retry_seconds = retry;
+  ss.admission = std::make_shared<admission>(cfg.max_in_flight, retry);
+  for (auto* s : {&ss.http, &ss.stdio}) {
+    s->protocol.max_in_flight = cfg.max_in_flight_per_session;
+    s->protocol.admission = ss.admission;
+    s->protocol.busy_retry_seconds = retry;
+  }
+}
+
 } // namespace
 
 int run_server(int argc, char** argv) {
@@ -215,8 +228,12 @@ int run_server(int argc, char** argv) {
                               std::chrono::seconds(cfg.schema_refresh_seconds));
   auto metrics = std::make_shared<server_metrics>();
   actors::supervisor_settings ss;
+  set_bounds(cfg, ss);
   // MCP tasks live in this instance (README "Tasks") and end with the server.
-  auto tasks = sys.spawn(actors::task_actor_impl, task_book_options{});
+  task_book_options task_opts;
+  task_opts.max_tasks = cfg.max_tasks;
+  task_opts.busy_retry_seconds = static_cast<int>(cfg.busy_retry_seconds);
+  auto tasks = sys.spawn(actors::task_actor_impl, task_opts);
   struct tasks_guard {
     actors::task_actor hdl;
     ~tasks_guard() { caf::anon_send_exit(hdl, caf::exit_reason::user_shutdown); }
@@ -344,6 +361,7 @@ int run_server(int argc, char** argv) {
   http.allowed_hosts = with_loopback(cfg.allowed_hosts);
   http.allowed_origins = with_loopback(cfg.allowed_origins);
   http.max_body_bytes = cfg.max_body_bytes;
+  http.max_stream_buffer_bytes = cfg.max_stream_buffer_bytes;
   http.threads = cfg.http_threads;
   http.layer = make_ops_layer(sys, health, metrics, *auth);
   if (!(*auth)->enabled() && cfg.http_host != "127.0.0.1" && cfg.http_host != "::1"

@@ -163,6 +163,10 @@ expected<twenty_runtime, std::string> start_twenty(caf::actor_system& sys,
   is.gateway.limits.long_ttl = std::chrono::milliseconds(cfg.rate_long_ttl_ms);
   is.gateway.limits.long_enabled = cfg.rate_long_limit > 0;
   is.gateway.max_in_flight = static_cast<std::size_t>(cfg.twenty_connections);
+  is.gateway.max_queued = cfg.gateway_max_queued;
+  is.gateway.busy_retry = std::chrono::seconds(cfg.busy_retry_seconds);
+  is.analytics.max_running = cfg.max_analytics_jobs;
+  is.analytics.busy_retry = std::chrono::seconds(cfg.busy_retry_seconds);
   // Twenty limits per workspace, not per instance: with Redis the instances spend one shared
   // budget; without it each spends its share.
   auto prefix = "tmcp:" + workspace_key(cfg);

@@ -172,6 +172,48 @@ const std::vector<setting>& settings() {
        return parse_uint(v, c.session_idle_seconds, 1, 7u * 24 * 3600,
                          "MCP_SESSION_IDLE_SECONDS");
      }},
+    {"MCP_MAX_SESSIONS", "--max-sessions",
+     "Open MCP sessions at most; initialize beyond it gets 503 + Retry-After (1000)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.max_sessions, 1, 10000000, "MCP_MAX_SESSIONS");
+     }},
+    {"MCP_MAX_IN_FLIGHT_PER_SESSION", "--max-in-flight-per-session",
+     "Requests one session may have running at once; more get 'server busy' (64)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.max_in_flight_per_session, 1, 1000000,
+                         "MCP_MAX_IN_FLIGHT_PER_SESSION");
+     }},
+    {"MCP_MAX_IN_FLIGHT", "--max-in-flight",
+     "Requests running at once across the server; more get 'server busy' (512)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.max_in_flight, 1, 10000000, "MCP_MAX_IN_FLIGHT");
+     }},
+    {"MCP_MAX_STREAM_BUFFER_BYTES", "--max-stream-buffer-bytes",
+     "Bytes an SSE stream may hold for a client that does not read; beyond it the stream is "
+     "dropped (8388608)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.max_stream_buffer_bytes, 4096, uint64_t{1} << 34,
+                         "MCP_MAX_STREAM_BUFFER_BYTES");
+     }},
+    {"MCP_GATEWAY_MAX_QUEUED", "--gateway-max-queued",
+     "Twenty calls waiting for the rate budget at most; more fail as SERVER_BUSY (1000)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.gateway_max_queued, 1, 10000000, "MCP_GATEWAY_MAX_QUEUED");
+     }},
+    {"MCP_MAX_ANALYTICS_JOBS", "--max-analytics-jobs",
+     "Analytics jobs running at once; more fail as SERVER_BUSY (16)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.max_analytics_jobs, 1, 100000, "MCP_MAX_ANALYTICS_JOBS");
+     }},
+    {"MCP_MAX_TASKS", "--max-tasks", "MCP tasks kept at once (running or awaiting pickup; 1000)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.max_tasks, 1, 1000000, "MCP_MAX_TASKS");
+     }},
+    {"MCP_BUSY_RETRY_SECONDS", "--busy-retry-seconds",
+     "The retry-after of a 'server busy' answer (1)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.busy_retry_seconds, 1, 3600, "MCP_BUSY_RETRY_SECONDS");
+     }},
     {"MCP_CONFORMANCE", "--conformance",
      "1 registers the official conformance suite's test fixtures (testing only)",
      [](server_config& c, const std::string& v) {

@@ -35,6 +35,16 @@ struct server_config {
   int admin_port = -1;
   // Sessions.
   uint32_t session_idle_seconds = 1800;
+  // Overload: everything a client can grow is bounded; beyond a bound the client is told
+  // "server busy, retry after busy_retry_seconds" (HTTP 503 + Retry-After, or a tool error).
+  uint32_t max_sessions = 1000;
+  uint32_t max_in_flight_per_session = 64;
+  uint32_t max_in_flight = 512;
+  uint64_t max_stream_buffer_bytes = 8u << 20;
+  uint32_t gateway_max_queued = 1000;
+  uint32_t max_analytics_jobs = 16;
+  uint32_t max_tasks = 1000;
+  uint32_t busy_retry_seconds = 1;
   // Tools.
   std::string toolsets = "core"; // "core", "objects", "graphql", "webhooks", comma-separated
   bool read_only = false;

@@ -15,10 +15,11 @@ class analytics_jobs {
 public:
   virtual ~analytics_jobs() = default;
 
-  // Starts a job; `started` gets its id (or an error text when the jobs are unavailable).
+  // Starts a job; `started` gets its id, or why none started (SERVER_BUSY when too many run,
+  // or the jobs are unavailable).
   // `cb.progress` and `cb.done` follow the job until it ends (a waiting caller's view).
   virtual void start(analytics_spec spec, std::string fairness_key, analytics_callbacks cb,
-                     std::function<void(expected<std::string, std::string>)> started) = 0;
+                     std::function<void(expected<std::string, error>)> started) = 0;
 
   // The job's status as JSON text: id, analysis, object, state, progress, and the result or
   // error once it ended; nullopt for an unknown id.

@@ -21,6 +21,7 @@ const char* to_string(errc e) {
     case errc::object_not_found: return "OBJECT_NOT_FOUND";
     case errc::record_not_found: return "RECORD_NOT_FOUND";
     case errc::conflict: return "CONFLICT";
+    case errc::server_busy: return "SERVER_BUSY";
   }
   return "TWENTY_API_ERROR";
 }

@@ -66,6 +66,7 @@ enum class errc {
   object_not_found,         // no such object (table) in the workspace
   record_not_found,         // 404 for an id
   conflict,                 // 409 / unique constraint
+  server_busy,              // this server's own bound (the gateway's queue) is full: retry later
 };
 
 const char* to_string(errc e);

@@ -20,7 +20,7 @@ enum class fault_kind {
   headers_too_large,      // the request line and headers exceed the limit
   session_not_found,      // expired, terminated, or never existed
   conflict,               // the session already has what was asked for
-  unavailable,            // shutting down, or no room for another session
+  unavailable,            // shutting down, or no room for another session or request
   no_answer,              // the request ended without any answer (a bug, not the client's)
   error_answer,           // a request's own JSON-RPC error, answered without a stream
 };
@@ -29,6 +29,8 @@ struct fault {
   fault_kind kind = fault_kind::malformed;
   rpc_error error;
   std::string id = "null"; // the id of the request answered, as JSON text
+  // When the client may try again (HTTP: Retry-After); 0 = no hint.
+  int retry_after_seconds = 0;
 };
 
 // Transport-level refusals carry -32000 (the TS SDK's convention), session_not_found -32001.
@@ -36,6 +38,17 @@ inline fault make_fault(fault_kind kind, std::string message, std::string id = "
   auto code = kind == fault_kind::session_not_found ? rpc_errc::session_not_found
                                                    : rpc_errc::transport_error;
   return fault{kind, make_rpc_error(code, std::move(message)), std::move(id)};
+}
+
+// A bound is reached (sessions, requests in flight): "server busy", try again after a while.
+inline fault busy_fault(std::string message, int retry_after_seconds, std::string id = "null") {
+  auto f = make_fault(fault_kind::unavailable,
+                      "Server busy: " + std::move(message) + "; retry after "
+                        + std::to_string(retry_after_seconds) + " s",
+                      std::move(id));
+  f.error.data = "{\"retryAfterSeconds\":" + std::to_string(retry_after_seconds) + "}";
+  f.retry_after_seconds = retry_after_seconds;
+  return f;
 }
 
 inline fault error_answer(std::string id, rpc_error e) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/admission.hpp"
 #include "protocol/json_rpc.hpp"
 #include "protocol/notifications.hpp"
 #include "protocol/request_context.hpp"
@@ -32,6 +33,7 @@ struct in_flight_request {
   bool json_only = false; // the answer is one JSON body: nothing else may use the stream
   std::shared_ptr<context_flags> flags = std::make_shared<context_flags>();
   std::vector<std::function<void()>> cancel_hooks;
+  admission_slot slot; // its place under the server's bound, given back with the request
 
   // Marks the request cancelled and runs its hooks, once.
   void cancel();

@@ -72,7 +72,32 @@ void session::handle(inbound in) {
     on_response(*in.msg);
 }
 
+bool session::admit(const message& msg, const sink_ptr& sink, admission_slot& slot) {
+  auto retry = opts_.busy_retry_seconds;
+  if (opts_.max_in_flight > 0 && requests_.size() >= opts_.max_in_flight) {
+    sink->refuse(busy_fault(std::to_string(requests_.size())
+                              + " requests of this session are already in flight "
+                                "(MCP_MAX_IN_FLIGHT_PER_SESSION)",
+                            retry, msg.id));
+    return false;
+  }
+  if (opts_.admission && !opts_.admission->try_enter(slot)) {
+    sink->refuse(busy_fault(std::to_string(opts_.admission->limit())
+                              + " requests are already in flight on this server "
+                                "(MCP_MAX_IN_FLIGHT)",
+                            retry, msg.id));
+    return false;
+  }
+  return true;
+}
+
 void session::on_request(message msg, sink_ptr sink, bool json_only) {
+  // Work that stays in flight is bounded before anything is opened for it.
+  admission_slot slot;
+  bool runs = dispatch::is_handler_method(msg.method)
+              || (opts_.tasks && is_task_method(msg.method, false));
+  if (runs && !requests_.contains(msg.id) && !admit(msg, sink, slot))
+    return;
   auto stream = streams_.open(std::move(sink),
                               msg.method == "initialize" ? id_ : std::string{}, priming());
   auto answer = [&](expected<std::string, rpc_error> r) {
@@ -133,6 +158,7 @@ void session::on_request(message msg, sink_ptr sink, bool json_only) {
   r->stream = stream;
   r->msg = msg;
   r->json_only = json_only;
+  r->slot = std::move(slot);
   r->progress.token = progress_token_of(params);
   if (json_only && !r->progress.token.empty()) {
     answer(make_unexpected(make_rpc_error(

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "protocol/admission.hpp"
 #include "protocol/catalog.hpp"
 #include "protocol/host.hpp"
 #include "protocol/inbound.hpp"
@@ -34,6 +35,12 @@ struct session_options {
   };
   // Experimental tasks (2025-11-25); none: the server does not offer them.
   task_service_ptr tasks;
+  // Requests of this session in flight at once (0 = no bound); beyond it: "server busy".
+  std::size_t max_in_flight = 64;
+  // The server-wide bound on requests in flight, shared by every session; none = unbounded.
+  admission_ptr admission;
+  // The Retry-After of a busy answer.
+  int busy_retry_seconds = 1;
 };
 
 class session : public std::enable_shared_from_this<session> {
@@ -91,6 +98,8 @@ public:
 
 private:
   void on_request(message msg, sink_ptr sink, bool json_only);
+  // A place for one more handler request, or false after refusing it as "server busy".
+  bool admit(const message& msg, const sink_ptr& sink, admission_slot& slot);
   void on_notification(const message& msg);
   void on_response(const message& msg);
   void on_get(const std::string& last_event_id, sink_ptr sink);

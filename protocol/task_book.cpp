@@ -82,8 +82,11 @@ bool task_book::make_room() {
 expected<task_view, rpc_error> task_book::start(task_origin origin, task_body body) {
   if (!make_room())
     return make_unexpected(make_rpc_error(
-      rpc_errc::internal_error, "Too many running tasks (" + std::to_string(opts_.max_tasks)
-                                  + "); retry once some have finished"));
+      rpc_errc::internal_error,
+      "Server busy: " + std::to_string(opts_.max_tasks)
+        + " tasks are running, the most this server keeps (MCP_MAX_TASKS); retry after "
+        + std::to_string(opts_.busy_retry_seconds) + " s, once some have finished",
+      "{\"retryAfterSeconds\":" + std::to_string(opts_.busy_retry_seconds) + "}"));
   auto now = opts_.unix_ms();
   auto ttl = origin.ttl_ms > 0 ? std::min<int64_t>(origin.ttl_ms, opts_.max_ttl.count())
                                : static_cast<int64_t>(opts_.default_ttl.count());

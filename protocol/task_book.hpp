@@ -24,6 +24,7 @@ struct task_book_options {
   // Tasks kept at most; beyond it the oldest finished one goes, and with none finished a new
   // task is refused.
   std::size_t max_tasks = 1000;
+  int busy_retry_seconds = 5;
   std::size_t page_size = 100; // tasks/list
   std::function<int64_t()> unix_ms;
 };

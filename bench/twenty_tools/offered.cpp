@@ -30,6 +30,8 @@ struct offered_state {
   std::vector<std::uint32_t> latency_us;
   std::map<std::string, std::uint64_t> errors;
   std::atomic<std::uint64_t> issued{0}, ok{0}, failed{0}, opened{0};
+  // How the failed calls were answered: "server busy", another error, or not at all.
+  std::atomic<std::uint64_t> busy{0}, other{0}, no_answer{0};
   std::unique_ptr<latch> all_done;
 };
 
@@ -48,6 +50,21 @@ std::string call_args(const std::vector<target_record>& recs, std::uint64_t i, b
   auto limit = std::to_string(1 + (k / 3) % 200);
   rest_target = "/rest/" + plural + "?limit=" + limit;
   return R"({"object":")" + plural + R"(","limit":)" + limit + "}";
+}
+
+// A failure the server answered as "server busy" (503, JSON-RPC or tool error), another
+// answer, or none (connection closed, reset or timed out).
+enum class failure { busy, other, no_answer };
+
+failure classify(const std::string& error) {
+  if (error.rfind("HTTP 503", 0) == 0 || error.find("Server busy") != std::string::npos
+      || error.find("SERVER_BUSY") != std::string::npos)
+    return failure::busy;
+  for (const char* answered : {"HTTP ", "JSON-RPC error", "tool error", "no result", "no response",
+                               "id mismatch"})
+    if (error.rfind(answered, 0) == 0)
+      return failure::other;
+  return failure::no_answer;
 }
 
 }  // namespace
@@ -98,6 +115,10 @@ int run_offered(const options& o) {
       st->idle.push_back(std::move(conn));
     }
     ++(error.empty() ? st->ok : st->failed);
+    if (!error.empty()) {
+      auto kind = classify(error);
+      ++(kind == failure::busy ? st->busy : kind == failure::other ? st->other : st->no_answer);
+    }
     st->all_done->count_down();
   };
   auto issue = [&, st](std::uint64_t i) {
@@ -178,10 +199,18 @@ int run_offered(const options& o) {
   std::printf("  stand-in: %llu requests, rateLimited %llu (%s); connections opened %llu\n",
               static_cast<unsigned long long>(up.total), static_cast<unsigned long long>(up.rate_limited),
               up.routes_text().c_str(), static_cast<unsigned long long>(st->opened.load()));
+  auto busy = st->busy.load(), other = st->other.load(), no_answer = st->no_answer.load();
+  std::printf("  outcomes: result %llu, server busy %llu, other error %llu, no answer %llu "
+              "(closed or timed out %llu, unfinished %llu)\n",
+              static_cast<unsigned long long>(ok), static_cast<unsigned long long>(busy),
+              static_cast<unsigned long long>(other),
+              static_cast<unsigned long long>(no_answer + unfinished),
+              static_cast<unsigned long long>(no_answer), static_cast<unsigned long long>(unfinished));
   print_errors(errors);
   result_line().add("mode", o.mode).add("label", o.label).add("direct", o.direct ? 1 : 0)
       .add("rate", o.rate).add("offered", total).add("ok", ok).add("failed", failed)
-      .add("unfinished", unfinished).add_ms("p50_ms", s.p50_ms).add_ms("p99_ms", s.p99_ms)
+      .add("unfinished", unfinished).add("busy", busy).add("other_error", other)
+      .add("no_answer", no_answer + unfinished).add_ms("p50_ms", s.p50_ms).add_ms("p99_ms", s.p99_ms)
       .add_ms("seconds", wall_s).add("upstream", up.total).add("rate_limited", up.rate_limited)
       .print();
   // Stop the threads before the handlers' captured locals go; calls still queued are dropped.

@@ -128,9 +128,9 @@ void launch(const jobs_ptr& jobs, analytics_spec spec, bool wait, bool charts, c
     };
   }
   jobs->start(std::move(spec), ctx->session_id(), std::move(watch),
-              [ctx, jobs, wait](expected<std::string, std::string> id) {
+              [ctx, jobs, wait](expected<std::string, error> id) {
                 if (!id)
-                  return ctx->reply(error_result(error{errc::twenty_api_error, 0, id.error(), ""}));
+                  return ctx->reply(error_result(id.error()));
                 if (wait) {
                   // A client's cancellation (of the request or its task) stops the job.
                   ctx->on_cancel([jobs, job = *id] { jobs->cancel(job); });

@@ -189,9 +189,9 @@ step job_step(std::shared_ptr<const tool_env> env, ctx_ptr ctx, target t, std::s
     };
     auto jobs = env->jobs;
     jobs->start(std::move(*spec), ctx->session_id(), std::move(cb),
-                [put, uri, ctx, jobs](expected<std::string, std::string> id) {
+                [put, uri, ctx, jobs](expected<std::string, error> id) {
                   if (!id)
-                    return put({uri, "", id.error()});
+                    return put({uri, "", id.error().message});
                   // A cancelled prompts/get stops its jobs: no upstream call after.
                   ctx->on_cancel([jobs, job = *id] { jobs->cancel(job); });
                 });

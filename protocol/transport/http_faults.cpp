@@ -47,7 +47,7 @@ int http_status(const fault& f) {
 
 rejection to_rejection(const fault& f) {
   return rejection{http_status(f), make_error_response(f.id, f.error),
-                   f.kind == fault_kind::method_not_allowed};
+                   f.kind == fault_kind::method_not_allowed, f.retry_after_seconds};
 }
 
 } // namespace tmcp::transport

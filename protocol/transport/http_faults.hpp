@@ -12,6 +12,8 @@ struct rejection {
   std::string body;
   // 405 answers carry `Allow: GET, POST, DELETE`.
   bool allow_header = false;
+  // 503 answers of a busy server carry `Retry-After`; 0 = none.
+  int retry_after_seconds = 0;
 };
 
 int http_status(const fault& f);

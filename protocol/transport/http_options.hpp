@@ -31,6 +31,9 @@ struct http_options {
   std::chrono::seconds idle_timeout{60};
   // close_all gives a connection this long to take its last bytes before cutting it off.
   std::chrono::milliseconds close_timeout{5000};
+  // Bytes of a response stream waiting behind a write the client does not take; beyond it the
+  // stream is dropped (0 = no bound).
+  std::size_t max_stream_buffer_bytes = std::size_t{8} << 20;
   int threads = 2;
   // Health, metrics, auth: answered or checked before the MCP endpoint; null = none.
   std::shared_ptr<const route_layer> layer;

@@ -60,6 +60,10 @@ void http_session::post_layer_response(uint64_t seq, layer_response r) {
   post([seq, r = std::move(r)](http_session& s) { s.on_layer_response(seq, r); });
 }
 
+void http_session::post_rejection(uint64_t seq, rejection r) {
+  post([seq, r = std::move(r)](http_session& s) { s.on_rejection(seq, r); });
+}
+
 void http_session::post_abandoned(uint64_t seq) {
   // A dropped sink ends the exchange the same way a close() would.
   post_close(seq);
@@ -236,6 +240,12 @@ void http_session::on_close(uint64_t seq) {
     send_rejection(to_rejection(
       make_fault(fault_kind::no_answer, "Internal Server Error: no response was produced")));
   }
+}
+
+void http_session::on_rejection(uint64_t seq, const rejection& r) {
+  if (seq == seq_ && phase_ == phase::handling)
+    return send_rejection(r);
+  on_respond(seq, r.status, r.body);
 }
 
 void http_session::on_respond(uint64_t seq, int status, const std::string& body) {

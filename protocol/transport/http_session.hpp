@@ -33,6 +33,8 @@ public:
   void post_close(uint64_t seq);
   void post_respond(uint64_t seq, int status, std::string body);
   void post_abandoned(uint64_t seq);
+  // A refusal that needs headers beyond status and body (Retry-After).
+  void post_rejection(uint64_t seq, rejection r);
   void post_layer_response(uint64_t seq, layer_response r);
 
   // Server shutdown: ends an SSE stream with its last chunk, closes idle connections.
@@ -77,6 +79,7 @@ private:
   void on_event(uint64_t seq, const std::string& event_id, const std::string& data);
   void on_close(uint64_t seq);
   void on_respond(uint64_t seq, int status, const std::string& body);
+  void on_rejection(uint64_t seq, const rejection& r);
   void on_shutdown();
 
   void send_rejection(const rejection& r);
@@ -126,6 +129,7 @@ private:
 
   // One write at a time; the item in flight stays alive in current_.
   std::deque<out_item> queue_;
+  std::size_t queued_bytes_ = 0; // payload waiting in queue_, behind the write in flight
   out_item current_;
   bool writing_ = false;
 

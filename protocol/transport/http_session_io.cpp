@@ -22,7 +22,11 @@ constexpr std::chrono::seconds linger_timeout{2};
 // -- writing ------------------------------------------------------------------------------
 
 void http_session::send_rejection(const rejection& r) {
-  send_full(r.status, r.body, r.allow_header);
+  if (r.retry_after_seconds <= 0)
+    return send_full(r.status, r.body, r.allow_header);
+  layer_response busy{r.status, "application/json", r.body, {}};
+  busy.headers.emplace_back("Retry-After", std::to_string(r.retry_after_seconds));
+  send_layer(busy);
 }
 
 rejection http_session::too_large_body() const {
@@ -42,9 +46,20 @@ void http_session::send_full(int status, const std::string& body, bool allow_hea
 }
 
 void http_session::enqueue(out_item item) {
+  queued_bytes_ += item.data.size();
   queue_.push_back(std::move(item));
   if (!writing_)
-    do_write();
+    return do_write();
+  // A client that stops reading must not make us hold its stream in memory: drop it (the
+  // session keeps its events for a resumption, within the replay bound).
+  auto limit = state_->options.max_stream_buffer_bytes;
+  if (limit > 0 && queued_bytes_ > limit) {
+    spdlog::warn("http: dropping a stream whose client stopped reading ({} bytes waiting, "
+                 "MCP_MAX_STREAM_BUFFER_BYTES {})",
+                 queued_bytes_, limit);
+    mark_disconnected();
+    do_close();
+  }
 }
 
 void http_session::do_write() {
@@ -59,6 +74,7 @@ void http_session::do_write() {
   writing_ = true;
   current_ = std::move(queue_.front());
   queue_.pop_front();
+  queued_bytes_ -= current_.data.size();
   auto handler = beast::bind_front_handler(&http_session::on_write, shared_from_this());
   switch (current_.what) {
     case out_item::header:
@@ -147,6 +163,7 @@ void http_session::do_linger_close() {
     return do_close();
   phase_ = phase::closed;
   queue_.clear();
+  queued_bytes_ = 0;
   // The linger read has its own deadline.
   if (shutdown_timer_)
     shutdown_timer_->cancel();
@@ -176,6 +193,7 @@ void http_session::do_close() {
   if (shutdown_timer_)
     shutdown_timer_->cancel();
   queue_.clear();
+  queued_bytes_ = 0;
   sink_.reset();
   beast::error_code ec;
   stream_.socket().shutdown(tcp::socket::shutdown_both, ec);

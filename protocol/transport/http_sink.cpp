@@ -40,7 +40,10 @@ void http_sink::respond(int status, const std::string& body) {
 
 void http_sink::refuse(const fault& f) {
   auto r = to_rejection(f);
-  respond(r.status, r.body);
+  if (r.retry_after_seconds <= 0)
+    return respond(r.status, r.body);
+  if (!finished_.exchange(true))
+    session_->post_rejection(seq_, std::move(r));
 }
 
 bool http_sink::connected() const {

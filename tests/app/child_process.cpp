@@ -57,6 +57,18 @@ child_process::~child_process() {
   }
 }
 
+bool child_process::running() {
+  if (pid_ <= 0)
+    return false;
+  int status = 0;
+  auto r = waitpid(pid_, &status, WNOHANG);
+  if (r == 0)
+    return true;
+  if (r == pid_)
+    pid_ = -1;
+  return false;
+}
+
 void child_process::write_line(const std::string& line) {
   auto data = line + "\n";
   std::size_t done = 0;

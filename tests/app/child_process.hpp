@@ -19,6 +19,8 @@ public:
   void close_stdin();
   // Waits for the exit status; -1 on timeout (the child is then killed).
   int wait(std::chrono::milliseconds timeout);
+  // True while the child has not exited.
+  bool running();
 
 private:
   int pid_ = -1;

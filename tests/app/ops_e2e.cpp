@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "app/http_probe.hpp"
+#include "app/mcp_http_session.hpp"
 #include "app/mcp_stdio_client.hpp"
 #include "app/standin_process.hpp"
 
@@ -13,10 +14,6 @@ using namespace tmcp::testing;
 using namespace std::chrono_literals;
 
 namespace {
-
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 // The server over stdio (tools) with its admin listener (/health) on a free port.
 struct stdio_server {
@@ -166,49 +163,11 @@ CAF_TEST(metrics count twenty errors by code) {
 
 namespace {
 
-// One MCP session over HTTP for the fault test: initialize, then tools/call from any thread.
-struct http_session_client {
-  uint16_t port;
-  std::string session;
-
-  std::vector<std::pair<std::string, std::string>> headers() const {
-    std::vector<std::pair<std::string, std::string>> h{
-      {"Content-Type", "application/json"}, {"Accept", "application/json, text/event-stream"}};
-    if (!session.empty()) {
-      h.emplace_back("Mcp-Session-Id", session);
-      h.emplace_back("MCP-Protocol-Version", "2025-11-25");
-    }
-    return h;
-  }
-
-  bool start() {
-    auto a = http_call(port, "POST", "/mcp", headers(),
-                       R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
-    session = a.headers["mcp-session-id"];
-    http_call(port, "POST", "/mcp", headers(),
-              R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
-    return a.status == 200 && !session.empty();
-  }
-
-  http_answer list(int n) {
-    return http_call(port, "POST", "/mcp", headers(),
-                     R"({"jsonrpc":"2.0","id":)" + std::to_string(100 + n)
-                       + R"(,"method":"tools/call","params":{"name":"twenty_list_records","arguments":{"object":"people","limit":)"
-                       + std::to_string(1 + n % 20) + "}}}");
-  }
-};
-
 // The server over HTTP with fault injection on, its admin listener on another port.
-struct faulty_http_server {
-  uint16_t port = free_port();
-  uint16_t admin = free_port();
-  child_process server;
-
+struct faulty_http_server : http_server_process {
   explicit faulty_http_server(const std::string& twenty_url)
-    : server({TMCP_SERVER_BINARY, "--transport", "http", "--http-port", std::to_string(port),
-              "--admin-port", std::to_string(admin), "--fault-injection", "--log-level", "warn",
-              "--twenty-api-url", twenty_url, "--twenty-api-key", "standin-demo-key"}) {
-    CAF_REQUIRE_EQUAL(wait_http(port, "/health").status, 200);
+    : http_server_process(twenty_url, {"--fault-injection"}) {
+    CAF_REQUIRE(ready);
   }
 };
 

@@ -10,6 +10,34 @@ using namespace tmcp;
 using namespace tmcp::test;
 using namespace tmcp::transport;
 
+namespace {
+
+// A server of its own and a client that asked it for 16 MiB of events (more than the socket
+// buffers hold) and reads none of them.
+struct unread_flood {
+  std::unique_ptr<http_server> server;
+  uint16_t port = 0;
+  std::string sid;
+  std::unique_ptr<test_client> client;
+};
+
+unread_flood start_unread_flood(http_fixture& fx, http_options opts) {
+  unread_flood f;
+  opts.port = 0;
+  f.server = std::make_unique<http_server>(fx.sys, fx.sup, opts);
+  auto bound = f.server->start();
+  CAF_REQUIRE(bound);
+  f.port = *bound;
+  f.sid = fx.open_session();
+  f.client = std::make_unique<test_client>(f.port);
+  CAF_REQUIRE(f.client->send(post_request(f.port, request_body(9, "test/flood"), f.sid)));
+  CAF_REQUIRE(f.client->receive_header());
+  CAF_REQUIRE(fx.p->wait_for([&] { return !fx.p->held.empty(); }));
+  return f;
+}
+
+} // namespace
+
 CAF_TEST_FIXTURE_SCOPE(http_streams, http_fixture)
 
 CAF_TEST(pipelined requests are answered in order) {
@@ -207,23 +235,27 @@ CAF_TEST(close all ends an open stream with its last chunk) {
 
 CAF_TEST(close all cuts off a client that stopped reading) {
   http_options opts;
-  opts.port = 0;
   opts.close_timeout = 300ms;
-  auto stuck_server = std::make_unique<http_server>(sys, sup, opts);
-  auto bound = stuck_server->start();
-  CAF_REQUIRE(bound);
-  auto sid = open_session();
-  test_client c{*bound};
-  CAF_REQUIRE(c.send(post_request(*bound, request_body(9, "test/flood"), sid)));
-  CAF_REQUIRE(c.receive_header());
-  // 16 MiB cannot fit in the socket buffers of a client that reads nothing more.
-  CAF_REQUIRE(p->wait_for([&] { return !p->held.empty(); }));
+  opts.max_stream_buffer_bytes = 0; // only close_all may end the stream
+  auto f = start_unread_flood(*this, opts);
   std::this_thread::sleep_for(100ms);
   auto start = std::chrono::steady_clock::now();
-  stuck_server->close_all();
-  stuck_server->join();
+  f.server->close_all();
+  f.server->join();
   CAF_CHECK_LESS(std::chrono::steady_clock::now() - start, 3s);
   CAF_CHECK(!p->held_sink(0)->connected());
+}
+
+CAF_TEST(a stream whose client stopped reading is dropped at the buffer bound and the server keeps serving) {
+  http_options opts;
+  opts.max_stream_buffer_bytes = 1 << 20;
+  auto f = start_unread_flood(*this, opts);
+  // The server drops the stream rather than hold 16 MiB for it.
+  CAF_CHECK(eventually([&] { return !p->held_sink(0)->connected(); }));
+  test_client next{f.port};
+  auto res = next.exchange(post_request(f.port, request_body(10, "tools/list"), f.sid));
+  CAF_REQUIRE(res);
+  CAF_CHECK_EQUAL(res->status, 200);
 }
 
 CAF_TEST(an idle keep alive connection is closed after the idle timeout) {
