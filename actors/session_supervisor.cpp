@@ -107,8 +107,10 @@ void route(self_ptr self, inbound& in) {
       in.sink->refuse(make_fault(fault_kind::unavailable, "Service Unavailable: shutting down"));
       return;
     }
-    if (st.sessions.size() >= st.settings.max_sessions) {
-      in.sink->refuse(busy_fault(std::to_string(st.sessions.size())
+    // A session a DELETE ended no longer counts, though its actor may still be finishing.
+    auto open = st.sessions.size() - st.closing.size();
+    if (open >= st.settings.max_sessions) {
+      in.sink->refuse(busy_fault(std::to_string(open)
                                    + " sessions are open, the most this server keeps "
                                      "(MCP_MAX_SESSIONS)",
                                  st.settings.busy_retry_seconds, in.msg->id));
