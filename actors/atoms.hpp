@@ -30,6 +30,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(tmcp_atoms, caf::first_custom_type_id)
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, stats, "stats")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, done, "done")
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, retry, "retry")
+  CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, crash, "crash")
 
   // Real time: webhook deliveries and the changes they (and other instances) announce.
   CAF_ADD_ATOM(tmcp_atoms, tmcp::atom, webhook, "webhook")

@@ -41,9 +41,6 @@ void spawn_analytics(self_ptr self) {
 const char* const child_names[] = {"twenty gateway", "cache", "schema actor", "analytics actor"};
 const char* const child_keys[] = {"gateway", "cache", "schema", "analytics"};
 
-// A crash row ends after this long without a crash.
-constexpr std::chrono::seconds calm{60};
-
 void restart(self_ptr self, integration_child which) {
   auto& st = self->state;
   st.crash_rows[static_cast<size_t>(which)].restart_pending = false;
@@ -68,13 +65,6 @@ void restart(self_ptr self, integration_child which) {
 }
 
 } // namespace
-
-std::chrono::milliseconds restart_delay(int crashes_in_row) {
-  if (crashes_in_row <= 1)
-    return std::chrono::milliseconds{0};
-  auto ms = 100LL << std::min(crashes_in_row - 2, 6);
-  return std::chrono::milliseconds{std::min(ms, 5000LL)};
-}
 
 integration_supervisor_actor::behavior_type
 integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integration_state> self,
@@ -106,12 +96,7 @@ integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integ
     ++st.restarts;
     auto i = static_cast<size_t>(*which);
     auto& row = st.crash_rows[i];
-    auto now = std::chrono::steady_clock::now();
-    if (row.crashes > 0 && now - row.last > calm)
-      row.crashes = 0;
-    ++row.crashes;
-    row.last = now;
-    auto delay = restart_delay(row.crashes);
+    auto delay = row.crashed(std::chrono::steady_clock::now());
     spdlog::error("{} crashed ({}){}; restarting it{}", child_names[i], to_string(dm.reason),
                   *which == integration_child::analytics ? ", its jobs are lost" : "",
                   delay.count() ? " in " + std::to_string(delay.count()) + " ms ("

@@ -10,6 +10,7 @@
 #include "actors/analytics_actor.hpp"
 #include "actors/cache_store.hpp"
 #include "actors/interfaces.hpp"
+#include "actors/restart_policy.hpp"
 #include "actors/schema_actor.hpp"
 #include "actors/twenty_gateway.hpp"
 #include "actors/twenty_service.hpp"
@@ -31,16 +32,6 @@ struct integration_settings {
 
 // The supervised children, as numbered in restart messages.
 enum class integration_child : int32_t { gateway, cache, schema, analytics };
-
-// Crashes of one child in a row (crashes more than `calm` apart start a new row).
-struct crash_row {
-  int crashes = 0;
-  std::chrono::steady_clock::time_point last{};
-  bool restart_pending = false;
-};
-
-// No delay for the first crash of a row, then 100 ms doubling up to 5 s.
-std::chrono::milliseconds restart_delay(int crashes_in_row);
 
 struct integration_state {
   static inline const char* name = "integration-supervisor";

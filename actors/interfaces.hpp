@@ -143,6 +143,8 @@ using session_supervisor_actor = caf::typed_actor<
   caf::reacts_to<atom::inbound, inbound>,
   // Creates a session up front (stdio) and returns its id.
   caf::replies_to<atom::create>::with<std::string>,
+  // Creates a session under a given id (the stdio session, brought back after a restart).
+  caf::reacts_to<atom::create, std::string>,
   // Number of live sessions.
   caf::replies_to<atom::count>::with<uint64_t>,
   // Fans a list_changed kind out to every session.
@@ -153,6 +155,16 @@ using session_supervisor_actor = caf::typed_actor<
   caf::reacts_to<atom::expire>,
   // Drains: every session finishes its in-flight requests and closes; replies when done.
   caf::replies_to<atom::shutdown>::with<uint64_t>>;
+
+/// The handle everyone holds for the session supervisor: forwards to the live one and restarts
+/// it when it crashes (actors/session_front.hpp).
+using session_front_actor = session_supervisor_actor::extend<
+  // Fault injection: kills the live session supervisor as a crash would.
+  caf::reacts_to<atom::crash>,
+  // Restarts the session supervisor once its delay is over (self-sent).
+  caf::reacts_to<atom::retry>,
+  // Restarts so far, and whether one waits for its delay, as JSON text.
+  caf::replies_to<atom::stats>::with<std::string>>;
 
 /// The Twenty gateway: the only actor that talks to Twenty. Owns the token buckets mirroring
 /// Twenty's limits and the queue per MCP session; the HTTP client owns the connections.

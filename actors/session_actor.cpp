@@ -6,6 +6,23 @@
 
 namespace tmcp::actors {
 
+namespace {
+
+constexpr const char* lost_text
+  = "The session ended before this request was answered: the server's session supervisor "
+    "crashed and was restarted. Over HTTP, initialize a new session and retry; over stdio, "
+    "retry the request";
+constexpr const char* shutdown_text
+  = "The server is shutting down: this request was not finished; retry once it is back";
+
+} // namespace
+
+session_state::~session_state() {
+  if (core && !core->ended())
+    core->abort(make_rpc_error(rpc_errc::internal_error,
+                               stop_reason.empty() ? lost_text : stop_reason));
+}
+
 session_actor::behavior_type session_actor_impl(session_actor::stateful_pointer<session_state> self,
                                                 std::string id, catalog_store_ptr catalogs,
                                                 session_settings settings) {
@@ -16,9 +33,10 @@ session_actor::behavior_type session_actor_impl(session_actor::stateful_pointer<
   self->state.idle_expiry = settings.idle_expiry;
   self->state.core = std::make_shared<session>(std::move(id), catalogs->current(settings.profile), host,
                                                std::move(settings.protocol));
-  // Forced shutdown: in-flight requests are cancelled (their cancel hooks run) before quitting.
+  // Forced shutdown: in-flight requests are cancelled (their cancel hooks run) and told why.
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    self->state.core->terminate();
+    self->state.stop_reason = msg.reason == caf::exit_reason::user_shutdown ? shutdown_text
+                                                                              : lost_text;
     self->quit(msg.reason);
   });
   // Every handler ends the same way: quit once the protocol session has ended.

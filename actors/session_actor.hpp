@@ -25,8 +25,14 @@ struct session_state {
   std::string profile;
   std::chrono::milliseconds idle_expiry{0};
 
+  // What in-flight requests are told if the actor stops before answering them.
+  std::string stop_reason;
+
   // Runs after each message: an ended session stops its actor.
   bool ended() const { return !core || core->ended(); }
+
+  // However the actor stops (killed with its supervisor included), no request is left hanging.
+  ~session_state();
 };
 
 session_actor::behavior_type session_actor_impl(session_actor::stateful_pointer<session_state> self,

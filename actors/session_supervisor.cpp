@@ -148,6 +148,15 @@ void broadcast(self_ptr self, const Ts&... xs) {
 
 } // namespace
 
+supervisor_state::~supervisor_state() {
+  if (exited)
+    return;
+  for (auto& [id, hdl] : sessions)
+    caf::anon_send_exit(hdl, caf::exit_reason::kill);
+  for (auto& [addr, req] : requests)
+    caf::anon_send_exit(req.hdl, caf::exit_reason::kill);
+}
+
 std::string supervisor_state::new_session_id() {
   static thread_local std::random_device rd;
   static constexpr char hex[] = "0123456789abcdef";
@@ -191,6 +200,7 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
   // Sessions are monitored, not linked: a crashing session must not take the others down, so
   // the supervisor's own exit is passed on explicitly.
   self->set_exit_handler([self](caf::exit_msg& msg) {
+    self->state.exited = true;
     for (auto& [id, hdl] : self->state.sessions)
       self->send_exit(hdl, msg.reason);
     for (auto& [addr, req] : self->state.requests)
@@ -204,6 +214,10 @@ session_supervisor_impl(session_supervisor_actor::stateful_pointer<supervisor_st
       auto id = supervisor_state::new_session_id();
       spawn_session(self, id, self->state.settings.stdio, inbound{});
       return id;
+    },
+    [self](atom::create, const std::string& id) {
+      if (self->state.sessions.count(id) == 0)
+        spawn_session(self, id, self->state.settings.stdio, inbound{});
     },
     [self](atom::count) { return static_cast<uint64_t>(self->state.sessions.size()); },
     [self](atom::changed, const std::string& kind) { broadcast(self, atom::changed_v, kind); },

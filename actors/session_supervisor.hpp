@@ -57,11 +57,17 @@ struct supervisor_state {
   catalog_store_ptr catalogs;
   supervisor_settings settings;
   bool draining = false;
+  // Set once an exit was passed on to the children; otherwise (a crash) the destructor ends them.
+  bool exited = false;
   std::vector<caf::typed_response_promise<uint64_t>> drained;
   uint64_t drained_count = 0;
 
   // Session ids: 128 bits from the OS's CSPRNG, hex-encoded.
   static std::string new_session_id();
+
+  // However the supervisor ends, no session or request outlives it unseen: a killed supervisor
+  // kills them too (their in-flight requests get an error, see session_state).
+  ~supervisor_state();
 };
 
 session_supervisor_actor::behavior_type

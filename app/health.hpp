@@ -18,7 +18,7 @@ namespace tmcp::app {
 struct health_targets {
   bool conformance = false;
   std::string twenty_url;
-  actors::session_supervisor_actor sessions;
+  actors::session_front_actor sessions;
   // Null when no Twenty is configured.
   std::shared_ptr<actors::twenty_service> service;
   actors::integration_supervisor_actor integration;

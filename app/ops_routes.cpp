@@ -17,8 +17,8 @@ transport::layer_response method_not_allowed(std::string_view path) {
   return r;
 }
 
-// Kills one integration actor (gateway, cache or schema) as a crash would; its supervisor
-// restarts it. Only with MCP_FAULT_INJECTION.
+// Kills one core actor (gateway, cache, schema, analytics or the session supervisor) as a
+// crash would; its supervisor restarts it. Only with MCP_FAULT_INJECTION.
 transport::layer_response kill_actor(const health_targets& t, std::string_view target) {
   transport::layer_response r;
   auto q = target.find("actor=");
@@ -31,13 +31,19 @@ transport::layer_response kill_actor(const health_targets& t, std::string_view t
     victim = caf::actor_cast<caf::actor>(h.cache);
   else if (name == "schema")
     victim = caf::actor_cast<caf::actor>(h.schema);
-  if (!victim) {
+  else if (name == "analytics")
+    victim = caf::actor_cast<caf::actor>(h.analytics);
+  if (name == "sessions" && t.sessions) {
+    // Its front kills it, so the handle everyone holds stays valid.
+    caf::anon_send(t.sessions, atom::crash_v);
+  } else if (!victim) {
     r.status = 404;
-    r.body = R"({"error":"actor= names gateway, cache or schema, with a Twenty configured"})";
+    r.body = R"({"error":"actor= names gateway, cache, schema, analytics (with a Twenty configured) or sessions"})";
     return r;
+  } else {
+    spdlog::warn("fault injection: killing the {} actor", name);
+    caf::anon_send_exit(victim, caf::exit_reason::kill);
   }
-  spdlog::warn("fault injection: killing the {} actor", name);
-  caf::anon_send_exit(victim, caf::exit_reason::kill);
   r.status = 202;
   r.body = "{\"killed\":" + json::quote(name) + "}";
   return r;

@@ -16,7 +16,7 @@
 
 #include "actors/catalog_store.hpp"
 #include "actors/scheduler_policy.hpp"
-#include "actors/session_supervisor.hpp"
+#include "actors/session_front.hpp"
 #include "actors/task_actor.hpp"
 #include "app/log_redaction.hpp"
 #include "app/metered_sink.hpp"
@@ -250,7 +250,8 @@ int run_server(int argc, char** argv) {
   ss.http.idle_expiry = std::chrono::seconds(cfg.session_idle_seconds);
   ss.stdio.protocol.replay_events = 0;
   ss.stdio.idle_expiry = std::chrono::hours(24 * 365); // the process is the stdio session
-  auto sup = sys.spawn(actors::session_supervisor_impl, catalogs, ss);
+  // The front supervises the session supervisor and is the handle everyone holds.
+  auto sup = sys.spawn(actors::session_front_impl, catalogs, ss);
   catalogs->replace(build_catalog(cfg, [sup](const std::string& kind) {
     caf::anon_send(sup, atom::changed_v, kind);
   }));

@@ -107,5 +107,6 @@ else
     printf "rss flat: %s (within %d%%)\n", (spread <= pct && low <= pct ? "yes" : "no"), pct }'
 fi
 offered=$(f overload offered)
-answered=$(( $(f overload ok) + $(f overload busy) + $(f overload other_error) ))
-echo "every request answered: $([[ "$(f overload no_answer)" == 0 ]] && echo yes || echo no) ($answered of $offered)"
+n() { local v; v=$(f "$@"); echo "${v:-0}"; }
+answered=$(( $(n overload ok) + $(n overload busy) + $(n overload other_error) ))
+echo "every request answered: $([[ -n "$offered" && "$(f overload no_answer)" == 0 ]] && echo yes || echo no) (${answered} of ${offered:-?} sent)"

@@ -220,7 +220,8 @@ const std::vector<setting>& settings() {
        return parse_bool(v, c.conformance, "MCP_CONFORMANCE");
      }},
     {"MCP_FAULT_INJECTION", "--fault-injection",
-     "1 lets POST /faults/kill?actor=gateway|cache|schema kill that actor (testing only)",
+     "1 lets POST /faults/kill?actor=gateway|cache|schema|analytics|sessions kill that actor "
+     "(testing only)",
      [](server_config& c, const std::string& v) {
        return parse_bool(v, c.fault_injection, "MCP_FAULT_INJECTION");
      }},

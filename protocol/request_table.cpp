@@ -39,6 +39,14 @@ void request_table::cancel_all() {
     r->cancel();
 }
 
+std::vector<std::unique_ptr<in_flight_request>> request_table::take_all() {
+  std::vector<std::unique_ptr<in_flight_request>> out;
+  for (auto& [id, r] : requests_)
+    out.push_back(std::move(r));
+  requests_.clear();
+  return out;
+}
+
 std::string request_table::add_outbound(client_reply done) {
   auto id = std::to_string(next_outbound_++);
   outbound_.emplace(id, std::move(done));

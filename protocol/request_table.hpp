@@ -48,6 +48,8 @@ public:
   std::unique_ptr<in_flight_request> take(const std::string& id);
   // Removes and cancels every request.
   void cancel_all();
+  // Removes every request (not cancelled), oldest id first.
+  std::vector<std::unique_ptr<in_flight_request>> take_all();
   std::size_t size() const { return requests_.size(); }
   bool empty() const { return requests_.empty(); }
 

@@ -233,6 +233,17 @@ void session::terminate() {
   requests_.clear_outbound();
 }
 
+void session::abort(const rpc_error& why) {
+  if (ended_)
+    return;
+  for (auto& r : requests_.take_all()) {
+    r->cancel();
+    streams_.emit(r->stream, make_error_response(r->id, why));
+    streams_.finish(r->stream);
+  }
+  terminate();
+}
+
 void session::drain() {
   draining_ = true;
   if (requests_.empty())

@@ -64,6 +64,8 @@ public:
 
   // Cancels in-flight work and closes every stream; the session is then ended.
   void terminate();
+  // The same, answering every in-flight request with `why` first (the session is lost).
+  void abort(const rpc_error& why);
   // Ends the session once its in-flight requests are answered (graceful shutdown).
   void drain();
 

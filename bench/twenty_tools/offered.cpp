@@ -164,7 +164,18 @@ int run_offered(const options& o) {
   auto t0 = clock_type::now();
   auto period = std::chrono::duration<double>(1.0 / o.rate);
   latch scheduled(1);
+  // A generator that cannot keep up stops at the end of the window: what it did not send is
+  // not counted as offered.
+  auto window_end = t0 + std::chrono::duration_cast<clock_type::duration>(
+                           std::chrono::duration<double>(o.duration_s + 1));
+  std::uint64_t not_sent = 0;
   std::function<void(std::uint64_t)> tick = [&](std::uint64_t i) {
+    if (i < total && clock_type::now() > window_end) {
+      not_sent = total - i;
+      for (auto k = i; k < total; ++k)
+        st->all_done->count_down();
+      return scheduled.count_down();
+    }
     if (i >= total)
       return scheduled.count_down();
     timer->expires_at(t0 + std::chrono::duration_cast<clock_type::duration>(period * static_cast<double>(i)));
@@ -187,11 +198,15 @@ int run_offered(const options& o) {
     errors = st->errors;
   }
   auto ok = st->ok.load(), failed = st->failed.load();
+  total -= not_sent;
   auto unfinished = total - ok - failed;
   auto s = summarize(lat, wall_s);
-  std::printf("offered %s: %s, %.0f calls/s for %.1f s (%llu calls; half get-one, half list pages), "
-              "then up to %.0f s for answers\n", o.label.c_str(), o.direct ? "direct REST to the stand-in" : "MCP tools/call",
-              o.rate, offer_s, static_cast<unsigned long long>(total), o.drain_s);
+  std::printf("offered %s: %s, %.0f calls/s asked, %.0f/s sent for %.1f s (%llu calls, %llu not sent "
+              "in time by this generator; half get-one, half list pages), then up to %.0f s for "
+              "answers\n", o.label.c_str(), o.direct ? "direct REST to the stand-in" : "MCP tools/call",
+              o.rate, static_cast<double>(total) / offer_s, offer_s,
+              static_cast<unsigned long long>(total), static_cast<unsigned long long>(not_sent),
+              o.drain_s);
   std::printf("  completed ok %llu, failed %llu, unfinished at cutoff %llu (%s after %.1f s); p50 %.3f ms p99 %.3f ms max %.3f ms\n",
               static_cast<unsigned long long>(ok), static_cast<unsigned long long>(failed),
               static_cast<unsigned long long>(unfinished), drained ? "all answered" : "cut off", wall_s,
@@ -208,7 +223,8 @@ int run_offered(const options& o) {
               static_cast<unsigned long long>(no_answer), static_cast<unsigned long long>(unfinished));
   print_errors(errors);
   result_line().add("mode", o.mode).add("label", o.label).add("direct", o.direct ? 1 : 0)
-      .add("rate", o.rate).add("offered", total).add("ok", ok).add("failed", failed)
+      .add("rate", o.rate).add("sent_rate", static_cast<long long>(static_cast<double>(total) / offer_s))
+      .add("offered", total).add("ok", ok).add("failed", failed)
       .add("unfinished", unfinished).add("busy", busy).add("other_error", other)
       .add("no_answer", no_answer + unfinished).add_ms("p50_ms", s.p50_ms).add_ms("p99_ms", s.p99_ms)
       .add_ms("seconds", wall_s).add("upstream", up.total).add("rate_limited", up.rate_limited)

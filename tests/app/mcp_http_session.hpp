@@ -35,7 +35,9 @@ struct http_session_client {
                      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
   }
 
+  // A new session (any old one is forgotten first).
   bool start() {
+    session.clear();
     auto a = initialize();
     session = a.headers["mcp-session-id"];
     http_call(port, "POST", "/mcp", headers(),

@@ -173,49 +173,90 @@ struct faulty_http_server : http_server_process {
 
 } // namespace
 
-CAF_TEST(killing each integration actor under load ends in flight calls clearly and recovers) {
+CAF_TEST(killing each core actor under load ends in flight calls clearly and recovers) {
   // Slow answers keep calls in flight at the gateway when it is killed.
   standin_process standin{{"--latency-ms", "150"}};
   faulty_http_server s{standin.url};
   auto port = s.port, admin = s.admin;
   http_session_client mcp{port, {}};
   CAF_REQUIRE(mcp.start());
-  for (std::string actor : {"gateway", "cache", "schema"}) {
-    std::atomic<int> answered{0}, unanswered{0};
+  for (std::string actor : {"gateway", "cache", "schema", "analytics", "sessions"}) {
+    std::atomic<int> answered{0}, unanswered{0}, lost_session{0};
+    // Every call gets a complete answer: a result, a JSON-RPC error or a tool error that says
+    // what happened; after the session supervisor's crash, 404 (the session is gone).
+    auto count = [&](const http_answer& a) {
+      bool gone = a.status == 404 && has(a.body, "Session not found");
+      lost_session += gone;
+      bool clear = gone || (a.status != 0 && (has(a.body, "\"result\"") || has(a.body, "\"error\"")));
+      (clear ? answered : unanswered)++;
+    };
     std::vector<std::thread> load;
     for (int t = 0; t < 4; ++t)
       load.emplace_back([&, t] {
-        for (int i = 0; i < 10; ++i) {
-          auto a = mcp.list(t * 10 + i);
-          // Every call gets a complete answer: a result, or an error that says what happened.
-          bool clear = a.status == 200 && (has(a.body, "\"result\"") || has(a.body, "\"error\""));
-          (clear ? answered : unanswered)++;
-        }
+        for (int i = 0; i < 10; ++i)
+          count(mcp.list(t * 10 + i));
       });
+    // Analytics jobs in flight too: a killed analytics actor loses them.
+    load.emplace_back([&] {
+      for (int i = 0; i < 3; ++i)
+        count(mcp.call(500 + i, "twenty_analytics", R"({"analysis":"trends","object":"companies"})"));
+    });
     std::this_thread::sleep_for(20ms);
     auto killed = http_call(admin, "POST", "/faults/kill?actor=" + actor);
     CAF_CHECK_EQUAL(killed.status, 202);
     for (auto& th : load)
       th.join();
-    CAF_CHECK_EQUAL(answered.load(), 40);
+    CAF_CHECK_EQUAL(answered.load(), 43);
     CAF_CHECK_EQUAL(unanswered.load(), 0);
+    // Only the session supervisor's crash ends the session; its client initializes again.
+    CAF_CHECK_EQUAL(lost_session.load() > 0, actor == "sessions");
     // Later calls succeed: the supervisor restarted the actor.
     bool recovered = false;
     for (int i = 0; i < 50 && !recovered; ++i) {
       auto a = mcp.list(i);
+      if (a.status == 404)
+        mcp.start();
       recovered = a.status == 200 && has(a.body, "\"result\"") && !has(a.body, "\"isError\":true");
       if (!recovered)
         std::this_thread::sleep_for(100ms);
     }
     if (!recovered)
       CAF_FAIL("no successful call after killing the " << actor);
+    CAF_CHECK(s.server.running());
   }
   auto health = http_call(admin, "GET", "/health");
   CAF_CHECK_EQUAL(health.status, 200);
-  CAF_CHECK(has(health.body, "\"restarts\":3"));
+  CAF_CHECK(has(health.body, "\"restarts\":4"));
   auto metrics = http_call(admin, "GET", "/metrics");
-  CAF_CHECK(has(metrics.body, "tmcp_actor_restarts_total 3"));
+  CAF_CHECK(has(metrics.body, "tmcp_actor_restarts_total 4"));
   CAF_CHECK_EQUAL(http_call(port, "POST", "/faults/kill?actor=gateway").status, 202);
+}
+
+CAF_TEST(the stdio session survives a session supervisor crash without initializing again) {
+  standin_process standin{{"--latency-ms", "300"}};
+  auto admin = free_port();
+  mcp_stdio_client mcp{{TMCP_SERVER_BINARY, "--transport", "stdio", "--log-level", "warn",
+                        "--twenty-api-url", standin.url, "--twenty-api-key", "standin-demo-key",
+                        "--admin-port", std::to_string(admin), "--fault-injection"}};
+  CAF_REQUIRE(mcp.initialize());
+  CAF_REQUIRE_EQUAL(wait_http(admin, "/health").status, 200);
+  // A call in flight when the supervisor dies is answered with an error that says so.
+  mcp.process().write_line(R"({"jsonrpc":"2.0","id":9001,"method":"tools/call","params":{"name":"twenty_list_records","arguments":{"object":"people","limit":3}}})");
+  std::this_thread::sleep_for(50ms);
+  CAF_CHECK_EQUAL(http_call(admin, "POST", "/faults/kill?actor=sessions").status, 202);
+  std::optional<std::string> answer;
+  for (int i = 0; i < 20 && !answer; ++i) {
+    auto line = mcp.process().read_line(5s);
+    if (line && has(*line, R"("id":9001)"))
+      answer = line;
+  }
+  CAF_REQUIRE(answer);
+  CAF_CHECK(has(*answer, R"("error":{"code":-32603)"));
+  CAF_CHECK(has(*answer, "session supervisor crashed and was restarted"));
+  // The same session serves the next call: no initialize, no 404.
+  auto r = mcp.call_tool("twenty_list_records", R"({"object":"people","limit":2})");
+  CAF_CHECK(r.IsObject() && r.HasMember("content") && !is_error_result(r));
+  CAF_CHECK(mcp.process().running());
 }
 
 CAF_TEST(an actor that keeps crashing is restarted after a growing delay) {

@@ -353,4 +353,43 @@ CAF_TEST(a duplicate in flight id is refused) {
   CAF_CHECK_EQUAL(error_code(dup->last()), -32600);
 }
 
+CAF_TEST(an aborted session answers every in flight request with the reason and ends) {
+  initialize();
+  auto a = post(R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow"}})");
+  auto b = post(R"({"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"slow"}})");
+  sess->abort(make_rpc_error(rpc_errc::internal_error, "supervisor crashed"));
+  CAF_CHECK(sess->ended());
+  CAF_CHECK(cancel_hook_ran);
+  for (auto* s : {a.get(), b.get()}) {
+    CAF_CHECK_EQUAL(error_code(s->last()), -32603);
+    CAF_CHECK(s->last().find("supervisor crashed") != std::string::npos);
+    CAF_CHECK(s->closed);
+  }
+  // The work's late answers go nowhere.
+  host->advance(2s);
+  CAF_CHECK(a->last().find("late") == std::string::npos);
+}
+
+CAF_TEST(requests beyond the in flight bound are refused as busy before any stream opens) {
+  session_options opts;
+  opts.max_in_flight = 1;
+  opts.admission = std::make_shared<admission>(2);
+  start(opts);
+  initialize();
+  post(R"({"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"slow"}})");
+  auto busy = post(R"({"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"slow"}})");
+  CAF_REQUIRE(refused_as(*busy, fault_kind::unavailable));
+  CAF_CHECK_EQUAL(busy->refused->retry_after_seconds, 1);
+  CAF_CHECK_EQUAL(busy->refused->id, "8");
+  CAF_CHECK(busy->refused->error.message.find("MCP_MAX_IN_FLIGHT_PER_SESSION") != std::string::npos);
+  CAF_CHECK(busy->messages().empty());
+  // Lists and pings are not bounded; the request's place comes back when it ends.
+  CAF_CHECK_EQUAL(error_code(post(R"({"jsonrpc":"2.0","id":9,"method":"ping"})")->last()), 0);
+  CAF_CHECK_EQUAL(opts.admission->in_flight(), 1u);
+  host->advance(1s);
+  CAF_CHECK_EQUAL(opts.admission->in_flight(), 0u);
+  auto again = post(R"({"jsonrpc":"2.0","id":10,"method":"tools/call","params":{"name":"echo","arguments":{"text":"x"}}})");
+  CAF_CHECK(!again->refused);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()

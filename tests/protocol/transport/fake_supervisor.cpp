@@ -135,6 +135,10 @@ actors::session_supervisor_actor spawn_fake_supervisor(caf::actor_system& sys,
         p->sessions.insert(id);
         return id;
       },
+      [p](atom::create, const std::string& id) {
+        std::lock_guard<std::mutex> guard{p->mtx};
+        p->sessions.insert(id);
+      },
       [p](atom::count) {
         std::lock_guard<std::mutex> guard{p->mtx};
         return static_cast<uint64_t>(p->sessions.size());
