@@ -180,7 +180,9 @@ CAF_TEST(killing each core actor under load ends in flight calls clearly and rec
   auto port = s.port, admin = s.admin;
   http_session_client mcp{port, {}};
   CAF_REQUIRE(mcp.start());
+  int round = 0;
   for (std::string actor : {"gateway", "cache", "schema", "analytics", "sessions"}) {
+    ++round;
     std::atomic<int> answered{0}, unanswered{0}, lost_session{0};
     // Every call gets a complete answer: a result, a JSON-RPC error or a tool error that says
     // what happened; after the session supervisor's crash, 404 (the session is gone).
@@ -190,11 +192,18 @@ CAF_TEST(killing each core actor under load ends in flight calls clearly and rec
       bool clear = gone || (a.status != 0 && (has(a.body, "\"result\"") || has(a.body, "\"error\"")));
       (clear ? answered : unanswered)++;
     };
+    // Calls no earlier round made (a cache hit would end before the kill).
+    auto fresh = [&](int k) {
+      static const char* objects[] = {"people", "companies", "opportunities", "tasks", "notes"};
+      return mcp.call(100 + k, "twenty_list_records",
+                      std::string(R"({"object":")") + objects[k % 5]
+                        + R"(","limit":)" + std::to_string(1 + (k / 5) % 60) + "}");
+    };
     std::vector<std::thread> load;
     for (int t = 0; t < 4; ++t)
       load.emplace_back([&, t] {
         for (int i = 0; i < 10; ++i)
-          count(mcp.list(t * 10 + i));
+          count(fresh(round * 40 + t * 10 + i));
       });
     // Analytics jobs in flight too: a killed analytics actor loses them.
     load.emplace_back([&] {
