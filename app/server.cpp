@@ -363,6 +363,8 @@ int run_server(int argc, char** argv) {
   http.allowed_origins = with_loopback(cfg.allowed_origins);
   http.max_body_bytes = cfg.max_body_bytes;
   http.max_stream_buffer_bytes = cfg.max_stream_buffer_bytes;
+  http.max_connections = cfg.max_connections;
+  http.busy_retry_seconds = static_cast<int>(cfg.busy_retry_seconds);
   http.threads = cfg.http_threads;
   http.layer = make_ops_layer(sys, health, metrics, *auth);
   if (!(*auth)->enabled() && cfg.http_host != "127.0.0.1" && cfg.http_host != "::1"

@@ -177,6 +177,11 @@ const std::vector<setting>& settings() {
      [](server_config& c, const std::string& v) {
        return parse_uint(v, c.max_sessions, 1, 10000000, "MCP_MAX_SESSIONS");
      }},
+    {"MCP_MAX_CONNECTIONS", "--max-connections",
+     "Open HTTP connections at most; a request on one beyond it gets 503 + Retry-After (1024)",
+     [](server_config& c, const std::string& v) {
+       return parse_uint(v, c.max_connections, 1, 10000000, "MCP_MAX_CONNECTIONS");
+     }},
     {"MCP_MAX_IN_FLIGHT_PER_SESSION", "--max-in-flight-per-session",
      "Requests one session may have running at once; more get 'server busy' (64)",
      [](server_config& c, const std::string& v) {

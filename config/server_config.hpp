@@ -38,6 +38,7 @@ struct server_config {
   // Overload: everything a client can grow is bounded; beyond a bound the client is told
   // "server busy, retry after busy_retry_seconds" (HTTP 503 + Retry-After, or a tool error).
   uint32_t max_sessions = 1000;
+  uint32_t max_connections = 1024;
   uint32_t max_in_flight_per_session = 64;
   uint32_t max_in_flight = 512;
   uint64_t max_stream_buffer_bytes = 8u << 20;

@@ -34,6 +34,10 @@ struct http_options {
   // Bytes of a response stream waiting behind a write the client does not take; beyond it the
   // stream is dropped (0 = no bound).
   std::size_t max_stream_buffer_bytes = std::size_t{8} << 20;
+  // Open connections at most; a connection beyond it gets its request answered 503 + Retry-After
+  // and is closed (0 = no bound).
+  std::size_t max_connections = 1024;
+  int busy_retry_seconds = 1;
   int threads = 2;
   // Health, metrics, auth: answered or checked before the MCP endpoint; null = none.
   std::shared_ptr<const route_layer> layer;

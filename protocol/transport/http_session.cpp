@@ -21,6 +21,8 @@ http_session::~http_session() {
 }
 
 void http_session::run() {
+  auto limit = state_->options.max_connections;
+  over_capacity_ = limit > 0 && state_->connection_count() >= limit;
   state_->add(shared_from_this());
   // We need to be executing within a strand to perform async operations on the I/O
   // objects in this session.
@@ -110,6 +112,14 @@ void http_session::on_header(beast::error_code ec, std::size_t) {
   const auto& req = parser_->get();
   keep_alive_ = req.keep_alive();
   version_ = req.version();
+  if (over_capacity_) {
+    keep_alive_ = false;
+    body_unread_ = !parser_->is_done();
+    return send_rejection(to_rejection(busy_fault(
+      std::to_string(state_->options.max_connections)
+        + " connections are open, the most this server keeps (MCP_MAX_CONNECTIONS)",
+      state_->options.busy_retry_seconds)));
+  }
   if (serve_layer())
     return;
   if (auto r = check_headers(view(), state_->routes)) {

@@ -109,6 +109,8 @@ private:
   bool keep_alive_ = true;
   unsigned version_ = 11;
   bool shutting_down_ = false;
+  // Accepted beyond MCP_MAX_CONNECTIONS: its request is answered "server busy", then it closes.
+  bool over_capacity_ = false;
   // A rejected request's body is still on the wire: close gently so the peer reads the
   // response before any reset (see do_linger_close).
   bool body_unread_ = false;

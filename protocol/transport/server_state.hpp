@@ -39,6 +39,11 @@ struct server_state {
     sessions.erase(s);
   }
 
+  std::size_t connection_count() {
+    std::lock_guard<std::mutex> guard{mtx};
+    return sessions.size();
+  }
+
   std::vector<std::shared_ptr<http_session>> live_sessions() {
     std::vector<std::shared_ptr<http_session>> out;
     std::lock_guard<std::mutex> guard{mtx};

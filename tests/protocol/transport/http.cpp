@@ -45,6 +45,36 @@ CAF_TEST(a post with localhost host and origin is served) {
   CAF_CHECK_EQUAL(res->status, 200);
 }
 
+CAF_TEST(a connection beyond the connection bound gets 503 with retry after and the others keep serving) {
+  http_options opts;
+  opts.port = 0;
+  opts.max_connections = 1;
+  http_server bounded{sys, sup, opts};
+  auto bound = bounded.start();
+  CAF_REQUIRE(bound);
+  test_client first{*bound};
+  auto ok = first.exchange(post_request(*bound, init_body));
+  CAF_REQUIRE(ok);
+  CAF_CHECK_EQUAL(ok->status, 200);
+  test_client second{*bound};
+  auto busy = second.exchange(post_request(*bound, init_body));
+  CAF_REQUIRE(busy);
+  CAF_CHECK_EQUAL(busy->status, 503);
+  CAF_CHECK_EQUAL(busy->header("Retry-After"), "1");
+  CAF_CHECK(is_transport_error(*busy, "Server busy: 1 connections are open"));
+  CAF_CHECK(second.server_closed());
+  // The open connection is still served, and a place freed is taken again.
+  auto again = first.exchange(post_request(*bound, init_body));
+  CAF_REQUIRE(again);
+  CAF_CHECK_EQUAL(again->status, 200);
+  first.close();
+  CAF_CHECK(eventually([&] {
+    test_client third{*bound};
+    auto r = third.exchange(post_request(*bound, init_body));
+    return r && r->status == 200;
+  }));
+}
+
 CAF_TEST(a request to another path gets 404) {
   test_client c{port};
   auto req = post_request(port, init_body);
