@@ -66,6 +66,13 @@ void restart(self_ptr self, integration_child which) {
 
 } // namespace
 
+integration_state::~integration_state() {
+  caf::anon_send_exit(handles.gateway, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(handles.cache, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(handles.schema, caf::exit_reason::user_shutdown);
+  caf::anon_send_exit(handles.analytics, caf::exit_reason::user_shutdown);
+}
+
 integration_supervisor_actor::behavior_type
 integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integration_state> self,
                             integration_settings settings, std::shared_ptr<twenty_service> service) {
@@ -107,14 +114,6 @@ integration_supervisor_impl(integration_supervisor_actor::stateful_pointer<integ
     // Meanwhile calls to it fail at once with a clear error instead of feeding a crash loop.
     row.restart_pending = true;
     self->delayed_send(self, delay, atom::retry_v, static_cast<int32_t>(*which));
-  });
-  // Children end with their supervisor.
-  self->attach_functor([self](const caf::error&) {
-    auto& h = self->state.handles;
-    caf::anon_send_exit(h.gateway, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(h.cache, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(h.schema, caf::exit_reason::user_shutdown);
-    caf::anon_send_exit(h.analytics, caf::exit_reason::user_shutdown);
   });
   return {
     [self](atom::retry, int32_t which) {

@@ -41,6 +41,10 @@ struct integration_state {
   shared_cache_ptr cache; // outlives cache actor restarts
   uint64_t restarts = 0;
   std::array<crash_row, 4> crash_rows;
+
+  // Children end with their supervisor. Here, not in an attached functor: CAF destroys the
+  // state before those run.
+  ~integration_state();
 };
 
 integration_supervisor_actor::behavior_type
